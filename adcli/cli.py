@@ -1,0 +1,149 @@
+"""The ``adcli`` command line: thin Typer commands over parser, engines, renderers."""
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from .common import At, Expr, JacMode, JacModeOpt, Json, Mode, ModeOpt, Vars, errors, \
+    load_at, print_warnings
+
+app = typer.Typer(
+    name="adcli",
+    help="Derivatives of formulas from the shell: values, gradients and Jacobians by "
+         "forward- and reverse-mode automatic differentiation.\n\n"
+         "Example: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Formulas may start with '-' ("-x^2"): let such arguments through as EXPR.
+_CTX = {"ignore_unknown_options": True}
+
+
+@app.command("eval", context_settings=_CTX)
+def eval_cmd(expr: Expr, at: At = "", variables: Vars = None, as_json: Json = False) -> None:
+    """Evaluate EXPR at a point.
+
+    Example: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
+    """
+    from .engine import evaluate
+    with errors(as_json):
+        g, point = load_at(expr, at, variables)
+        vals = evaluate(g, point)
+        values = [vals[o] for o in g.outputs]
+        if as_json:
+            from .jsonout import common, emit
+            out = common("eval", g, point)
+            out["value"] = values if g.vector else values[0]
+            emit(out)
+        else:
+            from .tables import print_value
+            print_value(g, point, values)
+
+
+@app.command("grad", context_settings=_CTX)
+def grad_cmd(expr: Expr, at: At, mode: ModeOpt = Mode.reverse, variables: Vars = None,
+             as_json: Json = False) -> None:
+    """Value and gradient of a scalar EXPR at a point.
+
+    Reverse mode (the default) takes one adjoint sweep whatever the number of
+    inputs; forward mode takes one tangent sweep per input.
+
+    Example: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --mode forward
+    """
+    from .engine import differentiate
+    from .errors import UsageError
+    with errors(as_json):
+        g, point = load_at(expr, at, variables)
+        if len(g.outputs) > 1:
+            raise UsageError(f"the formula has {len(g.outputs)} outputs; a gradient needs one. "
+                             "Use 'adcli jacobian' for vector-valued formulas.")
+        res = differentiate(g, point, mode.value)
+        if as_json:
+            from .jsonout import common, emit
+            out = common("grad", g, point)
+            out.update(mode=res.mode, value=res.value[0], gradient=res.derivative[0],
+                       sweeps=res.sweeps, operations=res.operations, warnings=res.warnings)
+            emit(out)
+        else:
+            from .tables import print_gradient
+            print_gradient(g, point, res)
+        print_warnings(res.warnings)
+
+
+def jacobian_cmd(expr: Expr, at: At, mode: JacModeOpt = JacMode.auto, variables: Vars = None,
+                 as_json: Json = False) -> None:
+    """Values and Jacobian of EXPR (scalar or '[f1, f2, ...]') at a point.
+
+    --mode auto uses forward mode (one sweep per input) when inputs ≤ outputs
+    and reverse mode (one sweep per output) otherwise.
+
+    Example: adcli jacobian '[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
+    """
+    from .engine import differentiate
+    with errors(as_json):
+        g, point = load_at(expr, at, variables)
+        n, m = g.n_inputs, len(g.outputs)
+        chosen = mode.value
+        reason = ""
+        if chosen == "auto":
+            chosen = "forward" if n <= m else "reverse"
+            reason = (f"auto mode chose {chosen}: {n} input{'s' if n != 1 else ''} "
+                      f"{'≤' if n <= m else '>'} {m} output{'s' if m != 1 else ''}")
+        res = differentiate(g, point, chosen)
+        if as_json:
+            from .jsonout import common, emit
+            out = common("jacobian", g, point)
+            out.update(mode=res.mode, value=res.value, jacobian=res.derivative,
+                       sweeps=res.sweeps, operations=res.operations, warnings=res.warnings)
+            if reason:
+                out["mode_reason"] = reason
+            emit(out)
+        else:
+            from .tables import print_jacobian
+            print_jacobian(g, point, res, reason)
+        print_warnings(res.warnings)
+
+
+app.command("jacobian", context_settings=_CTX)(jacobian_cmd)
+app.command("jac", context_settings=_CTX, hidden=True,
+            help="Alias of 'jacobian'.")(jacobian_cmd)
+
+
+def _wants_json(argv: list) -> bool:
+    return "--json" in argv
+
+
+def main(argv: list | None = None) -> int:
+    """Console-script entry point: usage errors are reported like every other error."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="adcli", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("adcli: aborted\n")
+        return 130
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage errors
+            from .common import report
+            from .errors import UsageError
+            hint = ""
+            ctx = getattr(exc, "ctx", None)
+            if ctx is not None:
+                hint = f"\nTry '{ctx.command_path} --help' for help."
+            err = UsageError(exc.format_message())
+            err.detail = hint.strip()
+            report(err, _wants_json(argv))
+            return exc.exit_code
+        raise
+    return rv if isinstance(rv, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""What every command shares: option types, reading EXPR, and error handling.
+
+Command modules import from here and stay thin: read the inputs, call an
+engine, hand the result to one renderer.  Keep this module light; it is on
+the start-up path of every command.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import AdcliError, UsageError
+
+# -- option types ---------------------------------------------------------------------
+Expr = Annotated[str, typer.Argument(
+    help="The formula, e.g. 'x1*exp(-(x1^2+x2^2)/2)', or a program "
+         "'c = a+b; c*c'. Use '-' to read it from stdin, '@file' to read a file.",
+    show_default=False)]
+At = Annotated[str, typer.Option(
+    "--at", "-a",
+    help="The point: values in input order ('2,0.5') or by name ('x1=2,x2=0.5'). "
+         "Values may be constant expressions such as pi/4 or sqrt(2).",
+    show_default=False)]
+Vars = Annotated[Optional[str], typer.Option(
+    "--vars",
+    help="Input order, comma-separated (default: a signature 'f(x,y) = ...' if the formula "
+         "has one, else the free names in natural order, x2 before x10).",
+    show_default=False)]
+Json = Annotated[bool, typer.Option(
+    "--json", help="Print strict JSON to stdout instead of tables.")]
+
+
+class Mode(str, Enum):
+    forward = "forward"
+    reverse = "reverse"
+
+
+class JacMode(str, Enum):
+    auto = "auto"
+    forward = "forward"
+    reverse = "reverse"
+
+
+ModeOpt = Annotated[Mode, typer.Option(
+    "--mode", "-m", case_sensitive=False,
+    help="forward: one tangent sweep per input. reverse: one recording sweep, then one "
+         "adjoint sweep per output.")]
+JacModeOpt = Annotated[JacMode, typer.Option(
+    "--mode", "-m", case_sensitive=False,
+    help="auto picks forward when inputs ≤ outputs, else reverse, and says which.")]
+
+
+# -- reading the formula ------------------------------------------------------------------
+def read_expr(expr: str) -> str:
+    if expr == "-":
+        text = sys.stdin.read()
+    elif expr.startswith("@"):
+        path = expr[1:]
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise UsageError(f"cannot read formula file {path!r}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"formula file {path!r} is not UTF-8 text") from None
+    else:
+        text = expr
+    return text
+
+
+def split_names(text: Optional[str]) -> Optional[list]:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    for n in names:
+        if not n.replace("_", "a").isalnum() or n[0].isdigit():
+            raise UsageError(f"--vars: {n!r} is not a variable name")
+    return names
+
+
+def load(expr: str, variables: Optional[str] = None):
+    """EXPR (text, '-' or '@file') -> Graph."""
+    from .parser import parse
+    return parse(read_expr(expr), split_names(variables))
+
+
+def load_at(expr: str, at: str, variables: Optional[str] = None):
+    """The graph and the point for the usual ``EXPR --at P`` pair."""
+    from .point import parse_point
+    g = load(expr, variables)
+    return g, parse_point(at, g.names)
+
+
+# -- errors ----------------------------------------------------------------------------------
+def report(exc: AdcliError, as_json: bool) -> None:
+    """stderr gets the message for people; stdout gets JSON under --json."""
+    sys.stderr.write(f"adcli: error: {exc.message}\n")
+    if exc.detail:
+        sys.stderr.write(exc.detail + "\n")
+    if as_json:
+        from .jsonout import emit_error
+        emit_error(exc.to_json())
+
+
+@contextlib.contextmanager
+def errors(as_json: bool):
+    """Turn AdcliError (and anything unexpected) into a message and an exit code."""
+    try:
+        yield
+    except AdcliError as exc:
+        report(exc, as_json)
+        raise typer.Exit(exc.exit_code) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except RecursionError:  # pragma: no cover - nothing recurses; last resort
+        report(AdcliError("the formula is too deeply nested"), as_json)
+        raise typer.Exit(1) from None
+    except MemoryError:  # pragma: no cover
+        report(AdcliError("out of memory: the formula is too large"), as_json)
+        raise typer.Exit(1) from None
+    except Exception as exc:  # pragma: no cover - a bug, but still no traceback
+        err = AdcliError(f"internal error ({type(exc).__name__}: {exc}); please report it "
+                         "with the command line that caused it")
+        err.kind = "internal"
+        report(err, as_json)
+        raise typer.Exit(70) from None
+
+
+def print_warnings(warnings: list) -> None:
+    for w in warnings:
+        sys.stderr.write(f"adcli: warning: {w}\n")

@@ -1,0 +1,198 @@
+"""Forward and reverse mode, generic over the op table.
+
+Three loops over the Wengert list, none recursive:
+
+* :func:`evaluate`   the primal sweep (values, with domain checks per row);
+* :func:`linearize`  the local partials ∂vᵢ/∂vⱼ of every active equation,
+                     from each row's ``d`` (and the non-differentiability
+                     warnings, from each row's ``kink``);
+* :func:`tangent_sweep` / :func:`adjoint_sweep`
+                     forward mode (v̇ᵢ = Σⱼ ∂vᵢ/∂vⱼ·v̇ⱼ, in list order) and
+                     reverse mode (v̄ⱼ += v̄ᵢ·∂vᵢ/∂vⱼ, in reverse order).
+
+:func:`gradient` and :func:`jacobian` put them together and count the sweeps
+and elementary operations they used.  All numbers are float64.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import EvalError
+from .ir import Graph, fmt_number
+from .numbers import FloatMath
+
+MODES = ("forward", "reverse")
+
+
+def _show(v: float) -> str:
+    return fmt_number(v).replace("-", "−")
+
+
+def row_text(g: Graph, i: int, vals) -> str:
+    """``v₃ = log(v₂) with v₂ = −1, from `log(x-3)``` for messages."""
+    text = f"{g.label(i)} = {g.definition(i)}"
+    shown = [a for a in dict.fromkeys(g.args[i]) if g.op[a] is not None or a < g.n_inputs]
+    if shown:
+        text += " with " + ", ".join(f"{g.label(a)} = {_show(vals[a])}" for a in shown)
+    src = g.source(i)
+    if len(src) > 60:
+        src = src[:57] + "…"
+    return f"trace row {text}, from `{src}`"
+
+
+def _domain_error(g: Graph, i: int, vals, exc, m) -> EvalError:
+    op = g.op[i]
+    args = [vals[a] for a in g.args[i]]
+    finite_args = all(a - a == 0.0 for a in args)
+    if isinstance(exc, ZeroDivisionError) or (op.name == "div" and args[1] == 0.0):
+        why = "division by zero"
+    elif isinstance(exc, OverflowError) or (exc is None and finite_args and _is_inf(op, args, m)):
+        why = "overflow: the result is beyond float64's range (about ±1.8e308)"
+    elif not finite_args:
+        why = "an argument is not finite"
+    else:
+        why = "domain error: " + (op.domain or f"{op.name} is not defined there")
+    return EvalError(f"{why}, at {row_text(g, i, vals)}", row=g.label(i))
+
+
+def _is_inf(op, args, m) -> bool:
+    try:
+        v = op.f(m, *args)
+    except Exception:
+        return False
+    return v in (float("inf"), float("-inf"))
+
+
+def evaluate(g: Graph, point, m=FloatMath) -> list:
+    """The primal sweep: a value per node. Raises EvalError naming the row."""
+    n = g.n_inputs
+    if len(point) != n:
+        raise ValueError("point has the wrong length")
+    vals = list(point) + g.const[n:g.first_op] + [0.0] * g.n_ops
+    ops, args = g.op, g.args
+    for i in range(g.first_op, len(ops)):
+        a = args[i]
+        try:
+            if len(a) == 1:
+                v = ops[i].f(m, vals[a[0]])
+            else:
+                v = ops[i].f(m, vals[a[0]], vals[a[1]])
+        except (ValueError, ZeroDivisionError, OverflowError) as exc:
+            raise _domain_error(g, i, vals, exc, m) from None
+        if v - v != 0.0:  # inf or nan
+            raise _domain_error(g, i, vals, None, m)
+        vals[i] = v
+    return vals
+
+
+@dataclass
+class Linearization:
+    """Local partials: ``pairs[i]`` is ((j, ∂vᵢ/∂vⱼ), ...) over active arguments j."""
+
+    pairs: list
+    order: list                       # active equation indices, in list order
+    warnings: list = field(default_factory=list)
+
+
+def linearize(g: Graph, vals, m=FloatMath) -> Linearization:
+    ops, args, active = g.op, g.args, g.active
+    pairs: list = [()] * len(ops)
+    order = []
+    warnings = []
+    for i in range(g.first_op, len(ops)):
+        if not active[i]:
+            continue
+        op, a = ops[i], args[i]
+        x = [vals[k] for k in a]
+        if op.kink is not None and op.kink(*x):
+            warnings.append(f"{g.label(i)} = {g.definition(i)} at "
+                            + ", ".join(f"{g.label(k)} = {_show(vals[k])}" for k in a)
+                            + f": {op.convention}")
+        try:
+            d = op.d(m, *x, vals[i])
+        except (ValueError, ZeroDivisionError, OverflowError):
+            d = (float("inf"),) * len(a)
+        row = []
+        for k, p in zip(a, d):
+            if not active[k]:
+                continue
+            if p - p != 0.0:
+                raise EvalError(f"the derivative ∂{g.label(i)}/∂{g.label(k)} is infinite "
+                                f"or undefined, at {row_text(g, i, vals)}",
+                                row=g.label(i))
+            row.append((k, p))
+        pairs[i] = tuple(row)
+        order.append(i)
+    return Linearization(pairs, order, warnings)
+
+
+def tangent_sweep(g: Graph, lin: Linearization, seed) -> list:
+    """One forward-mode sweep: v̇ for every node, inputs seeded with ``seed``."""
+    tan = [0.0] * g.n_nodes
+    tan[:g.n_inputs] = seed
+    pairs = lin.pairs
+    for i in lin.order:
+        s = 0.0
+        for k, p in pairs[i]:
+            s += p * tan[k]
+        tan[i] = s
+    return tan
+
+
+def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed: float = 1.0) -> list:
+    """One reverse-mode sweep: v̄ for every node, starting from v̄_out = seed."""
+    adj = [0.0] * g.n_nodes
+    adj[out] = seed
+    pairs = lin.pairs
+    for i in reversed(lin.order):
+        b = adj[i]
+        if b:
+            for k, p in pairs[i]:
+                adj[k] += b * p
+    return adj
+
+
+@dataclass
+class Result:
+    mode: str
+    value: list                     # one value per output
+    derivative: list                # m rows of n partials
+    sweeps: int                     # derivative sweeps (tangent or adjoint)
+    operations: dict                # elementary operations per phase
+    warnings: list
+
+
+def _check_finite(g: Graph, rows) -> None:
+    for r, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if v - v != 0.0:
+                out = f" of output {r + 1}" if len(rows) > 1 else ""
+                raise EvalError(f"the derivative{out} with respect to {g.names[j]} overflows "
+                                "float64 (it is infinite or undefined)")
+
+
+def differentiate(g: Graph, point, mode: str) -> Result:
+    """The Jacobian of every output at ``point`` (a gradient when there is one output)."""
+    if mode not in MODES:
+        raise ValueError(mode)
+    vals = evaluate(g, point)
+    lin = linearize(g, vals)
+    n, outs = g.n_inputs, g.outputs
+    active_ops = len(lin.order)
+    jac = [[0.0] * n for _ in outs]
+    if mode == "forward":
+        for j in range(n):
+            seed = [0.0] * n
+            seed[j] = 1.0
+            tan = tangent_sweep(g, lin, seed)
+            for r, o in enumerate(outs):
+                jac[r][j] = tan[o]
+        sweeps = n
+    else:
+        for r, o in enumerate(outs):
+            adj = adjoint_sweep(g, lin, o)
+            jac[r] = adj[:n]
+        sweeps = len(outs)
+    _check_finite(g, jac)
+    ops = {"primal": g.n_ops, "derivative": sweeps * active_ops}
+    return Result(mode, [vals[o] for o in outs], jac, sweeps, ops, lin.warnings)

@@ -1,0 +1,195 @@
+"""The IR: a flat, topologically ordered list of equations (a Wengert list).
+
+Node ``i`` is one of
+
+* an input      (``op[i] is None``, ``i < n_inputs``),
+* a constant    (``op[i] is None``, ``n_inputs <= i < first_op``),
+* an equation   ``v_i = op[i](args[i]...)`` for ``i >= first_op``;
+
+and every argument index is smaller than the node's own, so a single loop in
+list order evaluates it and a single loop in reverse order differentiates it.
+Identical subexpressions are one node (hash-consing in the builder).
+
+Display numbering follows Baydin et al.: inputs are v₋ₙ₊₁ … v₀ and equations
+v₁ … vₗ; constants print as their literal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .ops import Op
+
+_SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
+
+
+def subscript(k: int) -> str:
+    return str(k).translate(_SUB)
+
+
+def fmt_number(v: float) -> str:
+    """Shortest text that reads back as the same float; integers without '.0'."""
+    if v == int(v) and abs(v) < 1e16:
+        return str(int(v)) if v or str(v)[0] != "-" else "-0"
+    return repr(v)
+
+
+@dataclass
+class Graph:
+    text: str                      # the formula as given
+    op: list                       # Op or None, per node
+    args: list                     # tuple of argument indices, per node
+    const: list                    # float for constants, None otherwise
+    names: list                    # input names, in input order
+    outputs: list                  # output node indices
+    vector: bool                   # written as [a, b, ...]
+    spans: list                    # (start, end) of the node's first occurrence
+    bound: dict = field(default_factory=dict)   # node -> name it was bound to
+    first_op: int = 0
+    active: list = field(default_factory=list)  # depends on some input?
+
+    # -- sizes ------------------------------------------------------------------
+    @property
+    def n_inputs(self) -> int:
+        return len(self.names)
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.op)
+
+    @property
+    def n_ops(self) -> int:
+        return len(self.op) - self.first_op
+
+    @property
+    def n_active_ops(self) -> int:
+        a = self.active
+        return sum(1 for i in range(self.first_op, len(a)) if a[i])
+
+    # -- display ------------------------------------------------------------------
+    def number(self, i: int) -> int:
+        """Baydin's index of node i (inputs ≤ 0, equations ≥ 1)."""
+        if i < self.n_inputs:
+            return i - self.n_inputs + 1
+        return i - self.first_op + 1
+
+    def label(self, i: int, ascii: bool = False) -> str:
+        if self.op[i] is None and i >= self.n_inputs:
+            return fmt_number(self.const[i])
+        k = self.number(i)
+        return f"v{k}" if ascii else "v" + subscript(k)
+
+    def definition(self, i: int, ascii: bool = False) -> str:
+        """``log(v₂)`` for an equation, the variable name for an input."""
+        op = self.op[i]
+        if op is None:
+            return self.names[i] if i < self.n_inputs else self.label(i)
+        labels = [self._operand(a, ascii) for a in self.args[i]]
+        return op.rule.format(*labels)
+
+    def _operand(self, a: int, ascii: bool) -> str:
+        lab = self.label(a, ascii)
+        return f"({lab})" if lab.startswith("-") else lab
+
+    def source(self, i: int) -> str:
+        """The source text of the node's first occurrence, outer parentheses dropped."""
+        if i < self.n_inputs:
+            return self.names[i]
+        s, e = self.spans[i]
+        return strip_parens(self.text[s:e].strip())
+
+
+def strip_parens(s: str) -> str:
+    while len(s) >= 2 and s[0] == "(" and s[-1] == ")":
+        depth = 0
+        for k, ch in enumerate(s):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and k < len(s) - 1:
+                return s
+        s = s[1:-1].strip()
+    return s
+
+
+def natural_key(name: str):
+    """``x2`` sorts before ``x10``."""
+    key, num = [], ""
+    text = ""
+    for ch in name:
+        if ch.isdigit():
+            if text:
+                key.append((0, text, 0))
+                text = ""
+            num += ch
+        else:
+            if num:
+                key.append((1, "", int(num)))
+                num = ""
+            text += ch
+    if text:
+        key.append((0, text, 0))
+    if num:
+        key.append((1, "", int(num)))
+    return key
+
+
+def build_graph(text: str, nodes_op: list, nodes_args: list, nodes_const: list,
+                input_names: dict, outputs: list, vector: bool, spans: list,
+                bound: dict, order: Optional[list]) -> Graph:
+    """Prune dead equations and lay out the nodes as inputs, constants, equations.
+
+    ``input_names`` maps builder node -> name for every input the parse made;
+    ``order`` is the input order (every name, possibly more); None means
+    natural sort order.
+    """
+    n = len(nodes_op)
+    live = bytearray(n)
+    for o in outputs:
+        live[o] = 1
+    for i in range(n - 1, -1, -1):
+        if live[i] and nodes_op[i] is not None:
+            for a in nodes_args[i]:
+                live[a] = 1
+
+    by_name = {name: node for node, name in input_names.items()}
+    names = list(order) if order is not None else sorted(by_name, key=natural_key)
+    remap = [-1] * n
+    new_op: list = []
+    new_args: list = []
+    new_const: list = []
+    new_spans: list = []
+    for name in names:
+        node = by_name.get(name)
+        if node is not None:
+            remap[node] = len(new_op)
+        new_op.append(None)
+        new_args.append(())
+        new_const.append(None)
+        new_spans.append((0, 0))
+    for i in range(n):
+        if live[i] and nodes_op[i] is None and i not in input_names:
+            remap[i] = len(new_op)
+            new_op.append(None)
+            new_args.append(())
+            new_const.append(nodes_const[i])
+            new_spans.append(spans[i])
+    first_op = len(new_op)
+    for i in range(n):
+        if live[i] and nodes_op[i] is not None:
+            remap[i] = len(new_op)
+            new_op.append(nodes_op[i])
+            new_args.append(tuple(remap[a] for a in nodes_args[i]))
+            new_const.append(None)
+            new_spans.append(spans[i])
+    active = [False] * len(new_op)
+    for k in range(len(names)):
+        active[k] = True
+    for i in range(first_op, len(new_op)):
+        for a in new_args[i]:
+            if active[a]:
+                active[i] = True
+                break
+    new_bound = {remap[k]: v for k, v in bound.items() if remap[k] >= first_op}
+    return Graph(text=text, op=new_op, args=new_args, const=new_const, names=names,
+                 outputs=[remap[o] for o in outputs], vector=vector, spans=new_spans,
+                 bound=new_bound, first_op=first_op, active=active)

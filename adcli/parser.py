@@ -1,0 +1,281 @@
+"""Text -> IR, in one LALR pass.
+
+The grammar (``grammars/adcli.lark``, shipped inside the package) is loaded
+once per process.  Lark calls :class:`Builder`'s methods as it reduces, and
+they append equations to the Wengert list directly: no parse tree is built,
+and nothing recurses, because the LALR stack is a loop.
+
+Every builder method receives the tokens (``keep_all_tokens``) or
+*occurrences* ``(node, start, end)`` of its children, so a node remembers the
+source text of its first occurrence for trace tables and error messages.
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Optional
+
+from .errors import ParseError, caret
+from .ir import Graph, build_graph
+from .ops import CONSTANTS, FUNCTIONS, OPS
+
+_ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
+
+_TOKEN_NAMES = {
+    "NUMBER": "a number", "NAME": "a name", "POW": "'^'", "STAR": "'*'", "SLASH": "'/'",
+    "PLUS": "'+'", "MINUS": "'-'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
+    "RSQB": "']'", "COMMA": "','", "EQUAL": "'='", "SEMI": "';'", "NEWLINE": "a new line",
+    "$END": "the end of the formula",
+}
+
+
+class _Vector(list):
+    """The bracketed output list ``[a, b, ...]``."""
+
+
+class Builder:
+    """Lark callbacks that build the Wengert list during the parse.
+
+    Lark binds these methods when the parser is made, so one Builder serves
+    every parse in the process; :meth:`reset` starts a new formula.
+    """
+
+    def reset(self, text: str) -> None:
+        self.text = text
+        self.op: list = []
+        self.args: list = []
+        self.const: list = []
+        self.spans: list = []
+        self.memo: dict = {}
+        self.env: dict = {}           # name -> node, newest binding
+        self.inputs: dict = {}        # node -> name
+        self.bound: dict = {}         # node -> name of the statement that bound it
+        self.signature: Optional[list] = None
+
+    # -- node creation -------------------------------------------------------------
+    def _node(self, key, op, args, const, span) -> int:
+        node = self.memo.get(key)
+        if node is None:
+            node = len(self.op)
+            self.memo[key] = node
+            self.op.append(op)
+            self.args.append(args)
+            self.const.append(const)
+            self.spans.append(span)
+        return node
+
+    def _const(self, value: float, start: int, end: int):
+        return (self._node(("c", repr(value)), None, (), value, (start, end)), start, end)
+
+    def _apply(self, op, occs, start: int, end: int):
+        args = tuple(o[0] for o in occs)
+        return (self._node((op.name,) + args, op, args, None, (start, end)), start, end)
+
+    def _error(self, message: str, pos: int) -> ParseError:
+        line, col, pic = caret(self.text, pos)
+        return ParseError(f"{message} (line {line}, column {col})" if "\n" in self.text
+                          else f"{message} (column {col})",
+                          detail=pic, column=col, line=line)
+
+    # -- leaves ----------------------------------------------------------------------
+    def number(self, children):
+        tok = children[0]
+        value = float(tok)
+        if value == float("inf"):
+            raise self._error(f"the number {tok} is too large for float64", tok.start_pos)
+        return self._const(value, tok.start_pos, tok.end_pos)
+
+    def name(self, children):
+        tok = children[0]
+        name = str(tok)
+        node = self.env.get(name)
+        if node is None:
+            if name in CONSTANTS:
+                return self._const(CONSTANTS[name], tok.start_pos, tok.end_pos)
+            node = self._node(("x", name), None, (), None, (tok.start_pos, tok.end_pos))
+            self.inputs[node] = name
+            self.env[name] = node
+        return (node, tok.start_pos, tok.end_pos)
+
+    # -- operators ---------------------------------------------------------------------
+    def _binary(self, op, children):
+        left, _, right = children
+        return self._apply(op, (left, right), left[1], right[2])
+
+    def add(self, children):
+        return self._binary(_ADD, children)
+
+    def sub(self, children):
+        return self._binary(_SUB, children)
+
+    def mul(self, children):
+        return self._binary(_MUL, children)
+
+    def div(self, children):
+        return self._binary(_DIV, children)
+
+    def pow(self, children):
+        return self._binary(_POW, children)
+
+    def neg(self, children):
+        tok, occ = children
+        node = occ[0]
+        if self.op[node] is None and node not in self.inputs:   # a literal: fold the sign
+            return self._const(-self.const[node], tok.start_pos, occ[2])
+        return self._apply(_NEG, (occ,), tok.start_pos, occ[2])
+
+    def pos(self, children):
+        tok, occ = children
+        return (occ[0], tok.start_pos, occ[2])
+
+    def paren(self, children):
+        lpar, occ, rpar = children
+        return (occ[0], lpar.start_pos, rpar.end_pos)
+
+    # -- calls ---------------------------------------------------------------------------
+    def args(self, children):
+        return [c for c in children if isinstance(c, tuple)]
+
+    def call(self, children):
+        name, _, occs, rpar = children
+        op = self._function(name, len(occs))
+        return self._apply(op, occs, name.start_pos, rpar.end_pos)
+
+    def call0(self, children):
+        name = children[0]
+        self._function(name, 0)
+
+    def _function(self, tok, n_args: int):
+        name = str(tok)
+        op = FUNCTIONS.get(name)
+        if op is None:
+            close = difflib.get_close_matches(name, list(FUNCTIONS), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            if name in self.env or name in CONSTANTS:
+                hint += f" ({name} is a variable here; write {name}*(...) to multiply)"
+            raise self._error(f"unknown function '{name}'{hint}", tok.start_pos)
+        if n_args != op.arity:
+            want = "1 argument" if op.arity == 1 else f"{op.arity} arguments"
+            raise self._error(f"{name}() takes {want}, got {n_args}", tok.start_pos)
+        return op
+
+    # -- programs --------------------------------------------------------------------------
+    def statement(self, children):
+        tok, _, occ = children
+        self.env[str(tok)] = occ[0]
+        if self.op[occ[0]] is not None:
+            self.bound[occ[0]] = str(tok)
+
+    def signature(self, children):
+        _, _, occs, _, _ = children
+        names = []
+        for occ in occs:
+            node = occ[0]
+            if node not in self.inputs:
+                raise self._error("a signature's parameters must be plain variable names",
+                                  occ[1])
+            name = self.inputs[node]
+            if name in names:
+                raise self._error(f"parameter '{name}' appears twice in the signature", occ[1])
+            names.append(name)
+        self.signature = names
+
+    def vector(self, children):
+        return _Vector(children[1])
+
+    def start(self, children):
+        results = [c for c in children if isinstance(c, (tuple, _Vector))]
+        return results[-1]
+
+
+_PARSER = None
+_BUILDER = Builder()
+
+
+def _grammar_text() -> str:
+    try:
+        from importlib.resources import files
+        return files("adcli.grammars").joinpath("adcli.lark").read_text(encoding="utf-8")
+    except ModuleNotFoundError:  # running from a source checkout without install
+        from pathlib import Path
+        path = Path(__file__).resolve().parent.parent / "grammars" / "adcli.lark"
+        return path.read_text(encoding="utf-8")
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        from lark import Lark
+        _PARSER = Lark(_grammar_text(), parser="lalr", lexer="basic",
+                       keep_all_tokens=True, transformer=_BUILDER,
+                       propagate_positions=False, maybe_placeholders=False,
+                       cache=True)
+    return _PARSER
+
+
+def _syntax_error(text: str, exc) -> ParseError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken, UnexpectedEOF
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream
+        ch = text[pos] if pos < len(text) else ""
+        msg = f"unexpected character {ch!r}"
+    elif isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if tok.type == "$END":
+            pos = len(text.rstrip())
+            msg = "the formula ends too early"
+        else:
+            pos = tok.start_pos if tok.start_pos is not None else len(text)
+            msg = f"unexpected {_TOKEN_NAMES.get(tok.type, repr(str(tok)))}"
+            if tok.type not in ("NEWLINE", "SEMI"):
+                msg += f" {str(tok)!r}" if tok.type in ("NUMBER", "NAME") else ""
+        expected = sorted({_TOKEN_NAMES.get(t, t) for t in exc.expected
+                           if not t.startswith("_") and t in _TOKEN_NAMES})
+        if expected:
+            msg += "; expected " + ", ".join(expected)
+    elif isinstance(exc, UnexpectedEOF):
+        pos, msg = len(text), "the formula ends too early"
+    else:
+        pos, msg = 0, str(exc)
+    line, col, pic = caret(text, pos)
+    where = f"line {line}, column {col}" if "\n" in text.strip() else f"column {col}"
+    return ParseError(f"{msg} ({where})", detail=pic, column=col, line=line)
+
+
+def parse(text: str, variables: Optional[list] = None) -> Graph:
+    """Parse a formula or program into a :class:`Graph`.
+
+    ``variables`` (``--vars``) fixes the input order; it must name every free
+    variable and may add more (their derivatives are 0).
+    """
+    from lark.exceptions import UnexpectedInput, VisitError
+    if not text.strip():
+        raise ParseError("the formula is empty")
+    parser = _parser()
+    b = _BUILDER
+    b.reset(text)
+    try:
+        result = parser.parse(text)
+    except UnexpectedInput as exc:
+        raise _syntax_error(text, exc) from None
+    except VisitError as exc:  # pragma: no cover - lark wraps callback errors in some paths
+        if isinstance(exc.orig_exc, ParseError):
+            raise exc.orig_exc from None
+        raise
+    outs = list(result) if isinstance(result, _Vector) else [result]
+    free = set(b.inputs.values())
+    order = None
+    if b.signature is not None:
+        extra = sorted(free - set(b.signature))
+        if extra:
+            raise ParseError(f"'{extra[0]}' is used but is not a parameter of the signature "
+                             f"({', '.join(b.signature)})")
+        order = b.signature
+    if variables is not None:
+        missing = [v for v in (order or sorted(free)) if v not in variables]
+        if missing:
+            raise ParseError(f"--vars must list every input; missing: {', '.join(missing)}")
+        if len(set(variables)) != len(variables):
+            raise ParseError("--vars lists a name twice")
+        order = list(variables)
+    return build_graph(text, b.op, b.args, b.const, b.inputs, [o[0] for o in outs],
+                       isinstance(result, _Vector), b.spans, b.bound, order)

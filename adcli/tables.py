@@ -1,0 +1,94 @@
+"""Rich tables for people.  Imported only when output is not ``--json``."""
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .ir import fmt_number
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def num(v: float) -> str:
+    """Full float64 precision, shortest round-trip form."""
+    return fmt_number(v)
+
+
+def one_line(text: str, limit: int = 200) -> str:
+    s = "; ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    return s if len(s) <= limit else s[:limit - 1] + "…"
+
+
+def header(command: str, g, point) -> Text:
+    t = Text()
+    t.append(f"adcli {command}", style="bold")
+    sig = f"f({', '.join(g.names)})" if g.names else "f"
+    t.append(f"   {sig} = {one_line(g.text)}\n")
+    if g.names:
+        t.append("at ", style="dim")
+        t.append(", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, point)))
+    return t
+
+
+def sweeps_line(result, n_inputs: int, n_outputs: int) -> Text:
+    ops = result.operations
+    if result.mode == "forward":
+        what = (f"forward mode: 1 primal sweep + {result.sweeps} tangent sweep"
+                f"{'s' if result.sweeps != 1 else ''} (one per input)")
+    else:
+        what = (f"reverse mode: 1 primal (recording) sweep + {result.sweeps} adjoint sweep"
+                f"{'s' if result.sweeps != 1 else ''} (one per output)")
+    return Text(f"{what}; {ops['primal']} elementary operations in the primal sweep, "
+                f"{ops['derivative']} in the derivative sweeps", style="dim")
+
+
+def _table(*columns: str) -> Table:
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for k, c in enumerate(columns):
+        t.add_column(c, justify="left" if k == 0 else "right", no_wrap=True)
+    return t
+
+
+def output_label(g, r: int) -> str:
+    if len(g.outputs) == 1:
+        return "f"
+    return f"f{r + 1}"
+
+
+def print_value(g, point, values) -> None:
+    c = console()
+    c.print(header("eval", g, point))
+    if len(values) == 1 and not g.vector:
+        c.print(Text("f = ", style="bold") + Text(num(values[0])))
+        return
+    t = _table("output", "expression", "value")
+    for r, v in enumerate(values):
+        t.add_row(output_label(g, r), one_line(g.source(g.outputs[r]), 60), num(v))
+    c.print(t)
+
+
+def print_gradient(g, point, result) -> None:
+    c = console()
+    c.print(header("grad", g, point))
+    c.print(Text("f = ", style="bold") + Text(num(result.value[0])))
+    t = _table("variable", "at", "∂f/∂variable")
+    for name, x, d in zip(g.names, point, result.derivative[0]):
+        t.add_row(name, num(x), num(d))
+    c.print(t)
+    c.print(sweeps_line(result, g.n_inputs, 1))
+
+
+def print_jacobian(g, point, result, reason: str = "") -> None:
+    c = console()
+    c.print(header("jacobian", g, point))
+    t = _table("output", "value", *(f"∂/∂{n}" for n in g.names))
+    for r, row in enumerate(result.derivative):
+        t.add_row(output_label(g, r), num(result.value[r]), *(num(v) for v in row))
+    c.print(t)
+    if reason:
+        c.print(Text(reason, style="dim"))
+    c.print(sweeps_line(result, g.n_inputs, len(g.outputs)))
