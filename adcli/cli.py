@@ -112,6 +112,15 @@ app.command("jac", context_settings=_CTX, hidden=True,
             help="Alias of 'jacobian'.")(jacobian_cmd)
 
 
+def _register_commands() -> None:
+    from .commands import check, higher, trace
+    for module in (trace, check, higher):
+        module.register(app)
+
+
+_register_commands()
+
+
 def _wants_json(argv: list) -> bool:
     return "--json" in argv
 

@@ -64,12 +64,18 @@ def _is_inf(op, args, m) -> bool:
 
 
 def evaluate(g: Graph, point, m=FloatMath) -> list:
-    """The primal sweep: a value per node. Raises EvalError naming the row."""
+    """The primal sweep: a value per node. Raises EvalError naming the row.
+
+    ``m`` is the number namespace (:mod:`adcli.numbers`); values may be any
+    type its functions accept.  A namespace whose ``isbad`` is None (NumPy
+    batches) is not checked here: its caller checks the results instead.
+    """
     n = g.n_inputs
     if len(point) != n:
         raise ValueError("point has the wrong length")
-    vals = list(point) + g.const[n:g.first_op] + [0.0] * g.n_ops
+    vals = list(point) + [m.const(c) for c in g.const[n:g.first_op]] + [None] * g.n_ops
     ops, args = g.op, g.args
+    bad = m.isbad
     for i in range(g.first_op, len(ops)):
         a = args[i]
         try:
@@ -79,7 +85,7 @@ def evaluate(g: Graph, point, m=FloatMath) -> list:
                 v = ops[i].f(m, vals[a[0]], vals[a[1]])
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             raise _domain_error(g, i, vals, exc, m) from None
-        if v - v != 0.0:  # inf or nan
+        if bad is not None and bad(v):  # inf or nan
             raise _domain_error(g, i, vals, None, m)
         vals[i] = v
     return vals
@@ -99,12 +105,13 @@ def linearize(g: Graph, vals, m=FloatMath) -> Linearization:
     pairs: list = [()] * len(ops)
     order = []
     warnings = []
+    bad, primal = m.isbad, m.primal
     for i in range(g.first_op, len(ops)):
         if not active[i]:
             continue
         op, a = ops[i], args[i]
         x = [vals[k] for k in a]
-        if op.kink is not None and op.kink(*x):
+        if op.kink is not None and primal is not None and op.kink(*[primal(v) for v in x]):
             warnings.append(f"{g.label(i)} = {g.definition(i)} at "
                             + ", ".join(f"{g.label(k)} = {_show(vals[k])}" for k in a)
                             + f": {op.convention}")
@@ -116,7 +123,7 @@ def linearize(g: Graph, vals, m=FloatMath) -> Linearization:
         for k, p in zip(a, d):
             if not active[k]:
                 continue
-            if p - p != 0.0:
+            if bad is not None and bad(p):
                 raise EvalError(f"the derivative ∂{g.label(i)}/∂{g.label(k)} is infinite "
                                 f"or undefined, at {row_text(g, i, vals)}",
                                 row=g.label(i))
@@ -126,29 +133,36 @@ def linearize(g: Graph, vals, m=FloatMath) -> Linearization:
     return Linearization(pairs, order, warnings)
 
 
+# Sweeps start from this very object; ``is ZERO`` then means "nothing reached
+# this node yet", which lets a sweep skip work for any number type.
+ZERO = 0.0
+
+
 def tangent_sweep(g: Graph, lin: Linearization, seed) -> list:
     """One forward-mode sweep: v̇ for every node, inputs seeded with ``seed``."""
-    tan = [0.0] * g.n_nodes
+    tan = [ZERO] * g.n_nodes
     tan[:g.n_inputs] = seed
     pairs = lin.pairs
     for i in lin.order:
-        s = 0.0
+        s = ZERO
         for k, p in pairs[i]:
-            s += p * tan[k]
+            t = tan[k]
+            if t is not ZERO:
+                s = s + p * t
         tan[i] = s
     return tan
 
 
-def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed: float = 1.0) -> list:
+def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed=1.0) -> list:
     """One reverse-mode sweep: v̄ for every node, starting from v̄_out = seed."""
-    adj = [0.0] * g.n_nodes
+    adj = [ZERO] * g.n_nodes
     adj[out] = seed
     pairs = lin.pairs
     for i in reversed(lin.order):
         b = adj[i]
-        if b:
+        if b is not ZERO:
             for k, p in pairs[i]:
-                adj[k] += b * p
+                adj[k] = adj[k] + b * p
     return adj
 
 
@@ -182,7 +196,7 @@ def differentiate(g: Graph, point, mode: str) -> Result:
     jac = [[0.0] * n for _ in outs]
     if mode == "forward":
         for j in range(n):
-            seed = [0.0] * n
+            seed = [ZERO] * n
             seed[j] = 1.0
             tan = tangent_sweep(g, lin, seed)
             for r, o in enumerate(outs):

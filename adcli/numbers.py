@@ -9,7 +9,9 @@ on other number types (NumPy arrays, mpmath, dual numbers) elsewhere:
 * ``div0(a, b)``     a/b, or 0 when b = 0 (the named convention at kinks);
 * ``dpowx(x, y)``    ∂(x^y)/∂x = y·x^(y−1), exactly 0 when y = 0;
 * ``powlog(o, x)``   ∂(x^y)/∂y = x^y·log x, 0 at x = 0, NaN for x < 0;
-* ``isfinite(v)``.
+* ``isbad(v)``       True for inf/NaN (None: the caller checks instead);
+* ``primal(v)``      the float a value stands for (for kink tests; None: skip);
+* ``const(c)``       a float constant as this namespace's number.
 """
 from __future__ import annotations
 
@@ -62,6 +64,18 @@ class FloatMath:
     erf = staticmethod(math.erf)
     erfc = staticmethod(math.erfc)
     isfinite = staticmethod(math.isfinite)
+
+    @staticmethod
+    def isbad(v: float) -> bool:
+        return v - v != 0.0
+
+    @staticmethod
+    def primal(v: float) -> float:
+        return v
+
+    @staticmethod
+    def const(c: float) -> float:
+        return c
     sigmoid = staticmethod(_sigmoid)
     LN2 = _LN2
     LN10 = _LN10

@@ -1,0 +1,5 @@
+"""(placeholder: filled in by its issue)"""
+
+
+def register(app) -> None:
+    pass
