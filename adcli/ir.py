@@ -133,6 +133,27 @@ def natural_key(name: str):
     return key
 
 
+def _schedule(nodes_op: list, nodes_args: list, live) -> list:
+    """Live equations ordered by level (1 + the highest level of their arguments),
+    creation order within a level.
+
+    Any topological order is correct; this one is the order of the published
+    traces (Baydin et al.'s ln(x1) + x1·x2 − sin(x2) computes sin(x2) before
+    the sum), and it is linear: a counting sort on the level.
+    """
+    level = [0] * len(nodes_op)
+    buckets: list = []
+    for i, op in enumerate(nodes_op):
+        if op is None or not live[i]:
+            continue
+        lv = 1 + max(level[a] for a in nodes_args[i])
+        level[i] = lv
+        while len(buckets) < lv:
+            buckets.append([])
+        buckets[lv - 1].append(i)
+    return [i for bucket in buckets for i in bucket]
+
+
 def build_graph(text: str, nodes_op: list, nodes_args: list, nodes_const: list,
                 input_names: dict, outputs: list, vector: bool, spans: list,
                 bound: dict, order: Optional[list]) -> Graph:
@@ -174,13 +195,12 @@ def build_graph(text: str, nodes_op: list, nodes_args: list, nodes_const: list,
             new_const.append(nodes_const[i])
             new_spans.append(spans[i])
     first_op = len(new_op)
-    for i in range(n):
-        if live[i] and nodes_op[i] is not None:
-            remap[i] = len(new_op)
-            new_op.append(nodes_op[i])
-            new_args.append(tuple(remap[a] for a in nodes_args[i]))
-            new_const.append(None)
-            new_spans.append(spans[i])
+    for i in _schedule(nodes_op, nodes_args, live):
+        remap[i] = len(new_op)
+        new_op.append(nodes_op[i])
+        new_args.append(tuple(remap[a] for a in nodes_args[i]))
+        new_const.append(None)
+        new_spans.append(spans[i])
     active = [False] * len(new_op)
     for k in range(len(names)):
         active[k] = True
