@@ -1,0 +1,154 @@
+"""Core benchmark (issue 2).  Not a test: it prints figures for the README.
+
+    python bench/bench_core.py            # all three parts
+    python bench/bench_core.py --quick    # fewer repetitions
+
+1. Start-up: one-shot ``adcli grad ... --json`` as a whole process, as a ratio
+   to ``python -c "import typer, rich, lark"`` (target ≤ 1.3×).
+2. A 100,000-node formula: parse + reverse gradient, end to end, as a ratio to
+   its ``eval`` (target ≤ 1.5×).
+3. Reverse gradient ÷ evaluation for 10 … 10,000 inputs, end to end (target
+   ≤ 1.5×, flat in n), with forward mode beside it (growing with n).
+
+It uses the ``adcli`` next to the running Python (install the project first,
+non-editable, so that modules are byte-compiled as users get them).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
+
+
+def adcli_exe() -> list:
+    exe = shutil.which("adcli", path=os.path.dirname(sys.executable))
+    return [exe] if exe else [sys.executable, "-m", "adcli"]
+
+
+def wall(cmd: list, repeat: int) -> float:
+    """Median wall time of a whole process, in seconds."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - t)
+        if out.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(cmd)[:200]}\n{out.stderr.decode()[:500]}")
+    return statistics.median(times)
+
+
+def startup(repeat: int) -> list:
+    base = [sys.executable, "-c", "import typer, rich, lark"]
+    cmd = adcli_exe() + ["grad", MATLAB, "--at", "2,0.5", "--json"]
+    wall(cmd, 2)  # warm the lark cache and the OS file cache
+    b, a = [], []
+    for _ in range(repeat):  # interleave, so drift hits both alike
+        b.append(wall(base, 1))
+        a.append(wall(cmd, 1))
+    tb, ta = statistics.median(b), statistics.median(a)
+    return [("`python -c 'import typer, rich, lark'`", f"{tb * 1e3:.1f} ms", "1.00×"),
+            ("`adcli grad '<MATLAB f>' --at 2,0.5 --json`", f"{ta * 1e3:.1f} ms",
+             f"{ta / tb:.2f}×")]
+
+
+def big_formula(n_inputs: int, n_terms: int) -> str:
+    # unique constants keep common-subexpression sharing from shrinking it
+    return "+".join(f"sin(x{i % n_inputs})*x{(i * 7 + 1) % n_inputs}*{i + 1}e-5"
+                    for i in range(n_terms))
+
+
+def scale(repeat: int, tmp: str) -> list:
+    n_inputs = 100
+    text = big_formula(n_inputs, 51_000)   # ~2 new equations per term (sin(x_i) is shared)
+    path = os.path.join(tmp, "big.txt")
+    with open(path, "w") as fh:
+        fh.write(text)
+    at = ",".join(f"{0.01 * (k + 1):.2f}" for k in range(n_inputs))
+    from adcli.parser import parse
+    n_ops = parse(text).n_ops
+    ev = wall(adcli_exe() + ["eval", "@" + path, "--at", at, "--json"], repeat)
+    gr = wall(adcli_exe() + ["grad", "@" + path, "--at", at, "--json"], repeat)
+    return [(f"`eval` ({n_ops:,} equations, {len(text):,} characters)", f"{ev:.2f} s", "1.00×"),
+            ("`grad --mode reverse`", f"{gr:.2f} s", f"{gr / ev:.2f}×")]
+
+
+def compute_ratio(text: str, point: list) -> tuple:
+    """In-process, best of 3: evaluate, and reverse gradient (primal + adjoint), in seconds."""
+    from adcli.engine import differentiate, evaluate
+    from adcli.parser import parse
+    g = parse(text)
+    ev = min(_timed(lambda: evaluate(g, point)) for _ in range(3))
+    rv = min(_timed(lambda: differentiate(g, point, "reverse")) for _ in range(3))
+    return ev, rv
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def chain(n: int) -> str:
+    return "+".join(f"sin(x{i})*x{(i + 1) % n}" for i in range(n))
+
+
+def inputs(repeat: int, tmp: str, sizes: list, forward_max: int) -> list:
+    rows = []
+    for n in sizes:
+        path = os.path.join(tmp, f"chain{n}.txt")
+        with open(path, "w") as fh:
+            fh.write(chain(n))
+        at = ",".join(f"{0.001 * (k % 997):.3f}" for k in range(n))
+        atfile = os.path.join(tmp, f"at{n}.txt")
+        with open(atfile, "w") as fh:
+            fh.write(at)
+        base = adcli_exe()
+        ev = wall(base + ["eval", "@" + path, "--at", at, "--json"], repeat)
+        rv = wall(base + ["grad", "@" + path, "--at", at, "--json"], repeat)
+        if n <= forward_max:
+            fw = wall(base + ["grad", "@" + path, "--at", at, "--mode", "forward", "--json"],
+                      max(1, repeat // 2))
+            fwd = f"{fw:.3f} s ({fw / ev:.1f}×)"
+        else:
+            fwd = "not run (n sweeps of 3n equations: minutes)"
+        cev, crv = compute_ratio(chain(n), [0.001 * (k % 997) for k in range(n)])
+        rows.append((f"{n:,}", f"{ev:.3f} s", f"{rv:.3f} s", f"{rv / ev:.2f}×",
+                     f"{crv / cev:.2f}×", fwd))
+    return rows
+
+
+def table(header: tuple, rows: list) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = ap.parse_args()
+    rep = 5 if args.quick else 15
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, adcli: "
+          f"{' '.join(adcli_exe())}\n")
+    print("## 1. Start-up (whole process, median of %d)\n" % (rep * 2))
+    print(table(("command", "wall time", "ratio"), startup(rep * 2)))
+    with tempfile.TemporaryDirectory() as tmp:
+        print("\n## 2. A 100,000-node formula, end to end (median of %d)\n" % max(3, rep // 3))
+        print(table(("command", "wall time", "ratio"), scale(max(3, rep // 3), tmp)))
+        print("\n## 3. Reverse gradient ÷ evaluation, end to end (median of %d)\n"
+              % max(3, rep // 3))
+        print(table(("inputs n", "eval", "grad (reverse)", "reverse ÷ eval",
+                     "compute only: reverse ÷ eval", "grad --mode forward (÷ eval)"),
+                    inputs(max(3, rep // 3), tmp, [10, 100, 1000, 10000], 1000)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,214 @@
+"""The command line as a user runs it: keys, exit codes, errors, tables."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
+
+
+# -- JSON contract ----------------------------------------------------------------------------
+@pytest.mark.parametrize("mode, sweeps", [("forward", 2), ("reverse", 1)])
+def test_grad_json(adcli, mode, sweeps):
+    r = adcli("grad", MATLAB, "--at", "2,0.5", "--mode", mode, "--json")
+    assert r.code == 0, r
+    d = r.json
+    assert d["command"] == "grad" and d["expression"] == MATLAB
+    assert d["variables"] == ["x1", "x2"] and d["point"] == [2.0, 0.5]
+    assert d["mode"] == mode and d["sweeps"] == sweeps
+    assert d["value"] == 0.23886593653343924
+    assert d["gradient"] == [-0.35829890480015886, -0.11943296826671962]
+    assert d["warnings"] == []
+
+
+def test_grad_default_mode_is_reverse(adcli):
+    d = adcli("grad", "ln(x1) + x1*x2 - sin(x2)", "--at", "2,5", "--json").json
+    assert d["mode"] == "reverse"
+    assert d["value"] == 11.652071455223084 and d["gradient"] == [5.5, 1.7163378145367738]
+
+
+def test_eval_json(adcli):
+    d = adcli("eval", "ln(x1) + x1*x2 - sin(x2)", "--at", "x1=2,x2=5", "--json").json
+    assert d["command"] == "eval" and d["value"] == 11.652071455223084
+    d = adcli("eval", "[r*cos(t), r*sin(t)]", "--at", "2,0", "--json").json
+    assert d["value"] == [2.0, 0.0]
+
+
+@pytest.mark.parametrize("mode, used", [("auto", "forward"), ("forward", "forward"),
+                                        ("reverse", "reverse")])
+def test_jacobian_json(adcli, mode, used):
+    d = adcli("jacobian", "[r*cos(t), r*sin(t)]", "--at", "r=2,t=0", "--mode", mode,
+              "--json").json
+    assert d["mode"] == used
+    assert d["value"] == [2.0, 0.0]
+    assert d["jacobian"] == [[1.0, -0.0], [0.0, 2.0]]
+    assert d["sweeps"] == 2
+    if mode == "auto":
+        assert "forward" in d["mode_reason"]
+
+
+def test_jacobian_auto_picks_reverse_for_more_inputs(adcli):
+    d = adcli("jac", "[x*y*z]", "--at", "1,2,3", "--json").json
+    assert d["mode"] == "reverse" and d["sweeps"] == 1
+    assert d["jacobian"] == [[6.0, 3.0, 2.0]]
+
+
+def test_at_accepts_constant_expressions(adcli):
+    d = adcli("grad", "sin(x)", "--at", "pi/4", "--json").json
+    assert d["point"] == [0.7853981633974483]
+    d = adcli("grad", "x*y", "--at", "y=sqrt(2), x=1e-3", "--json").json
+    assert d["point"] == [1e-3, 2 ** 0.5]
+    d = adcli("grad", "x*y", "--at", "atan2(1, 1), -2", "--json").json
+    assert d["point"] == [0.7853981633974483, -2.0]
+
+
+def test_negative_values_and_formulas_starting_with_minus(adcli):
+    d = adcli("grad", "-x^2", "--at", "-3", "--json").json
+    assert d["value"] == -9.0 and d["gradient"] == [6.0]
+
+
+def test_vars_option(adcli):
+    d = adcli("grad", "x - y", "--vars", "y,x", "--at", "1,5", "--json").json
+    assert d["variables"] == ["y", "x"] and d["value"] == 4.0 and d["gradient"] == [-1.0, 1.0]
+
+
+def test_expr_from_stdin_and_file(adcli, monkeypatch, tmp_path):
+    import io
+    monkeypatch.setattr("sys.stdin", io.StringIO("c = a + b; c = c*c + 1; c/2\n"))
+    d = adcli("grad", "-", "--at", "1,2", "--json").json
+    assert d["variables"] == ["a", "b"] and d["value"] == 5.0 and d["gradient"] == [3.0, 3.0]
+    path = tmp_path / "f.txt"
+    path.write_text("f(y, x) = x/y\n")
+    d = adcli("grad", f"@{path}", "--at", "2,1", "--json").json
+    assert d["variables"] == ["y", "x"] and d["gradient"] == [-0.25, 0.5]
+
+
+def test_kink_warning_in_json_and_stderr(adcli):
+    r = adcli("grad", "abs(x)", "--at", "0", "--json")
+    assert r.code == 0
+    assert r.json["gradient"] == [0.0]
+    assert "abs is not differentiable at 0" in r.json["warnings"][0]
+    assert "warning" in r.err
+
+
+# -- errors ----------------------------------------------------------------------------------------
+ERRORS = [
+    # args, exit code, error type, text in message
+    (["grad", "x1*)+2", "--at", "1"], 2, "parse", "unexpected ')'"),
+    (["grad", "sinn(x)", "--at", "1"], 2, "parse", "unknown function 'sinn'"),
+    (["grad", "sin(x, y)", "--at", "1,2"], 2, "parse", "takes 1 argument"),
+    (["grad", "x*y", "--at", "1"], 2, "point", "expected 2 values for x, y"),
+    (["grad", "x*y", "--at", "1,2,3"], 2, "point", "got 3 values"),
+    (["grad", "x*y", "--at", "x=1,z=2"], 2, "point", "unknown variable 'z'"),
+    (["grad", "x*y", "--at", "x=1,2"], 2, "point", "by name or none by name"),
+    (["grad", "x*y", "--at", "1,abc"], 2, "point", "'abc' is not a number or constant"),
+    (["grad", "x", "--at", "1,"], 2, "point", "got 2 values"),
+    (["grad", "[x, y]", "--at", "1,2"], 2, "usage", "Use 'adcli jacobian'"),
+    (["grad", "x", "--at", "1", "--mode", "sideways"], 2, "usage", "sideways"),
+    (["grad", "x"], 2, "usage", "Missing option"),
+    (["grad", "@/nonexistent/file", "--at", "1"], 2, "usage", "cannot read formula file"),
+    (["grad", "log(x)", "--at", "-1"], 1, "evaluation", "v₁ = log(v₀) with v₀ = −1"),
+    (["grad", "1/x", "--at", "0"], 1, "evaluation", "division by zero"),
+    (["grad", "9^9^9^9*x", "--at", "1"], 1, "evaluation", "overflow"),
+    (["grad", "sqrt(x)", "--at", "0"], 1, "evaluation", "infinite"),
+    (["eval", "x^0.5", "--at", "-1"], 1, "evaluation", "domain error"),
+]
+
+
+@pytest.mark.parametrize("args, code, kind, needle", ERRORS)
+def test_errors(adcli, args, code, kind, needle):
+    r = adcli(*args, "--json")
+    assert r.code == code, r
+    err = r.json["error"]
+    assert err["type"] == kind and needle in err["message"], err
+    assert "Traceback" not in r.err and needle in r.err
+    r = adcli(*args)                                  # and for people
+    assert r.code == code and r.out == "" and needle in r.err
+
+
+def test_parse_error_shows_a_caret(adcli):
+    r = adcli("grad", "x1*)+2", "--at", "1")
+    lines = r.err.splitlines()
+    assert lines[1] == "  x1*)+2" and lines[2] == "     ^"
+
+
+def test_unknown_command(adcli):
+    r = adcli("gradient", "x", "--at", "1", "--json")
+    assert r.code == 2 and r.json["error"]["type"] == "usage"
+
+
+# -- tables ------------------------------------------------------------------------------------------
+def test_grad_table(adcli):
+    r = adcli("grad", MATLAB, "--at", "2,0.5", "--mode", "forward")
+    assert r.code == 0
+    assert "0.23886593653343924" in r.out and "-0.35829890480015886" in r.out
+    assert "x1" in r.out and "x2" in r.out
+    assert "forward mode" in r.out and "2 tangent sweeps" in r.out
+
+
+def test_jacobian_table_labels_outputs_and_variables(adcli):
+    r = adcli("jacobian", "[r*cos(t), r*sin(t)]", "--at", "2,0")
+    assert r.code == 0
+    for text in ("f1", "f2", "∂/∂r", "∂/∂t", "auto mode chose forward"):
+        assert text in r.out
+
+
+def test_help_has_examples(adcli):
+    r = adcli("grad", "--help")
+    assert r.code == 0 and "Example" in r.out and "--mode" in r.out
+
+
+# -- the installed console script, as a subprocess ------------------------------------------------------
+def _script() -> str | None:
+    exe = shutil.which("adcli", path=os.path.dirname(sys.executable)) or shutil.which("adcli")
+    return exe
+
+
+@pytest.mark.skipif(_script() is None, reason="adcli console script not installed")
+def test_console_script_from_another_directory(tmp_path):
+    out = subprocess.run([_script(), "grad", MATLAB, "--at", "2,0.5", "--json"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["gradient"] == [-0.35829890480015886, -0.11943296826671962]
+
+
+def test_python_dash_m(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "adcli", "grad", "log(x)", "--at", "-1",
+                          "--json"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert out.returncode == 1
+    assert json.loads(out.stdout)["error"]["row"] == "v₁"
+    assert "Traceback" not in out.stderr
+
+
+def test_grammar_loads_from_the_installed_package():
+    import adcli.grammars
+    from importlib.resources import files
+    text = files("adcli.grammars").joinpath("adcli.lark").read_text()
+    assert "signature" in text
+    assert pathlib.Path(adcli.grammars.__path__[0]).name == "grammars"
+
+
+
+def test_pyproject_lists_every_subpackage():
+    """A subpackage missing from pyproject.toml would be missing from the wheel."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    text = (root / "pyproject.toml").read_text()
+    line = next(ln for ln in text.splitlines() if ln.startswith("packages = "))
+    listed = set(json.loads(line.split("=", 1)[1]))
+    on_disk = {"adcli." + p.parent.relative_to(root / "adcli").as_posix().replace("/", ".")
+               for p in (root / "adcli").rglob("__init__.py") if p.parent != root / "adcli"}
+    assert on_disk | {"adcli", "adcli.grammars"} <= listed
+
+
+@pytest.mark.skipif(not os.environ.get("ADCLI_EXPECT_INSTALLED"),
+                    reason="set by .ci/run, which installs the project non-editable")
+def test_tests_run_against_the_installed_package():
+    import adcli
+    root = pathlib.Path(__file__).resolve().parent.parent
+    assert root not in pathlib.Path(adcli.__file__).resolve().parents
