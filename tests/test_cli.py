@@ -211,4 +211,6 @@ def test_pyproject_lists_every_subpackage():
 def test_tests_run_against_the_installed_package():
     import adcli
     root = pathlib.Path(__file__).resolve().parent.parent
-    assert root not in pathlib.Path(adcli.__file__).resolve().parents
+    installed = pathlib.Path(adcli.__file__).resolve()
+    assert installed != root / "adcli" / "__init__.py"
+    assert "site-packages" in installed.parts
