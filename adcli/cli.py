@@ -10,13 +10,27 @@ from .common import At, Expr, JacMode, JacModeOpt, Json, Mode, ModeOpt, Vars, er
 
 app = typer.Typer(
     name="adcli",
-    help="Derivatives of formulas from the shell: values, gradients and Jacobians by "
-         "forward- and reverse-mode automatic differentiation.\n\n"
-         "Example: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5",
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+        sys.stdout.write(f"adcli {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Derivatives of formulas from the shell: values, gradients and Jacobians by
+    forward- and reverse-mode automatic differentiation.
+
+    Example: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5
+    """
+
 
 # Formulas may start with '-' ("-x^2"): let such arguments through as EXPR.
 _CTX = {"ignore_unknown_options": True}
@@ -75,7 +89,7 @@ def grad_cmd(expr: Expr, at: At, mode: ModeOpt = Mode.reverse, variables: Vars =
 
 def jacobian_cmd(expr: Expr, at: At, mode: JacModeOpt = JacMode.auto, variables: Vars = None,
                  as_json: Json = False) -> None:
-    """Values and Jacobian of EXPR (scalar or '[f1, f2, ...]') at a point.
+    """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point.
 
     --mode auto uses forward mode (one sweep per input) when inputs ≤ outputs
     and reverse mode (one sweep per output) otherwise.

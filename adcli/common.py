@@ -19,7 +19,7 @@ from .errors import AdcliError, UsageError
 Expr = Annotated[str, typer.Argument(
     help="The formula, e.g. 'x1*exp(-(x1^2+x2^2)/2)', or a program "
          "'c = a+b; c*c'. Use '-' to read it from stdin, '@file' to read a file.",
-    show_default=False)]
+    metavar="EXPR", show_default=False)]
 At = Annotated[str, typer.Option(
     "--at", "-a",
     help="The point: values in input order ('2,0.5') or by name ('x1=2,x2=0.5'). "

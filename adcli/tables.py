@@ -30,7 +30,9 @@ def header(command: str, g, point) -> Text:
     t.append(f"   {sig} = {one_line(g.text)}\n")
     if g.names:
         t.append("at ", style="dim")
-        t.append(", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, point)))
+        shown = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, point))
+        t.append(shown if len(shown) <= 200 else shown[:199] + "…")
+        t.append("\n")
     return t
 
 
