@@ -201,14 +201,34 @@ def _grammar_text() -> str:
         return path.read_text(encoding="utf-8")
 
 
+def _cache_path(grammar: str):
+    """Where Lark keeps the analysed grammar between runs: the user's own cache
+    directory (not a shared /tmp file), keyed by grammar and versions."""
+    import hashlib
+    import os
+    import sys
+    import lark
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode())
+    folder = os.path.join(base, "adcli")
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False  # no writable cache: analyse the grammar each time (slower, still right)
+    if not os.access(folder, os.W_OK):
+        return False
+    return os.path.join(folder, f"grammar-{key.hexdigest()[:16]}.lark-cache")
+
+
 def _parser():
     global _PARSER
     if _PARSER is None:
         from lark import Lark
-        _PARSER = Lark(_grammar_text(), parser="lalr", lexer="basic",
+        grammar = _grammar_text()
+        _PARSER = Lark(grammar, parser="lalr", lexer="basic",
                        keep_all_tokens=True, transformer=_BUILDER,
                        propagate_positions=False, maybe_placeholders=False,
-                       cache=True)
+                       cache=_cache_path(grammar))
     return _PARSER
 
 
