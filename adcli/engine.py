@@ -91,6 +91,16 @@ def evaluate(g: Graph, point, m=FloatMath) -> list:
     return vals
 
 
+def _kink_warning(g: Graph, i: int, vals) -> str:
+    at = ", ".join(f"{g.label(k)} = {_show(vals[k])}" for k in dict.fromkeys(g.args[i]))
+    return f"{g.label(i)} = {g.definition(i)} at {at}: {g.op[i].convention}"
+
+
+def _infinite_partial(g: Graph, i: int, k: int, vals) -> EvalError:
+    return EvalError(f"the derivative ∂{g.label(i)}/∂{g.label(k)} is infinite or undefined, "
+                     f"at {row_text(g, i, vals)}", row=g.label(i))
+
+
 @dataclass
 class Linearization:
     """Local partials: ``pairs[i]`` is ((j, ∂vᵢ/∂vⱼ), ...) over active arguments j."""
@@ -101,34 +111,46 @@ class Linearization:
 
 
 def linearize(g: Graph, vals, m=FloatMath) -> Linearization:
+    """Local partials of every active equation, checked, with kink warnings.
+
+    Unary and binary rows are unpacked by hand: this loop is most of the cost
+    of a reverse gradient, so it avoids building argument lists per node.
+    """
     ops, args, active = g.op, g.args, g.active
     pairs: list = [()] * len(ops)
     order = []
     warnings = []
     bad, primal = m.isbad, m.primal
+    inf = (float("inf"), float("inf"))
     for i in range(g.first_op, len(ops)):
         if not active[i]:
             continue
         op, a = ops[i], args[i]
-        x = [vals[k] for k in a]
-        if op.kink is not None and primal is not None and op.kink(*[primal(v) for v in x]):
-            warnings.append(f"{g.label(i)} = {g.definition(i)} at "
-                            + ", ".join(f"{g.label(k)} = {_show(vals[k])}" for k in a)
-                            + f": {op.convention}")
-        try:
-            d = op.d(m, *x, vals[i])
-        except (ValueError, ZeroDivisionError, OverflowError):
-            d = (float("inf"),) * len(a)
-        row = []
-        for k, p in zip(a, d):
-            if not active[k]:
-                continue
-            if bad is not None and bad(p):
-                raise EvalError(f"the derivative ∂{g.label(i)}/∂{g.label(k)} is infinite "
-                                f"or undefined, at {row_text(g, i, vals)}",
-                                row=g.label(i))
-            row.append((k, p))
-        pairs[i] = tuple(row)
+        if op.kink is not None and primal is not None and \
+                op.kink(*[primal(vals[k]) for k in a]):
+            warnings.append(_kink_warning(g, i, vals))
+        if len(a) == 1:
+            k0 = a[0]
+            try:
+                d0 = op.d(m, vals[k0], vals[i])[0]
+            except (ValueError, ZeroDivisionError, OverflowError):
+                d0 = inf[0]
+            if bad is not None and bad(d0):
+                raise _infinite_partial(g, i, k0, vals)
+            pairs[i] = ((k0, d0),)
+        else:
+            k0, k1 = a
+            try:
+                d0, d1 = op.d(m, vals[k0], vals[k1], vals[i])
+            except (ValueError, ZeroDivisionError, OverflowError):
+                d0, d1 = inf
+            a0, a1 = active[k0], active[k1]
+            if bad is not None:
+                if a0 and bad(d0):
+                    raise _infinite_partial(g, i, k0, vals)
+                if a1 and bad(d1):
+                    raise _infinite_partial(g, i, k1, vals)
+            pairs[i] = ((k0, d0), (k1, d1)) if a0 and a1 else ((k0, d0),) if a0 else ((k1, d1),)
         order.append(i)
     return Linearization(pairs, order, warnings)
 
