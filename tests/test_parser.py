@@ -30,6 +30,7 @@ def value(text: str, *point: float, variables=None) -> float:
     ("--x", [2.0], 2.0),
     ("+x", [2.0], 2.0),
     ("a*-b", [2.0, 3.0], -6.0),
+    ("a − b × c ÷ 4 · 2", [1.0, 2.0, 3.0], -2.0),   # typographic operators from papers
 ])
 def test_precedence(text, point, expected):
     assert value(text, *point) == expected
