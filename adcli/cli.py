@@ -5,8 +5,9 @@ import sys
 
 import typer
 
-from .common import At, Expr, JacMode, JacModeOpt, Json, Mode, ModeOpt, Vars, errors, \
-    load_at, print_warnings
+from .common import At, Digits, Expr, InputFormat, InputFormatOpt, JacMode, JacModeOpt, Json, \
+    Mode, ModeOpt, OnError, OnErrorOpt, Points, Vars, errors, load, load_at, need_point, \
+    print_warnings
 
 app = typer.Typer(
     name="adcli",
@@ -37,14 +38,24 @@ _CTX = {"ignore_unknown_options": True}
 
 
 @app.command("eval", context_settings=_CTX)
-def eval_cmd(expr: Expr, at: At = "", variables: Vars = None, as_json: Json = False) -> None:
-    """Evaluate EXPR at a point.
+def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = False,
+             points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
+             on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
+    """Evaluate EXPR at a point, or at every point of a file.
 
-    Example: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
+    Examples: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
+              adcli eval 'sqrt(2)*x' --at 1 --digits 50
+              adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > values.csv
     """
     from .engine import evaluate
     with errors(as_json):
-        g, point = load_at(expr, at, variables)
+        need_point(at, points, digits)
+        if points is not None:
+            return _batch("eval", expr, variables, points, "reverse", as_json, input_format,
+                          on_error)
+        if digits is not None:
+            return _digits("eval", expr, at or "", variables, "reverse", as_json, digits)
+        g, point = load_at(expr, at or "", variables)
         vals = evaluate(g, point)
         values = [vals[o] for o in g.outputs]
         if as_json:
@@ -58,22 +69,35 @@ def eval_cmd(expr: Expr, at: At = "", variables: Vars = None, as_json: Json = Fa
 
 
 @app.command("grad", context_settings=_CTX)
-def grad_cmd(expr: Expr, at: At, mode: ModeOpt = Mode.reverse, variables: Vars = None,
-             as_json: Json = False) -> None:
-    """Value and gradient of a scalar EXPR at a point.
+def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables: Vars = None,
+             as_json: Json = False, points: Points = None,
+             input_format: InputFormatOpt = InputFormat.auto,
+             on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
+    """Value and gradient of a scalar EXPR at a point (--at) or many (--points).
 
     Reverse mode (the default) takes one adjoint sweep whatever the number of
     inputs; forward mode takes one tangent sweep per input.
 
-    Example: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --mode forward
+    Examples: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --mode forward
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --digits 50 --json
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > grads.csv
     """
     from .engine import differentiate
     from .errors import UsageError
     with errors(as_json):
-        g, point = load_at(expr, at, variables)
+        need_point(at, points, digits)
+        g = load(expr, variables)
         if len(g.outputs) > 1:
             raise UsageError(f"the formula has {len(g.outputs)} outputs; a gradient needs one. "
                              "Use 'adcli jacobian' for vector-valued formulas.")
+        if points is not None:
+            return _batch("grad", g, variables, points, mode.value, as_json, input_format,
+                          on_error)
+        _need_at(at, g)
+        if digits is not None:
+            return _digits("grad", g, at or "", variables, mode.value, as_json, digits)
+        from .point import parse_point
+        point = parse_point(at or "", g.names)
         res = differentiate(g, point, mode.value)
         if as_json:
             from .jsonout import common, emit
@@ -87,18 +111,23 @@ def grad_cmd(expr: Expr, at: At, mode: ModeOpt = Mode.reverse, variables: Vars =
         print_warnings(res.warnings)
 
 
-def jacobian_cmd(expr: Expr, at: At, mode: JacModeOpt = JacMode.auto, variables: Vars = None,
-                 as_json: Json = False) -> None:
-    """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point.
+def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
+                 variables: Vars = None, as_json: Json = False, points: Points = None,
+                 input_format: InputFormatOpt = InputFormat.auto,
+                 on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
+    """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point (--at) or
+    many (--points).
 
     --mode auto uses forward mode (one sweep per input) when inputs ≤ outputs
     and reverse mode (one sweep per output) otherwise.
 
-    Example: adcli jacobian '[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
+    Examples: adcli jacobian '[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
+              adcli jacobian '[r*cos(t), r*sin(t)]' --points polar.jsonl --json
     """
     from .engine import differentiate
     with errors(as_json):
-        g, point = load_at(expr, at, variables)
+        need_point(at, points, digits)
+        g = load(expr, variables)
         n, m = g.n_inputs, len(g.outputs)
         chosen = mode.value
         reason = ""
@@ -106,6 +135,14 @@ def jacobian_cmd(expr: Expr, at: At, mode: JacModeOpt = JacMode.auto, variables:
             chosen = "forward" if n <= m else "reverse"
             reason = (f"auto mode chose {chosen}: {n} input{'s' if n != 1 else ''} "
                       f"{'≤' if n <= m else '>'} {m} output{'s' if m != 1 else ''}")
+        if points is not None:
+            return _batch("jacobian", g, variables, points, chosen, as_json, input_format,
+                          on_error, reason)
+        _need_at(at, g)
+        if digits is not None:
+            return _digits("jacobian", g, at or "", variables, chosen, as_json, digits, reason)
+        from .point import parse_point
+        point = parse_point(at or "", g.names)
         res = differentiate(g, point, chosen)
         if as_json:
             from .jsonout import common, emit
@@ -119,6 +156,35 @@ def jacobian_cmd(expr: Expr, at: At, mode: JacModeOpt = JacMode.auto, variables:
             from .tables import print_jacobian
             print_jacobian(g, point, res, reason)
         print_warnings(res.warnings)
+
+
+def _need_at(at, g) -> None:
+    if at is None and g.names:
+        from .errors import UsageError
+        raise UsageError(f"Missing option '--at': give the point ({','.join(g.names)}) "
+                         "with --at, or many points with --points FILE")
+
+
+def _batch(command: str, expr, variables, points: str, mode: str, as_json: bool,
+           input_format, on_error, reason: str = "") -> None:
+    """--points: stream every point through the vectorized NumPy backend."""
+    g = load(expr, variables) if isinstance(expr, str) else expr
+    try:
+        from .batch import run_points
+    except ImportError:
+        from .errors import UsageError
+        raise UsageError("--points needs NumPy: pip install numpy "
+                         "(or pip install 'adcli[batch]')") from None
+    run_points(command, g, points, mode=mode, as_json=as_json,
+               input_format=input_format.value, on_error=on_error.value, reason=reason)
+
+
+def _digits(command: str, expr, at: str, variables, mode: str, as_json: bool, digits: int,
+            reason: str = "") -> None:
+    """--digits N: the same engines over mpmath; JSON numbers become strings."""
+    from .mpmath_ns import run_digits
+    g = load(expr, variables) if isinstance(expr, str) else expr
+    run_digits(command, g, at, mode, digits, as_json, reason)
 
 
 app.command("jacobian", context_settings=_CTX)(jacobian_cmd)

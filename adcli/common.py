@@ -34,6 +34,39 @@ Json = Annotated[bool, typer.Option(
     "--json", help="Print strict JSON to stdout instead of tables.")]
 
 
+Points = Annotated[Optional[str], typer.Option(
+    "--points", "-p",
+    help="Many points at once: a CSV file with a header of variable names, or JSON Lines "
+         "with one object per point ('-' reads stdin). Results stream to stdout as CSV, "
+         "or as JSON Lines under --json. Needs NumPy (pip install 'adcli[batch]').",
+    metavar="FILE", show_default=False)]
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class OnError(str, Enum):
+    fail = "fail"
+    skip = "skip"
+
+
+InputFormatOpt = Annotated[InputFormat, typer.Option(
+    "--input-format", case_sensitive=False,
+    help="Format of --points: auto (from the extension, else the first line), csv or jsonl.")]
+OnErrorOpt = Annotated[OnError, typer.Option(
+    "--on-error", case_sensitive=False,
+    help="A --points row that cannot be read or evaluated: fail (stop there, naming the "
+         "row) or skip (leave it out; every skipped row is reported on stderr).")]
+Digits = Annotated[Optional[int], typer.Option(
+    "--digits", "-d", min=1, max=100_000,
+    help="Arbitrary precision: compute with mpmath and print this many significant digits "
+         "(JSON then carries numbers as strings).",
+    metavar="N", show_default=False)]
+
+
 class Mode(str, Enum):
     forward = "forward"
     reverse = "reverse"
@@ -52,6 +85,14 @@ ModeOpt = Annotated[Mode, typer.Option(
 JacModeOpt = Annotated[JacMode, typer.Option(
     "--mode", "-m", case_sensitive=False,
     help="auto picks forward when inputs ≤ outputs, else reverse, and says which.")]
+
+
+def need_point(at: str, points: Optional[str], digits: Optional[int] = None) -> None:
+    """--at and --points exclude each other; grad and jacobian need one of them."""
+    if points is not None and at:
+        raise UsageError("give either --at (one point) or --points (many), not both")
+    if points is not None and digits is not None:
+        raise UsageError("--digits works on single points (--at); --points is float64")
 
 
 # -- reading the formula ------------------------------------------------------------------

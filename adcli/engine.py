@@ -176,9 +176,17 @@ def tangent_sweep(g: Graph, lin: Linearization, seed) -> list:
 
 
 def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed=1.0) -> list:
-    """One reverse-mode sweep: v̄ for every node, starting from v̄_out = seed."""
+    """One reverse-mode sweep: v̄ for every node, starting from v̄_out = seed.
+
+    ``out`` may also be a list of nodes with ``seed`` a list of their seeds
+    (one sweep for wᵀ·J; a node listed twice gets the sum of its seeds).
+    """
     adj = [ZERO] * g.n_nodes
-    adj[out] = seed
+    if isinstance(out, int):
+        adj[out] = seed
+    else:
+        for o, s in zip(out, seed):
+            adj[o] = s if adj[o] is ZERO else adj[o] + s
     pairs = lin.pairs
     for i in reversed(lin.order):
         b = adj[i]

@@ -1,0 +1,422 @@
+"""``--digits N``: the op table's ``m.<name>`` over mpmath numbers.
+
+The same rows and the same engines as float64, with every operation done by
+mpmath at N significant digits plus a few guard digits, and the results shown
+to N digits.  Domain errors raise exactly what :mod:`math` raises
+(ValueError, ZeroDivisionError, OverflowError), so engine errors still name
+the trace row; where mpmath would answer with a complex number (log(−1),
+sqrt(−1), asin(2), ...) this namespace raises ValueError instead.
+
+Constants keep their decimal meaning (``0.1`` is one tenth, not the float64
+nearest to it; ``pi`` is π to the working precision), and ``--at`` values are
+re-evaluated at the working precision (``--at 2/3``).
+
+Imported only under ``--digits``: mpmath comes with SymPy.
+"""
+from __future__ import annotations
+
+import mpmath
+from mpmath import mp, mpf
+
+GUARD = 10                 # extra working digits: the last shown digit stays right
+MAX_DIGITS = 100_000
+_HUGE = mpf(10) ** 6       # |log(result)| beyond this: an overflow, not a computation
+
+
+def working_precision(digits: int):
+    """A context manager: mpmath at ``digits`` + guard significant digits."""
+    return mpmath.workdps(digits + GUARD)
+
+
+def _real(v):
+    if isinstance(v, mpmath.mpc):
+        if v.imag != 0:
+            raise ValueError("math domain error")
+        v = v.real
+    if not mpmath.isfinite(v):
+        raise ValueError("math domain error")
+    return v
+
+
+def _wrap(fn):
+    return staticmethod(lambda *x: _real(fn(*x)))
+
+
+def _log(x):
+    if x <= 0:
+        raise ValueError("math domain error")
+    return mpmath.log(x)
+
+
+def _exp(x):
+    if x > _HUGE:
+        raise OverflowError("math range error")
+    return mpmath.exp(x)
+
+
+class MpMath:
+    """mpmath numbers at the current working precision."""
+
+    sin = _wrap(mpmath.sin)
+    cos = _wrap(mpmath.cos)
+    tan = _wrap(mpmath.tan)
+    atan = _wrap(mpmath.atan)
+    tanh = _wrap(mpmath.tanh)
+    asinh = _wrap(mpmath.asinh)
+    cbrt = _wrap(mpmath.cbrt)
+    erf = _wrap(mpmath.erf)
+    erfc = _wrap(mpmath.erfc)
+    fabs = _wrap(mpmath.fabs)
+    hypot = _wrap(mpmath.hypot)
+    @staticmethod
+    def isbad(v) -> bool:  # functions raise; only powlog's NaN can get here
+        return not mpmath.isfinite(v)
+
+    LN2 = None         # set per precision by the property-like helpers below
+    LN10 = None
+    TWO_OVER_SQRTPI = None
+
+    @staticmethod
+    def primal(v):
+        return v
+
+    @staticmethod
+    def const(c):
+        return mpf(repr(c)) if isinstance(c, float) else mpf(c)
+
+    @staticmethod
+    def isfinite(v):
+        return bool(mpmath.isfinite(v))
+
+    @staticmethod
+    def asin(x):
+        if abs(x) > 1:
+            raise ValueError("math domain error")
+        return mpmath.asin(x)
+
+    @staticmethod
+    def acos(x):
+        if abs(x) > 1:
+            raise ValueError("math domain error")
+        return mpmath.acos(x)
+
+    @staticmethod
+    def atan2(y, x):
+        return mpmath.atan2(y, x)
+
+    @staticmethod
+    def sinh(x):
+        if abs(x) > _HUGE:
+            raise OverflowError("math range error")
+        return mpmath.sinh(x)
+
+    @staticmethod
+    def cosh(x):
+        if abs(x) > _HUGE:
+            raise OverflowError("math range error")
+        return mpmath.cosh(x)
+
+    @staticmethod
+    def acosh(x):
+        if x < 1:
+            raise ValueError("math domain error")
+        return mpmath.acosh(x)
+
+    @staticmethod
+    def atanh(x):
+        if abs(x) >= 1:
+            raise ValueError("math domain error")
+        return mpmath.atanh(x)
+
+    exp = staticmethod(_exp)
+    log = staticmethod(_log)
+
+    @staticmethod
+    def expm1(x):
+        if x > _HUGE:
+            raise OverflowError("math range error")
+        return mpmath.expm1(x)
+
+    @staticmethod
+    def log1p(x):
+        if x <= -1:
+            raise ValueError("math domain error")
+        return mpmath.log1p(x)
+
+    @staticmethod
+    def log2(x):
+        return _log(x) / mpmath.ln2
+
+    @staticmethod
+    def log10(x):
+        return _log(x) / mpmath.ln10
+
+    @staticmethod
+    def sqrt(x):
+        if x < 0:
+            raise ValueError("math domain error")
+        return mpmath.sqrt(x)
+
+    @staticmethod
+    def pow(x, y):
+        """math.pow's rules: ValueError for x < 0 with a non-integer y and for
+        0 to a negative power; OverflowError for a result too large to hold."""
+        if x == 0:
+            if y < 0:
+                raise ValueError("math domain error")
+            return mpf(1) if y == 0 else mpf(0)
+        if x < 0 and y != int(y):
+            raise ValueError("math domain error")
+        if y == 0 or x == 1:
+            return mpf(1)
+        if abs(y * mpmath.log(abs(x))) > _HUGE:
+            raise OverflowError("math range error")
+        return _real(mpmath.power(x, y))
+
+    @staticmethod
+    def dpowx(x, y):
+        return y * MpMath.pow(x, y - 1) if y != 0 else mpf(0)
+
+    @staticmethod
+    def powlog(o, x):
+        if x > 0:
+            return o * mpmath.log(x)
+        if x == 0:
+            return mpf(0)
+        return mpmath.nan  # as FloatMath: NaN, rejected only if y is active
+
+    @staticmethod
+    def relu(x):
+        return x if x > 0 else mpf(0)
+
+    @staticmethod
+    def fmin(x, y):
+        return x if x <= y else y
+
+    @staticmethod
+    def fmax(x, y):
+        return x if x >= y else y
+
+    @staticmethod
+    def sigmoid(x):
+        if x >= 0:
+            return 1 / (1 + MpMath.exp(-x))
+        z = MpMath.exp(x)
+        return z / (1 + z)
+
+    @staticmethod
+    def softplus(x):
+        return mpmath.log1p(MpMath.exp(-abs(x))) + (x if x > 0 else 0)
+
+    @staticmethod
+    def step(x, at0):
+        return mpf(1) if x > 0 else (mpf(0) if x < 0 else mpf(at0))
+
+    @staticmethod
+    def sign(x):
+        return mpf(1) if x > 0 else (mpf(-1) if x < 0 else mpf(0))
+
+    @staticmethod
+    def div0(a, b):
+        return a / b if b != 0 else mpf(0)
+
+
+def namespace(g=None):
+    """MpMath with its constants at the current working precision; with a
+    graph, its constants keep their exact decimal (or π, e) values."""
+    ns = type("MpMathAt", (MpMath,), {})
+    if g is not None:
+        table = {repr(g.const[i]): v for i, v in constant_values(g).items()}
+        ns.const = staticmethod(lambda c: table.get(repr(c)) or MpMath.const(c))
+    ns.LN2 = +mpmath.ln2
+    ns.LN10 = +mpmath.ln10
+    ns.TWO_OVER_SQRTPI = 2 / mpmath.sqrt(mpmath.pi)
+    return ns
+
+
+# -- the graph's constants and the point, at full precision ------------------------------------
+def constant_values(g) -> dict:
+    """Constant node -> its exact value: the literal as written, ±pi, ±e."""
+    out = {}
+    for i in range(g.n_inputs, g.first_op):
+        text = g.source(i).replace(" ", "")
+        sign = -1 if text.startswith("-") else 1
+        core = text.lstrip("+-")
+        if core == "pi":
+            out[i] = sign * +mp.pi
+        elif core == "e":
+            out[i] = sign * +mp.e
+        else:
+            try:
+                out[i] = mpf(text)
+            except (ValueError, TypeError):
+                out[i] = mpf(repr(g.const[i]))
+            if float(out[i]) != g.const[i]:   # hash-consed with another spelling
+                out[i] = mpf(repr(g.const[i]))
+    return out
+
+
+def point_values(text: str, names: list, option: str = "--at") -> list:
+    """``--at`` at the working precision: each value a constant expression.
+
+    The float parse validates (same messages as without --digits); each value
+    is then evaluated again with mpmath, so ``2/3`` and ``pi/6`` keep every digit.
+    """
+    from .point import parse_point, split_top
+    import re
+    floats = parse_point(text, names, option)
+    t = text.strip()
+    if t.startswith("(") and t.endswith(")") or t.startswith("[") and t.endswith("]"):
+        t = t[1:-1]
+    pieces = [p for _, p in split_top(t)] if t else []
+    named = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)(.*)\Z", re.S)
+    by_name = {}
+    for k, p in enumerate(pieces):
+        mt = named.match(p)
+        if mt:
+            by_name[mt.group(1)] = mt.group(2)
+        else:
+            by_name[names[k]] = p
+    return [_constant(by_name[n], f) for n, f in zip(names, floats)]
+
+
+def _constant(src: str, approx: float):
+    from .parser import parse
+    g = parse(src.strip())
+    vals = evaluate_graph(g, [])
+    v = vals[g.outputs[0]]
+    return v if v is not None else mpf(repr(approx))
+
+
+def evaluate_graph(g, point) -> list:
+    """The primal sweep at the working precision (raises EvalError naming the row)."""
+    from .engine import evaluate
+    return evaluate(g, point, namespace(g))
+
+
+def differentiate_graph(g, point, mode: str):
+    """engine.differentiate at the working precision: (values, rows, sweeps, ops, warnings)."""
+    from .engine import ZERO, adjoint_sweep, linearize, tangent_sweep
+    vals = evaluate_graph(g, point)
+    ns = namespace()
+    lin = linearize(g, vals, ns)
+    n, outs = g.n_inputs, g.outputs
+    jac = [[mpf(0)] * n for _ in outs]
+    if mode == "forward":
+        for j in range(n):
+            seed = [ZERO] * n
+            seed[j] = mpf(1)
+            tan = tangent_sweep(g, lin, seed)
+            for r, o in enumerate(outs):
+                jac[r][j] = mpf(tan[o])
+        sweeps = n
+    else:
+        for r, o in enumerate(outs):
+            adj = adjoint_sweep(g, lin, o, mpf(1))
+            jac[r] = [mpf(a) for a in adj[:n]]
+        sweeps = len(outs)
+    ops = {"primal": g.n_ops, "derivative": sweeps * len(lin.order)}
+    return [vals[o] for o in outs], jac, sweeps, ops, lin.warnings
+
+
+# -- output -------------------------------------------------------------------------------------
+def text(v, digits: int) -> str:
+    """``v`` to ``digits`` significant digits (trailing zeros dropped)."""
+    with mpmath.workdps(digits + GUARD):
+        s = mpmath.nstr(v if isinstance(v, mpf) else mpf(v), digits, min_fixed=-5,
+                        max_fixed=digits)
+    return s[:-2] if s.endswith(".0") else s
+
+
+class Shown(float):
+    """A float that prints as its N-digit text, for the float-based table renderers."""
+
+    def __new__(cls, value, digits: int):
+        obj = float.__new__(cls, float(value))
+        obj.text = text(value, digits)
+        obj.integral = bool(mpmath.isint(value)) and abs(value) < 2 ** 53
+        obj.whole = int(value) if obj.integral else 0
+        return obj
+
+    def __int__(self) -> int:
+        return self.whole
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
+
+    def __eq__(self, other):
+        return self.integral and float.__eq__(self, other)
+
+    __hash__ = float.__hash__
+
+
+def run_digits(command: str, g, at: str, mode: str, digits: int, as_json: bool,
+               reason: str = "") -> None:
+    """eval / grad / jacobian at ``digits`` significant digits, printed like the
+    float64 commands; JSON numbers are strings, with a ``"digits"`` key."""
+    from .errors import AdcliError
+    try:
+        with working_precision(digits):
+            _run(command, g, at, mode, digits, as_json, reason)
+    except AdcliError as exc:   # the engine shows values with repr(): mpf('−0.5') -> −0.5
+        import re
+        exc.message = re.sub(r"mpf\('([^']*)'\)", r"\1", exc.message)
+        exc.args = (exc.message,)
+        raise
+
+
+def _run(command, g, at, mode, digits, as_json, reason) -> None:
+    from .common import print_warnings
+    point = point_values(at, g.names)
+    if command == "eval":
+        vals = evaluate_graph(g, point)
+        values, rows, sweeps, ops, warnings = [vals[o] for o in g.outputs], None, 0, {}, []
+    else:
+        values, rows, sweeps, ops, warnings = differentiate_graph(g, point, mode)
+    _show(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason, as_json)
+    print_warnings(warnings)
+
+
+def _show(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason,
+          as_json) -> None:
+    from .engine import Result
+    if as_json:
+        _emit_json(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason)
+    else:
+        shown = [Shown(v, digits) for v in point]
+        vals_shown = [Shown(v, digits) for v in values]
+        if command == "eval":
+            from .tables import print_value
+            print_value(g, shown, vals_shown)
+        else:
+            res = Result(mode, vals_shown, [[Shown(v, digits) for v in r] for r in rows],
+                         sweeps, ops, warnings)
+            if command == "grad":
+                from .tables import print_gradient
+                print_gradient(g, shown, res)
+            else:
+                from .tables import print_jacobian
+                print_jacobian(g, shown, res, reason)
+
+
+def _emit_json(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason):
+    from .jsonout import common, emit
+    out = common(command, g, [text(v, digits) for v in point])
+    out["digits"] = digits
+    vals = [text(v, digits) for v in values]
+    if command == "eval":
+        out["value"] = vals if g.vector else vals[0]
+        emit(out)
+        return
+    jac = [[text(v, digits) for v in r] for r in rows]
+    out["mode"] = mode
+    if command == "grad":
+        out.update(value=vals[0], gradient=jac[0])
+    else:
+        out.update(value=vals, jacobian=jac)
+    out.update(sweeps=sweeps, operations=ops, warnings=warnings)
+    if reason:
+        out["mode_reason"] = reason
+    emit(out)
