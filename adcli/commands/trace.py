@@ -1,5 +1,201 @@
-"""(placeholder: filled in by its issue)"""
+"""``adcli trace`` and ``adcli graph``: evaluation traces and computational graphs.
+
+Thin commands: read the options, build the trace (:mod:`adcli.trace`) and hand
+it to one renderer (:mod:`adcli.render`).
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ..common import Expr, Json, Mode, Vars, errors, load, print_warnings
+
+_CTX = {"ignore_unknown_options": True}
+
+
+class TraceFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    latex = "latex"
+    json = "json"
+
+
+class GraphFormat(str, Enum):
+    dot = "dot"
+    mermaid = "mermaid"
+    json = "json"
+
+
+AtOpt = Annotated[Optional[str], typer.Option(
+    "--at", "-a",
+    help="The point: values in input order ('2,5') or by name ('x1=2,x2=5'); constant "
+         "expressions such as pi/4 work.", show_default=False)]
+TraceModeOpt = Annotated[Optional[Mode], typer.Option(
+    "--mode", "-m", case_sensitive=False,
+    help="reverse (default): the adjoint trace, one sweep per output. forward: the tangent "
+         "traces, one sweep per input (the default with --wrt or --direction).",
+    show_default=False)]
+WrtOpt = Annotated[Optional[str], typer.Option(
+    "--wrt", help="Forward mode: show only the sweep seeded with this input (ẋ = eᵢ).",
+    metavar="VAR", show_default=False)]
+DirectionOpt = Annotated[Optional[str], typer.Option(
+    "--direction",
+    help="Forward mode: one sweep seeded with this direction (a JVP), e.g. '1,0.5' or "
+         "'x1=1,x2=0.5'.", metavar="V", show_default=False)]
+OutputOpt = Annotated[Optional[int], typer.Option(
+    "--output", "-o", min=1,
+    help="Vector formulas: trace output k only (1-based); reverse mode then takes one "
+         "adjoint sweep.", metavar="K", show_default=False)]
+AsciiOpt = Annotated[bool, typer.Option(
+    "--ascii", help="Plain ASCII labels (v-1, vdot3, vbar3) and table borders.")]
+LimitOpt = Annotated[int, typer.Option(
+    "--limit", min=0,
+    help="Longest table shown (rows per trace; 0 = no limit). Longer traces are shortened "
+         "with a note; --json is always complete.", metavar="N")]
+PrecisionOpt = Annotated[Optional[int], typer.Option(
+    "--precision", min=1, max=17,
+    help="Show values with N significant digits in tables (default: full float64 "
+         "precision; JSON is always full).", metavar="N", show_default=False)]
+TraceFormatOpt = Annotated[TraceFormat, typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="table (Rich, for the terminal), markdown or latex (to paste into notes), json.")]
+GraphFormatOpt = Annotated[GraphFormat, typer.Option(
+    "--format", "-f", case_sensitive=False,
+    help="dot (Graphviz: pipe into 'dot -Tsvg'), mermaid (a flowchart, as in course "
+         "notes) or json.")]
+
+
+def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtOpt = None,
+              direction: DirectionOpt = None, output: OutputOpt = None,
+              variables: Vars = None, fmt: TraceFormatOpt = TraceFormat.table,
+              as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = 200,
+              precision: PrecisionOpt = None) -> None:
+    """The evaluation trace of EXPR at a point: primal values, then the tangent
+    (forward mode) or adjoint (reverse mode) trace with every rule and value,
+    then the gradient and what each mode costs on this formula.
+
+    Examples: adcli trace 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
+              adcli trace 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --mode forward --wrt x1
+              adcli trace 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --direction 1,0
+              adcli trace '\\[r*cos(t), r*sin(t)]' --at 2,pi/6 --output 2
+              adcli trace 'x1*x2 + exp(x1*x2) - sin(x2)' --at 1.5,0.5 --format latex
+    """
+    as_json = as_json or fmt == TraceFormat.json
+    with errors(as_json):
+        from ..trace import build
+        g, point = _graph_point(expr, at, variables, required=True)
+        chosen = _mode(mode, wrt, direction)
+        vector = _direction(g, direction)
+        r = _output(g, output)
+        if wrt is not None and wrt not in g.names:
+            from ..errors import UsageError
+            raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
+                             f"{', '.join(g.names) or 'none'}")
+        style = _style(fmt, as_json, ascii)
+        tr = build(g, point, chosen, wrt=wrt, direction=vector, output=r, style=style)
+        _render(tr, fmt, as_json, limit, precision)
+        print_warnings(tr.warnings)
+
+
+def _style(fmt, as_json: bool, ascii: bool):
+    from ..trace import style_for
+    if fmt == TraceFormat.latex and not as_json:
+        from ..render.latex import LatexStyle
+        return LatexStyle()
+    return style_for(ascii)
+
+
+def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
+    import sys
+    if as_json:
+        from ..jsonout import emit
+        from ..render.trace_json import trace_payload
+        emit(trace_payload(tr))
+    elif fmt == TraceFormat.markdown:
+        from ..render.markdown import trace_markdown
+        sys.stdout.write(trace_markdown(tr, limit, precision))
+    elif fmt == TraceFormat.latex:
+        from ..render.latex import trace_latex
+        sys.stdout.write(trace_latex(tr, limit, precision))
+    else:
+        from ..render.trace_table import print_trace
+        print_trace(tr, limit, precision)
+
+
+def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
+              fmt: GraphFormatOpt = GraphFormat.dot, as_json: Json = False,
+              ascii: AsciiOpt = False, precision: PrecisionOpt = None) -> None:
+    """The computational graph of EXPR: one node per elementary operation,
+    edges from arguments to results, inputs and outputs marked. With --at,
+    nodes carry their values and edges their local partial derivatives.
+
+    Examples: adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 | dot -Tsvg > trace.svg
+              adcli graph 'x1*x2 + exp(x1*x2) - sin(x2)' --format mermaid
+    """
+    as_json = as_json or fmt == GraphFormat.json
+    with errors(as_json):
+        import sys
+        from ..trace import graph_model, style_for
+        g, point = _graph_point(expr, at, variables, required=False)
+        nodes, edges = graph_model(g, point, style_for(ascii))
+        if as_json:
+            from ..jsonout import emit
+            from ..render.trace_json import graph_payload
+            emit(graph_payload(g, point, nodes, edges))
+        elif fmt == GraphFormat.mermaid:
+            from ..render.mermaid import mermaid
+            sys.stdout.write(mermaid(g, nodes, edges, precision, ascii))
+        else:
+            from ..render.graphviz import dot
+            sys.stdout.write(dot(g, nodes, edges, precision, ascii))
+
+
+# -- option checks ------------------------------------------------------------------------------
+def _graph_point(expr: str, at: Optional[str], variables: Optional[str], required: bool):
+    from ..errors import UsageError
+    from ..point import parse_point
+    g = load(expr, variables)
+    if at is None:
+        if required and g.names:
+            raise UsageError(f"Missing option '--at': give the point ({','.join(g.names)}), "
+                             f"e.g. --at {','.join('1' for _ in g.names)}")
+        return g, ([] if not g.names else None)
+    return g, parse_point(at, g.names)
+
+
+def _mode(mode, wrt: Optional[str], direction: Optional[str]) -> str:
+    from ..errors import UsageError
+    if wrt is not None and direction is not None:
+        raise UsageError("give either --wrt (one input) or --direction (a JVP), not both")
+    if wrt is not None or direction is not None:
+        if mode is not None and mode.value == "reverse":
+            opt = "--wrt" if wrt is not None else "--direction"
+            raise UsageError(f"{opt} seeds a forward-mode sweep; it does not go with "
+                             "--mode reverse")
+        return "forward"
+    return mode.value if mode is not None else "reverse"
+
+
+def _direction(g, direction: Optional[str]):
+    if direction is None:
+        return None
+    from ..point import parse_point
+    return parse_point(direction, g.names, option="--direction")
+
+
+def _output(g, output: Optional[int]):
+    if output is None:
+        return None
+    from ..errors import UsageError
+    m = len(g.outputs)
+    if output > m:
+        raise UsageError(f"--output {output}: the formula has {m} output"
+                         f"{'s' if m != 1 else ''} (choose 1" + (f" to {m})" if m > 1 else ")"))
+    return output - 1
 
 
 def register(app) -> None:
-    pass
+    app.command("trace", context_settings=_CTX)(trace_cmd)
+    app.command("graph", context_settings=_CTX)(graph_cmd)

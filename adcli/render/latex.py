@@ -1,0 +1,172 @@
+"""The trace as LaTeX ``tabular`` environments that compile as they are (no packages).
+
+Ids and rules are math (``$\\bar{v}_{0}$``), sources are ``\\texttt``; the op
+table's Unicode templates are translated once per template.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from ..ir import fmt_number
+from ..tables import num, one_line
+from ..trace import Style, cost_lines
+from . import clip, out_name, value_text
+
+_CHARS = {"·": r" \cdot ", "−": "-", "²": "^2", "σ": r"\sigma ", "π": r"\pi ",
+          "≤": r"\le ", "≥": r"\ge "}
+_NAMED = re.compile(r"\b(sin|cos|tan|sinh|cosh|tanh|exp|log|min|max)\(")
+_ROMAN = re.compile(r"\b(asin|acos|atan2|atan|asinh|acosh|atanh|expm1|log1p|log2|log10|"
+                    r"erfc|erf|softplus|relu|hypot|sign)\(")
+_NUMBER = re.compile(r"\^([0-9][0-9.e+]+)")
+
+
+def _wrap(tpl: str, opener: str, before: str, after: str) -> str:
+    """``opener(X)`` -> ``before X after``, parentheses matched (leftmost first)."""
+    key = opener + "("
+    while key in tpl:
+        start = tpl.index(key)
+        depth, k = 0, start + len(opener)
+        while k < len(tpl):
+            depth += tpl[k] == "("
+            depth -= tpl[k] == ")"
+            if depth == 0:
+                break
+            k += 1
+        tpl = tpl[:start] + before + tpl[start + len(key):k] + after + tpl[k + 1:]
+    return tpl
+
+
+@lru_cache(maxsize=1024)
+def latex_template(tpl: str) -> str:
+    """An op-table template (``1/√(1 − {0}²)``) in LaTeX (``1/\\sqrt{1 - {0}^2}``)."""
+    tpl = tpl.replace("√π", r"\sqrt{\pi}")
+    tpl = _wrap(tpl, "√", r"\sqrt{", "}")
+    tpl = _wrap(tpl, "∛", r"\sqrt[3]{", "}")
+    tpl = _wrap(tpl, "^", "^{", "}")
+    tpl = re.sub(r"√(\{(?:\d|out)\})", r"\\sqrt{\1}", tpl)
+    tpl = re.sub(r"∛(\{(?:\d|out)\})", r"\\sqrt[3]{\1}", tpl)
+    tpl = re.sub(r"\^(\{(?:\d|out)\})", r"^{\1}", tpl)
+    tpl = _NUMBER.sub(r"^{\1}", tpl)
+    tpl = tpl.replace("√", r"\surd ").replace("∛", r"\sqrt[3]{\,}")
+    tpl = "".join(_CHARS.get(ch, ch) for ch in tpl)
+    tpl = tpl.replace("ln 2", r"\ln 2").replace("ln 10", r"\ln 10")
+    tpl = _NAMED.sub(r"\\\1(", tpl)
+    return _ROMAN.sub(r"\\mathrm{\1}(", tpl)
+
+
+def tex_number(v: float) -> str:
+    s = fmt_number(v) if isinstance(v, float) else str(v)
+    if "e" in s:
+        mant, exp = s.split("e")
+        return rf"{mant} \times 10^{{{int(exp)}}}"
+    return s
+
+
+class LatexStyle(Style):
+    """Math-mode LaTeX: v_{-1}, \\dot{v}_{3}, \\bar{v}_{3}."""
+
+    minus = "-"
+    times = r" \cdot "
+
+    def var(self, k: int) -> str:
+        return f"v_{{{k}}}"
+
+    def dot(self, k: int) -> str:
+        return rf"\dot{{v}}_{{{k}}}"
+
+    def bar(self, k: int) -> str:
+        return rf"\bar{{v}}_{{{k}}}"
+
+    def number(self, v: float) -> str:
+        return tex_number(v)
+
+    def name(self, name: str) -> str:
+        m = re.fullmatch(r"([A-Za-z]+)([0-9]+)", name)
+        if m:
+            return f"{m.group(1)}_{{{m.group(2)}}}"
+        return rf"\mathit{{{tex_text(name)}}}" if len(name) > 1 else name
+
+    def template(self, tpl: str) -> str:
+        return latex_template(tpl)
+
+
+_TEXT = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+         "#": r"\#", "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\~{}", "<": r"$<$",
+         ">": r"$>$", "−": "-", "·": "*", "×": "*", "÷": "/", "…": r"\ldots{}"}
+
+
+def tex_text(text: str) -> str:
+    """Plain text for text mode: specials escaped, only ASCII left."""
+    out = []
+    for ch in text:
+        ch = _TEXT.get(ch, ch)
+        out.append(ch if ch.isascii() else "?")
+    return "".join(out)
+
+
+def _value(v: float, sig) -> str:
+    return f"${tex_number(float(value_text(v, sig)))}$"
+
+
+def _tabular(title: str, ncols: int, rows: list, limit: int, cells, foot: list) -> list:
+    spec = "l" * (ncols - 1) + "r"
+    out = [rf"\begin{{tabular}}{{{spec}}}", r"\hline",
+           rf"\multicolumn{{{ncols}}}{{l}}{{\textbf{{{title}}}}}\\", r"\hline"]
+    head, omitted, tail = clip(rows, limit)
+    out += [" & ".join(cells(r)) + r"\\" for r in head]
+    if omitted:
+        out.append(rf"\multicolumn{{{ncols}}}{{c}}{{$\vdots$}}\\")
+        out += [" & ".join(cells(r)) + r"\\" for r in tail]
+    if rows:
+        out.append(r"\hline")
+    if omitted:
+        foot = [rf"\textit{{{omitted:,} rows not shown (\texttt{{-{{}}-limit 0}} shows all)}}"]\
+            + foot
+    out += [rf"\multicolumn{{{ncols}}}{{l}}{{{f}}}\\" for f in foot]
+    return out + [r"\end{tabular}", "", r"\medskip", ""]
+
+
+def trace_latex(tr, limit: int, sig: Optional[int] = None) -> str:
+    g, s = tr.g, tr.style
+    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, tr.point))
+    lines = [f"% adcli trace of {one_line(g.text)}" + (f" at {at}" if at else "")
+             + f" ({tr.mode} mode); needs no LaTeX packages", ""]
+    src = dict(zip((r.node for r in tr.primal), tr.sources))
+    lines += _tabular("Primal trace", 4, tr.primal, limit, lambda r: (
+        f"${r.id}$", f"$= {r.rule}$", rf"\texttt{{{tex_text(src[r.node])}}}",
+        _value(r.value, sig)), [])
+    for sw in tr.tangent:
+        seed = ", ".join(tex_number(v) for v in sw.seed)
+        what = (rf"$\partial/\partial {s.name(sw.wrt)}$" if sw.wrt else "a direction")
+        foot = [", ".join(f"${_d(tr, r, sw)} = {tex_number(float(value_text(v, sig)))}$"
+                          for r, v in zip(tr.outputs, sw.result))]
+        lines += _tabular(rf"Tangent trace {what}, seed $\dot{{x}} = ({seed})$", 3, sw.rows,
+                          limit, lambda r: _rule_cells(r, sig), foot)
+    for sw in tr.adjoint:
+        f = out_name(tr, sw.output - 1)
+        lines += _tabular(f"Adjoint trace for ${f}$ (reverse order)", 3, sw.rows, limit,
+                          lambda r: _rule_cells(r, sig), [_gradient(tr, f, sw.result, sig)])
+    if tr.mode == "forward" and len(tr.tangent) > 1:
+        foot = [_gradient(tr, out_name(tr, r), tr.gradient[k], sig)
+                for k, r in enumerate(tr.outputs)]
+        lines += _tabular("Gradient", 1, [], 0, None, foot)
+    lines += _tabular("Cost", 1, [], 0, None, [tex_text(x) for x in cost_lines(tr.cost)])
+    return "\n".join(lines[:-3]) + "\n"
+
+
+def _rule_cells(r, sig) -> tuple:
+    return f"${r.lhs}$", f"$= {r.rule}$", _value(r.value, sig)
+
+
+def _d(tr, r: int, sw) -> str:
+    f = out_name(tr, r)
+    return rf"\partial {f}/\partial {tr.style.name(sw.wrt)}" if sw.wrt else \
+        rf"\nabla {f} \cdot \dot{{x}}"
+
+
+def _gradient(tr, f: str, grad: list, sig) -> str:
+    return "gradient: " + ", ".join(
+        rf"$\partial {f}/\partial {tr.style.name(n)} = {tex_number(float(value_text(v, sig)))}$"
+        for n, v in zip(tr.g.names, grad))

@@ -1,0 +1,75 @@
+"""The trace as Markdown (GitHub-flavoured pipe tables) to paste into notes."""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..tables import num, one_line
+from ..trace import cost_lines
+from . import clip, omitted_note, out_name, seed_text, value_text, words
+
+
+_CELL = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_"})
+
+
+def cell(text: str) -> str:
+    """Table cell text: pipes and emphasis marks escaped."""
+    return text.translate(_CELL)
+
+
+def code(text: str) -> str:
+    """A code span in a table cell (only the pipe needs escaping there)."""
+    return "`" + text.replace("|", "\\|").replace("`", "'") + "`"
+
+
+def _table(tr, columns: list, rows: list, limit: int, cells) -> list:
+    out = ["| " + " | ".join(columns) + " |",
+           "|" + "|".join("---:" if c == "value" else "---" for c in columns) + "|"]
+    head, omitted, tail = clip(rows, limit)
+    for r in head:
+        out.append("| " + " | ".join(cells(r)) + " |")
+    if omitted:
+        out.append("| " + " | ".join(words(tr, "⋮") for _ in columns) + " |")
+        out.extend("| " + " | ".join(cells(r)) + " |" for r in tail)
+        out += ["", "*" + words(tr, omitted_note(omitted)) + "*"]
+    return out + [""]
+
+
+def trace_markdown(tr, limit: int, sig: Optional[int] = None) -> str:
+    g = tr.g
+    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, tr.point))
+    lines = [f"**Trace of** {code(one_line(g.text))}" + (f" at {at}" if at else "")
+             + f" ({tr.mode} mode)", "", "### Primal trace", ""]
+    src = dict(zip((r.node for r in tr.primal), tr.sources))
+    lines += _table(tr, ["id", "definition", "source", "value"], tr.primal, limit,
+                    lambda r: (cell(r.id), cell(r.rule), code(src[r.node]),
+                               value_text(r.value, sig)))
+    for sw in tr.tangent:
+        lines += [words(tr, f"### Tangent trace {sw.label}, seed ẋ = {seed_text(tr, sw)}"), ""]
+        lines += _rule_table(tr, "tangent", sw.rows, limit, sig)
+        lines += [", ".join(f"{words(tr, _d(tr, r, sw))} = {value_text(v, sig)}"
+                            for r, v in zip(tr.outputs, sw.result)), ""]
+    for sw in tr.adjoint:
+        f = out_name(tr, sw.output - 1)
+        lines += [f"### Adjoint trace for {f} (reverse order)", ""]
+        lines += _rule_table(tr, "adjoint", sw.rows, limit, sig)
+        lines += [_gradient(tr, f, sw.result, sig), ""]
+    if tr.mode == "forward" and len(tr.tangent) > 1:
+        for k, r in enumerate(tr.outputs):
+            lines += [_gradient(tr, out_name(tr, r), tr.gradient[k], sig), ""]
+    lines += ["### Cost", ""] + [f"- {line}" for line in cost_lines(tr.cost)]
+    return "\n".join(lines) + "\n"
+
+
+def _rule_table(tr, what: str, rows: list, limit: int, sig) -> list:
+    return _table(tr, [what, "rule", "value"], rows, limit,
+                  lambda r: (cell(r.lhs), cell(r.rule), value_text(r.value, sig)))
+
+
+def _d(tr, r: int, sw) -> str:
+    f = out_name(tr, r)
+    return f"∂{f}/∂{sw.wrt}" if sw.wrt else f"∇{f}·ẋ"
+
+
+def _gradient(tr, f: str, grad: list, sig) -> str:
+    return words(tr, "**gradient:** " + ", ".join(
+        f"∂{f}/∂{n} = {value_text(v, sig)}" for n, v in zip(tr.g.names, grad)))

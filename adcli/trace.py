@@ -1,0 +1,488 @@
+"""Evaluation traces: the primal, tangent and adjoint rows of a formula, with values.
+
+The numbers come from the engine (:func:`~adcli.engine.evaluate`,
+:func:`~adcli.engine.linearize`, :func:`~adcli.engine.tangent_sweep`,
+:func:`~adcli.engine.adjoint_sweep`); this module only writes down *which*
+rule produced each number, from the op table's ``rule`` and ``dtext``
+templates:
+
+* tangent  v̇ᵢ = Σⱼ v̇ⱼ·∂vᵢ/∂vⱼ over the active arguments j of row i;
+* adjoint  v̄ⱼ = Σᵢ v̄ᵢ·∂vᵢ/∂vⱼ over the children i of node j.
+
+Text comes out in a :class:`Style` (Unicode, ASCII; LaTeX lives with its
+renderer), so every format prints the same rules.  All loops run over the
+Wengert list; nothing recurses.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from .engine import ZERO, adjoint_sweep, evaluate, linearize, tangent_sweep
+from .ir import Graph, fmt_number, subscript
+
+SOURCE_CAP = 200          # longest source text a row carries (JSON keeps the span too)
+_PH = re.compile(r"\{(\d|out)\}")
+
+
+# -- styles: how ids, numbers and op templates print -------------------------------------------
+class Style:
+    """Unicode, as in the textbooks: v₋₁, v̇₃, v̄₃, ·, −."""
+
+    ascii = False
+    minus = "−"
+    times = "·"
+
+    def var(self, k: int) -> str:
+        return "v" + subscript(k)
+
+    def dot(self, k: int) -> str:
+        return "v\u0307" + subscript(k)
+
+    def bar(self, k: int) -> str:
+        return "v\u0304" + subscript(k)
+
+    def number(self, v: float) -> str:
+        return fmt_number(v).replace("-", "−")
+
+    def name(self, name: str) -> str:
+        return name
+
+    def template(self, tpl: str) -> str:
+        return tpl
+
+
+class AsciiStyle(Style):
+    """Plain ASCII: v-1, vdot3, vbar3, *, -."""
+
+    ascii = True
+    minus = "-"
+    times = "*"
+    _MAP = str.maketrans({"−": "-", "·": "*", "²": "^2", "√": "sqrt", "∛": "cbrt",
+                          "σ": "sigmoid", "π": "pi", "≤": "<=", "≥": ">="})
+
+    def var(self, k: int) -> str:
+        return f"v{k}"
+
+    def dot(self, k: int) -> str:
+        return f"vdot{k}"
+
+    def bar(self, k: int) -> str:
+        return f"vbar{k}"
+
+    def number(self, v: float) -> str:
+        return fmt_number(v)
+
+    def template(self, tpl: str) -> str:
+        return tpl.translate(self._MAP)
+
+
+def style_for(ascii: bool) -> Style:
+    return AsciiStyle() if ascii else Style()
+
+
+# -- templates: constants folded in, then classified as a factor --------------------------------
+def _literal(v: float) -> str:
+    s = fmt_number(v).replace("-", "−")
+    return f"({s})" if s.startswith("−") else s
+
+
+_DIFF = re.compile(r"\((−?[0-9][0-9.e+]*)−([0-9][0-9.e+]*)\)")
+_POWN = re.compile(r"\^\(([0-9][0-9.e+]*)\)")
+_POW1 = re.compile(r"\^1(?![0-9.])")
+
+
+def _fold(tpl: str) -> str:
+    """``2·{0}^(2−1)`` -> ``2·{0}``: arithmetic on literals done once, for reading."""
+    def diff(m):
+        a = float(m.group(1).replace("−", "-"))
+        return "(" + fmt_number(a - float(m.group(2))).replace("-", "−") + ")"
+    tpl = _DIFF.sub(diff, tpl)
+    tpl = _POWN.sub(r"^\1", tpl)
+    return _POW1.sub("", tpl)
+
+
+@lru_cache(maxsize=4096)
+def prepared(tpl: str, consts: tuple) -> str:
+    """The template with constant operands written as literals (``consts[k]`` or None)."""
+    def put(m):
+        key = m.group(1)
+        if key != "out" and consts[int(key)] is not None:
+            return _literal(consts[int(key)])
+        return m.group(0)
+    return _fold(_PH.sub(put, tpl))
+
+
+def _top_level_sum(t: str) -> bool:
+    depth = 0
+    for k, ch in enumerate(t):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and ch in "+−" and 0 < k and t[k - 1] == " ":
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def factor(tpl: str) -> tuple:
+    """How a local partial multiplies a tangent or adjoint: (negated, kind, rest).
+
+    kind is ``one`` (the partial is ±1), ``div`` (it is ±1/rest) or ``mul``.
+    """
+    neg = tpl.startswith("−")
+    rest = tpl[1:] if neg else tpl
+    if rest == "1":
+        return neg, "one", ""
+    if rest.startswith("1/"):
+        return neg, "div", rest[2:]
+    if _top_level_sum(rest):
+        rest = f"({rest})"
+    return neg, "mul", rest
+
+
+def fill(tpl: str, labels: tuple, out: str) -> str:
+    return _PH.sub(lambda m: out if m.group(1) == "out" else labels[int(m.group(1))], tpl)
+
+
+# -- labels of nodes ---------------------------------------------------------------------------
+class Labels:
+    """Per-node text in one style, computed once."""
+
+    def __init__(self, g: Graph, style: Style):
+        self.g, self.s = g, style
+        self.var = [""] * g.n_nodes
+        self.dot = [""] * g.n_nodes
+        self.bar = [""] * g.n_nodes
+        for i in range(g.n_nodes):
+            if g.op[i] is None and i >= g.n_inputs:
+                lit = style.number(g.const[i])
+                self.var[i] = f"({lit})" if g.const[i] < 0 else lit
+                continue
+            k = g.number(i)
+            self.var[i], self.dot[i], self.bar[i] = style.var(k), style.dot(k), style.bar(k)
+        self._tcache: dict = {}
+
+    def _consts(self, i: int) -> tuple:
+        g = self.g
+        return tuple(g.const[a] if g.op[a] is None and a >= g.n_inputs else None
+                     for a in g.args[i])
+
+    def styled(self, tpl: str, i: int) -> str:
+        key = (tpl, self._consts(i))
+        t = self._tcache.get(key)
+        if t is None:
+            t = self._tcache[key] = self.s.template(prepared(tpl, key[1]))
+        return t
+
+    def definition(self, i: int) -> str:
+        g = self.g
+        if g.op[i] is None:
+            return self.s.name(g.names[i]) if i < g.n_inputs else self.var[i]
+        labels = tuple(self.var[a] for a in g.args[i])
+        return fill(self.styled(g.op[i].rule, i), labels, self.var[i])
+
+    def partial_text(self, i: int, pos: int) -> str:
+        """∂vᵢ/∂(argument pos) written out, e.g. ``cos(v₀)``."""
+        g = self.g
+        labels = tuple(self.var[a] for a in g.args[i])
+        return fill(self.styled(g.op[i].dtext[pos], i), labels, self.var[i])
+
+    def partial(self, i: int, pos: int) -> tuple:
+        """(negated, kind, text) of ∂vᵢ/∂(argument pos)."""
+        g = self.g
+        key = (g.op[i].dtext[pos], self._consts(i))
+        neg, kind, rest = factor(prepared(*key))
+        labels = tuple(self.var[a] for a in g.args[i])
+        return neg, kind, fill(self.s.template(rest), labels, self.var[i])
+
+
+def term(s: Style, neg: bool, kind: str, rest: str, sv: str, after: bool = False) -> tuple:
+    """One summand: the tangent/adjoint ``sv`` times a partial; ``after`` puts sv last."""
+    if kind == "one":
+        return neg, sv
+    if kind == "div":
+        return neg, f"{sv}/{rest}"
+    return neg, (f"{rest}{s.times}{sv}" if after else f"{sv}{s.times}{rest}")
+
+
+def join(s: Style, terms: list) -> str:
+    if not terms:
+        return "0"
+    out = []
+    for k, (neg, text) in enumerate(terms):
+        if k == 0:
+            out.append(s.minus + text if neg else text)
+        else:
+            out.append((f" {s.minus} " if neg else " + ") + text)
+    return "".join(out)
+
+
+# -- the trace -----------------------------------------------------------------------------------
+@dataclass
+class Row:
+    node: int
+    id: str          # v₃ (the primal id, in every trace)
+    lhs: str         # v₃, v̇₃ or v̄₃
+    rule: str        # right-hand side: v₋₁·v₀, v̇₋₁·v₀ + v₋₁·v̇₀, ...
+    value: float
+
+
+@dataclass
+class Sweep:
+    label: str                       # "∂/∂x1", "direction (1, 0.5)", "output f"
+    rows: list
+    wrt: Optional[str] = None        # tangent sweeps: the input name
+    seed: Optional[list] = None      # tangent sweeps: ẋ
+    output: Optional[int] = None     # adjoint sweeps: 1-based output number
+    result: list = field(default_factory=list)   # tangents of the outputs / the gradient
+
+
+@dataclass
+class Trace:
+    g: Graph
+    point: list
+    mode: str
+    outputs: list                    # selected output positions (0-based)
+    primal: list                     # Rows
+    sources: list                    # per primal row
+    tangent: list                    # Sweeps
+    adjoint: list                    # Sweeps
+    value: list                      # per selected output
+    gradient: list                   # per selected output, n partials
+    cost: dict
+    warnings: list
+    style: Style
+    selected: bool = False           # --output chose one output of a vector formula
+
+
+def _primal(g: Graph, vals, lab: Labels) -> tuple:
+    rows, sources = [], []
+    for i in range(g.n_nodes):
+        if g.op[i] is None and i >= g.n_inputs:
+            continue  # constants print as literals
+        rows.append(Row(i, lab.var[i], lab.var[i], lab.definition(i), vals[i]))
+        sources.append(source(g, i))
+    return rows, sources
+
+
+def source(g: Graph, i: int) -> str:
+    """The node's source text, at most SOURCE_CAP characters (linear even for deep nests)."""
+    if i < g.n_inputs:
+        return g.names[i]
+    s, e = g.spans[i]
+    if e - s > SOURCE_CAP:
+        return " ".join(g.text[s:s + SOURCE_CAP - 1].split()) + "…"
+    return " ".join(g.source(i).split())
+
+
+def _positions(g: Graph, i: int) -> list:
+    """Argument positions of row i's local partials, aligned with ``lin.pairs[i]``."""
+    return [p for p, a in enumerate(g.args[i]) if g.active[a]]
+
+
+def tangent_rules(g: Graph, lin, lab: Labels) -> dict:
+    """v̇ᵢ's rule for every active equation (the same in every sweep)."""
+    s, rules = lab.s, {}
+    for i in lin.order:
+        args, terms = g.args[i], []
+        for pos in _positions(g, i):
+            neg, kind, rest = lab.partial(i, pos)
+            after = pos == 1 and kind == "mul" and rest == lab.var[args[0]]
+            terms.append(term(s, neg, kind, rest, lab.dot[args[pos]], after))
+        rules[i] = join(s, terms)
+    return rules
+
+
+def children(g: Graph, lin) -> list:
+    """children[j] = [(i, pos), ...]: the rows that use node j, in list order."""
+    kids: list = [[] for _ in range(g.n_nodes)]
+    for i in lin.order:
+        for pos in _positions(g, i):
+            kids[g.args[i][pos]].append((i, pos))
+    return kids
+
+
+def reaching(g: Graph, lin, out: int) -> bytearray:
+    """Nodes whose value reaches ``out`` through active rows."""
+    reach = bytearray(g.n_nodes)
+    reach[out] = 1
+    for i in reversed(lin.order):
+        if reach[i]:
+            for k, _ in lin.pairs[i]:
+                reach[k] = 1
+    return reach
+
+
+def adjoint_rows(g: Graph, lin, lab: Labels, kids: list, out: int, adj) -> list:
+    s, rows = lab.s, []
+    reach = reaching(g, lin, out)
+    order = [i for i in reversed(lin.order) if reach[i]] + \
+        list(range(g.n_inputs - 1, -1, -1))
+    if out >= g.n_inputs and g.op[out] is None:
+        order = list(range(g.n_inputs - 1, -1, -1))
+    for j in order:
+        terms = [(False, "1")] if j == out else []
+        for i, pos in kids[j]:
+            if reach[i]:
+                neg, kind, rest = lab.partial(i, pos)
+                terms.append(term(s, neg, kind, rest, lab.bar[i]))
+        rows.append(Row(j, lab.var[j], lab.bar[j], join(s, terms), float(adj[j])))
+    return rows
+
+
+def tangent_rows(g: Graph, lab: Labels, rules: dict, seed: list, tan) -> list:
+    s, rows = lab.s, []
+    for i in range(g.n_nodes):
+        if i < g.n_inputs:
+            rule = s.number(seed[i])
+        elif g.op[i] is None:
+            continue
+        else:
+            rule = rules.get(i, "0")  # inactive rows: constant, zero tangent
+        rows.append(Row(i, lab.var[i], lab.dot[i], rule, float(tan[i])))
+    return rows
+
+
+def cost(g: Graph, lin, n_out: int) -> dict:
+    n, active = g.n_inputs, len(lin.order)
+    fwd, rev = n * active, n_out * active
+    return {
+        "inputs": n, "outputs": n_out, "primal_operations": g.n_ops,
+        "active_operations": active,
+        "local_partials": sum(len(lin.pairs[i]) for i in lin.order),
+        "forward": {"sweeps": n, "operations": fwd},
+        "reverse": {"sweeps": n_out, "operations": rev},
+        "cheaper": "reverse" if rev < fwd else "forward" if fwd < rev else "same",
+    }
+
+
+def cost_lines(c: dict) -> list:
+    """The cost summary in sentences (the same words in every format)."""
+    def plural(k, word):
+        return f"{k} {word}{'' if k == 1 else 's'}"
+    n, m = c["inputs"], c["outputs"]
+    lines = [
+        f"primal sweep: {plural(c['primal_operations'], 'elementary operation')} "
+        f"({c['active_operations']} depend on the inputs)",
+        f"forward mode: {plural(c['forward']['sweeps'], 'tangent sweep')} (one per input) "
+        f"= {c['forward']['operations']} derivative operations",
+        f"reverse mode: {plural(c['reverse']['sweeps'], 'adjoint sweep')} (one per output) "
+        f"= {c['reverse']['operations']} derivative operations",
+    ]
+    if c["cheaper"] == "same":
+        why = f"{plural(n, 'input')} and {plural(m, 'output')}: both modes cost the same here"
+    elif c["cheaper"] == "reverse":
+        why = (f"reverse mode wins: {plural(n, 'input')} > {plural(m, 'output')}; "
+               "one adjoint sweep gives a gradient")
+    else:
+        why = (f"forward mode wins: {plural(n, 'input')} < {plural(m, 'output')}; "
+               "one tangent sweep gives a Jacobian column")
+    return lines + [why]
+
+
+def build(g: Graph, point: list, mode: str = "reverse", *, wrt: Optional[str] = None,
+          direction: Optional[list] = None, output: Optional[int] = None,
+          style: Optional[Style] = None) -> Trace:
+    """The whole trace at ``point``; ``output`` is a 0-based output position or None."""
+    style = style or Style()
+    vals = evaluate(g, point)
+    lin = linearize(g, vals)
+    lab = Labels(g, style)
+    primal, sources = _primal(g, vals, lab)
+    outs = list(range(len(g.outputs))) if output is None else [output]
+    nodes = [g.outputs[r] for r in outs]
+    n = g.n_inputs
+    tangent, adjoint = [], []
+    grads: Optional[list] = None
+    if mode == "forward":
+        rules = tangent_rules(g, lin, lab)
+        for label, name, seed in _seeds(g, wrt, direction):
+            tan = tangent_sweep(g, lin, seed)
+            tangent.append(Sweep(label, tangent_rows(g, lab, rules, seed, tan), wrt=name,
+                                 seed=list(seed), result=[float(tan[o]) for o in nodes]))
+        if wrt is None and direction is None:
+            grads = [[sw.result[r] for sw in tangent] for r in range(len(nodes))]
+    kids = children(g, lin) if mode == "reverse" else None
+    if grads is None:
+        grads = []
+        for r, o in zip(outs, nodes):
+            adj = adjoint_sweep(g, lin, o)
+            grads.append([float(a) for a in adj[:n]])
+            if mode == "reverse":
+                adjoint.append(Sweep(f"output {_out_name(g, r)}",
+                                     adjoint_rows(g, lin, lab, kids, o, adj),
+                                     output=r + 1, result=grads[-1]))
+    return Trace(g, list(point), mode, outs, primal, sources, tangent, adjoint,
+                 [float(vals[o]) for o in nodes], grads, cost(g, lin, len(g.outputs)),
+                 lin.warnings, style, output is not None)
+
+
+def _out_name(g: Graph, r: int) -> str:
+    return "f" if len(g.outputs) == 1 else f"f{r + 1}"
+
+
+def _seeds(g: Graph, wrt: Optional[str], direction: Optional[list]):
+    n = g.n_inputs
+    if direction is not None:
+        shown = ", ".join(fmt_number(v) for v in direction)
+        yield f"direction ({shown})", None, [float(v) for v in direction]
+        return
+    for j, name in enumerate(g.names):
+        if wrt is not None and name != wrt:
+            continue
+        seed = [ZERO] * n
+        seed[j] = 1.0
+        yield f"∂/∂{name}", name, seed
+
+
+# -- the computational graph ---------------------------------------------------------------------
+@dataclass
+class GNode:
+    node: int
+    id: str              # v₃, or the literal of a constant
+    kind: str            # input, constant, operation
+    label: str           # "v₃ = v₁·v₂", "v₋₁ = x1", "2"
+    op: Optional[str]    # op name
+    value: Optional[float]
+    outputs: list        # output names this node is ("f", "f1", ...)
+
+
+@dataclass
+class GEdge:
+    src: int
+    dst: int
+    pos: int             # argument position
+    partial: str         # ∂dst/∂src as text ("" for an inactive argument)
+    value: Optional[float]
+
+
+def graph_model(g: Graph, point: Optional[list], style: Optional[Style] = None) -> tuple:
+    """Nodes and edges of the computational graph; values and partials if ``point``."""
+    style = style or Style()
+    lab = Labels(g, style)
+    vals = lin = None
+    if point is not None:
+        vals = evaluate(g, point)
+        lin = linearize(g, vals)
+    outs: dict = {}
+    for r, o in enumerate(g.outputs):
+        outs.setdefault(o, []).append(_out_name(g, r))
+    nodes, edges = [], []
+    for i in range(g.n_nodes):
+        if g.op[i] is None and i >= g.n_inputs:
+            kind, label = "constant", lab.var[i]
+        else:
+            kind = "input" if i < g.n_inputs else "operation"
+            label = f"{lab.var[i]} = {lab.definition(i)}"
+        nodes.append(GNode(i, lab.var[i], kind, label, g.op[i].name if g.op[i] else None,
+                           None if vals is None else float(vals[i]), outs.get(i, [])))
+        if g.op[i] is None:
+            continue
+        partials = dict(zip(_positions(g, i), lin.pairs[i])) if lin is not None else {}
+        for pos, a in enumerate(g.args[i]):
+            text = lab.partial_text(i, pos) if g.active[a] else ""
+            p = partials.get(pos)
+            edges.append(GEdge(a, i, pos, text, None if p is None else float(p[1])))
+    return nodes, edges
