@@ -1,0 +1,226 @@
+"""Dual numbers a + b·ε (ε² = 0) and their number namespace :class:`DualMath`.
+
+A dual number carries a value ``a`` and one directional derivative ``b``.
+Pushed through :func:`adcli.engine.evaluate` it gives forward mode; pushed
+through ``linearize`` + ``adjoint_sweep`` it gives *forward-over-reverse*:
+every adjoint is then a dual number whose ``b`` part is a Hessian-vector
+product.  The engines do not know: they only call ``m.<name>`` and use
+``+ - * /``, and plain floats mix freely with duals on either side (nodes that
+do not depend on the seeded direction stay floats and cost nothing extra).
+
+The elementary functions are not restated here: each is derived from its row
+in :mod:`adcli.ops`, value by :class:`~adcli.numbers.FloatMath` and tangent by
+the row's local partials, so the conventions at kinks (abs, relu, min, max,
+hypot, atan2, x^y) are the core's.  Domain errors raise what :mod:`math`
+raises (ValueError, ZeroDivisionError, OverflowError), so the engines still
+name the trace row.
+"""
+from __future__ import annotations
+
+import math
+
+from .numbers import FloatMath
+from .ops import OPS
+
+
+class Dual:
+    """``a + b·ε``.  Comparisons and ``float()`` look at the value ``a`` only."""
+
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: float, b: float = 0.0):
+        self.a = a
+        self.b = b
+
+    # -- arithmetic (a float on either side is a dual with b = 0) ---------------
+    def __add__(self, o):
+        if type(o) is Dual:
+            return Dual(self.a + o.a, self.b + o.b)
+        return Dual(self.a + o, self.b)
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        if type(o) is Dual:
+            return Dual(self.a - o.a, self.b - o.b)
+        return Dual(self.a - o, self.b)
+
+    def __rsub__(self, o):
+        return Dual(o - self.a, -self.b)
+
+    def __mul__(self, o):
+        if type(o) is Dual:
+            return Dual(self.a * o.a, self.a * o.b + self.b * o.a)
+        return Dual(self.a * o, self.b * o)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        if type(o) is Dual:
+            q = self.a / o.a
+            return Dual(q, (self.b - q * o.b) / o.a)
+        return Dual(self.a / o, self.b / o)
+
+    def __rtruediv__(self, o):
+        q = o / self.a
+        return Dual(q, -q * self.b / self.a)
+
+    def __neg__(self):
+        return Dual(-self.a, -self.b)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return DualMath.fabs(self)
+
+    # -- comparisons and conversions: by value, for messages and kink tests -----
+    def __eq__(self, o):
+        return self.a == (o.a if type(o) is Dual else o)
+
+    def __ne__(self, o):
+        return not self == o
+
+    def __lt__(self, o):
+        return self.a < (o.a if type(o) is Dual else o)
+
+    def __le__(self, o):
+        return self.a <= (o.a if type(o) is Dual else o)
+
+    def __gt__(self, o):
+        return self.a > (o.a if type(o) is Dual else o)
+
+    def __ge__(self, o):
+        return self.a >= (o.a if type(o) is Dual else o)
+
+    def __hash__(self):
+        return hash(self.a)
+
+    def __bool__(self):
+        return bool(self.a)
+
+    def __float__(self):
+        return float(self.a)
+
+    def __int__(self):
+        return int(self.a)
+
+    def __repr__(self) -> str:
+        return f"Dual({self.a!r}, {self.b!r})"
+
+
+def value(v) -> float:
+    """The value part of a dual, or the float itself."""
+    return v.a if type(v) is Dual else v
+
+
+def tangent(v) -> float:
+    """The ε part of a dual; 0 for a float."""
+    return v.b if type(v) is Dual else 0.0
+
+
+def _unary(fname: str, opname: str):
+    """m.<fname> on duals, from FloatMath.<fname> and the op row's partial."""
+    f = getattr(FloatMath, fname)
+    d = OPS[opname].d
+
+    def fn(x):
+        if type(x) is not Dual:
+            return f(x)
+        a = x.a
+        fa = f(a)
+        if x.b == 0.0:
+            return Dual(fa, 0.0)
+        return Dual(fa, d(FloatMath, a, fa)[0] * x.b)
+    fn.__name__ = fname
+    return staticmethod(fn)
+
+
+def _binary(fname: str, opname: str):
+    f = getattr(FloatMath, fname)
+    d = OPS[opname].d
+
+    def fn(x, y):
+        if type(x) is not Dual and type(y) is not Dual:
+            return f(x, y)
+        a, xb = (x.a, x.b) if type(x) is Dual else (x, 0.0)
+        c, yb = (y.a, y.b) if type(y) is Dual else (y, 0.0)
+        fa = f(a, c)
+        if xb == 0.0 and yb == 0.0:
+            return Dual(fa, 0.0)
+        d0, d1 = d(FloatMath, a, c, fa)
+        t = 0.0
+        if xb != 0.0:
+            t = d0 * xb
+        if yb != 0.0:   # skip ∂/∂y·0: x^y's ∂/∂y is NaN for x < 0 and a constant y
+            t = t + d1 * yb
+        return Dual(fa, t)
+    fn.__name__ = fname
+    return staticmethod(fn)
+
+
+_UNARY = {name: name for name in (
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
+    "atanh", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "erf", "erfc",
+    "sigmoid", "softplus", "relu")}
+_UNARY["fabs"] = "abs"
+_BINARY = {"atan2": "atan2", "hypot": "hypot", "pow": "pow", "fmin": "min", "fmax": "max"}
+
+
+class DualMath:
+    """The number namespace for :class:`Dual` (same names as FloatMath)."""
+
+    LN2 = FloatMath.LN2
+    LN10 = FloatMath.LN10
+    TWO_OVER_SQRTPI = FloatMath.TWO_OVER_SQRTPI
+
+    @staticmethod
+    def isbad(v) -> bool:
+        if type(v) is Dual:
+            return v.a - v.a != 0.0 or v.b - v.b != 0.0
+        return v - v != 0.0
+
+    @staticmethod
+    def isfinite(v) -> bool:
+        return not DualMath.isbad(v)
+
+    @staticmethod
+    def primal(v) -> float:
+        return v.a if type(v) is Dual else v
+
+    @staticmethod
+    def const(c: float) -> float:
+        return c
+
+    # Piecewise helpers: their derivative is 0 wherever they are differentiable.
+    @staticmethod
+    def step(x, at0: float) -> float:
+        return FloatMath.step(value(x), at0)
+
+    @staticmethod
+    def sign(x) -> float:
+        return FloatMath.sign(value(x))
+
+    @staticmethod
+    def div0(a, b):
+        return a / b if value(b) != 0.0 else 0.0
+
+    @staticmethod
+    def dpowx(x, y):
+        if type(y) is not Dual and y == 0.0:
+            return 0.0
+        return y * DualMath.pow(x, y - 1.0)
+
+    @staticmethod
+    def powlog(o, x):
+        a = value(x)
+        if a > 0.0:
+            return o * DualMath.log(x)
+        return 0.0 if a == 0.0 else math.nan
+
+
+for _name, _op in _UNARY.items():
+    setattr(DualMath, _name, _unary(_name, _op))
+for _name, _op in _BINARY.items():
+    setattr(DualMath, _name, _binary(_name, _op))
+del _name, _op
