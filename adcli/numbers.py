@@ -115,7 +115,16 @@ class FloatMath:
 
     @staticmethod
     def dpowx(x: float, y: float) -> float:
-        return y * math.pow(x, y - 1.0) if y != 0.0 else 0.0
+        # inf rather than an exception where it is infinite (x = 0, y < 1): the engine
+        # then errs only if x depends on the inputs (0^y with y active is fine)
+        if y == 0.0:
+            return 0.0
+        try:
+            return y * math.pow(x, y - 1.0)
+        except (ValueError, ZeroDivisionError):
+            return math.inf
+        except OverflowError:
+            return math.copysign(math.inf, y)
 
     @staticmethod
     def powlog(o: float, x: float) -> float:

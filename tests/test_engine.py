@@ -131,6 +131,14 @@ def test_x_pow_y_at_zero_base():
     assert res.derivative[0] == [1.0, 0.0]
 
 
+def test_zero_base_to_an_active_power():
+    # 0^y: ∂/∂y = 0 by the stated convention; ∂/∂x is infinite but x is a constant
+    res = differentiate(parse("0^y"), [0.5], "reverse")
+    assert res.value == [0.0] and res.derivative == [[0.0]]
+    with pytest.raises(EvalError, match="infinite"):
+        differentiate(parse("x^0.5"), [0.0], "reverse")
+
+
 def test_negative_base_integer_exponent():
     res = differentiate(parse("x^3"), [-2.0], "reverse")
     assert res.value == [-8.0] and res.derivative == [[12.0]]
