@@ -121,8 +121,8 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
     --mode auto uses forward mode (one sweep per input) when inputs ≤ outputs
     and reverse mode (one sweep per output) otherwise.
 
-    Examples: adcli jacobian '[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
-              adcli jacobian '[r*cos(t), r*sin(t)]' --points polar.jsonl --json
+    Examples: adcli jacobian '\\[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
+              adcli jacobian '\\[r*cos(t), r*sin(t)]' --points polar.jsonl --json
     """
     from .engine import differentiate
     with errors(as_json):
