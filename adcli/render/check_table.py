@@ -1,0 +1,229 @@
+"""``adcli check`` for people: the methods side by side (Rich), and the --plot picture.
+
+Imported only when the output is not ``--json`` (the plot also goes to stderr
+under ``--json``).  The plot is drawn here with text, so it needs no plotting
+library.
+"""
+from __future__ import annotations
+
+import math
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..check import FD_FACTOR
+from ..ir import fmt_number
+from ..tables import header, one_line, output_label
+
+VERDICT_STYLE = {"agree": "bold green", "disagree": "bold red", "inconclusive": "bold yellow"}
+EXPR_LIMIT = 300
+
+
+def console(stderr: bool = False) -> Console:
+    c = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    if not c.is_terminal:
+        c.width = max(c.width, 160)    # files and pipes: whole numbers, not ellipses
+    return c
+
+
+def partial_name(g, row) -> str:
+    f = output_label(g, row.output)
+    return f"∂{f}/∂{g.names[row.variable]}"
+
+
+def _num(v) -> str:
+    return "—" if v is None else fmt_number(v)
+
+
+def _cell(text: str, row, method: str) -> Text:
+    return Text(text, style="bold red" if method in row.bad else "")
+
+
+def _fd_cell(row) -> Text:
+    if row.fd is None:
+        return Text("—", style="dim")
+    text = f"{fmt_number(row.finite_difference)} ± {row.fd_error:.1e}"
+    if not row.fd_reliable:
+        return Text(text + " ⚠", style="yellow")
+    return _cell(text, row, "fd")
+
+
+def _sym_cell(row) -> Text:
+    if row.symbolic_digits is None:
+        return Text(row.symbolic_note or "—", style="dim")
+    return _cell(row.symbolic_digits, row, "symbolic")
+
+
+def methods_table(g, report) -> Table:
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+              title="derivatives", title_justify="left", title_style="bold")
+    for k, name in enumerate(("partial", "forward AD", "reverse AD", "central FD ± error",
+                              "SymPy (high precision)", "verdict")):
+        t.add_column(name, justify="left" if k in (0, 5) else "right", no_wrap=True)
+    for row in report.rows:
+        t.add_row(partial_name(g, row), _cell(fmt_number(row.forward), row, "forward"),
+                  _cell(fmt_number(row.reverse), row, "reverse"), _fd_cell(row),
+                  _sym_cell(row), Text(row.verdict, style=VERDICT_STYLE[row.verdict]))
+    return t
+
+
+def _g(v, fmt: str = ".3g") -> str:
+    return "—" if v is None else format(v, fmt)
+
+
+def differences_table(g, report) -> Table:
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+              title="differences", title_justify="left", title_style="bold")
+    for k, name in enumerate(("partial", "fwd vs rev (ULP)", "AD vs SymPy (ULP)",
+                              "|FD − AD| / est.", "FD rel. error", "Richardson", "step h",
+                              "max rel. diff")):
+        t.add_column(name, justify="left" if k == 0 else "right", no_wrap=True)
+    for row in report.rows:
+        d = row.diffs
+        t.add_row(partial_name(g, row), _g(d.get("forward_reverse_ulps")),
+                  _g(d.get("ad_symbolic_ulps")), _g(d.get("fd_ad_in_estimates")),
+                  _g(d.get("fd_ad_rel"), ".2e"), _num(row.fd_richardson),
+                  _g(None if row.fd is None else row.fd.h, ".3g"),
+                  _g(d.get("max_rel_diff"), ".2e"))
+    return t
+
+
+def _expressions(g, report) -> Text:
+    t = Text("SymPy's derivatives (in adcli's syntax)\n", style="bold")
+    for row in report.rows:
+        expr = row.symbolic_text if row.symbolic_text is not None else row.symbolic_note or "—"
+        if len(expr) > EXPR_LIMIT:
+            expr = expr[:EXPR_LIMIT - 1] + f"… ({len(expr):,} characters; --json has all)"
+        t.append(f"  {partial_name(g, row)} = ")
+        t.append(expr + "\n", style="" if row.symbolic_text is not None else "dim")
+    return t
+
+
+def _swell(report) -> Text:
+    s = report.swell
+    show = {k: ("—" if v is None else f"{v:,}") for k, v in s.items()}
+    return Text(f"expression swell (operation counts): formula {show['expression_ops']}, "
+                f"SymPy derivative {show['symbolic_ops']}, after cse "
+                f"{show['symbolic_cse_ops']}, adcli primal + adjoint trace "
+                f"{show['trace_ops']}", style="dim")
+
+
+def _against(g, ag) -> list:
+    out = []
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+              title=f"--against {one_line(ag.text, 80)}", title_justify="left",
+              title_style="bold")
+    for k, name in enumerate(("partial", "point", "expected (AD)", "got", "difference", "")):
+        t.add_column(name, justify="left" if k in (0, 1, 5) else "right", no_wrap=True)
+    shown = [e for e in ag.entries if e.sample == 0] + \
+        [e for e in ag.failures if e.sample != 0][:10]
+    for e in shown:
+        f = output_label(g, e.output)
+        mark = "ok" if e.agree else ("kink" if e.at_kink else "WRONG")
+        style = "" if e.agree else ("yellow" if e.at_kink else "bold red")
+        where = "P" if e.sample == 0 else "(" + ", ".join(f"{x:.6g}" for x in e.point) + ")"
+        t.add_row(f"∂{f}/∂{g.names[e.variable]}", where, fmt_number(e.expected),
+                  Text(fmt_number(e.got), style=style), f"{e.got - e.expected:.3g}",
+                  Text(mark, style=style))
+    out.append(t)
+    more = len([e for e in ag.failures if e.sample != 0]) - 10
+    where = ("at P only (--samples K adds K random points near it)" if ag.points == 1 else
+             f"at {ag.points} points (P and {ag.points - 1} random "
+             f"point{'s' if ag.points != 2 else ''} near it)")
+    note = (f"checked {where}"
+            f"{f', {ag.skipped} outside the domain skipped' if ag.skipped else ''}; "
+            f"relative tolerance {ag.rtol:g}" + (f"; {more} more failures in --json"
+                                                  if more > 0 else ""))
+    out.append(Text(note, style="dim"))
+    out.append(Text("against: ") + Text(ag.verdict, style=VERDICT_STYLE[ag.verdict]))
+    return out
+
+
+def print_check(g, point, report) -> None:
+    c = console()
+    c.print(header("check", g, point))
+    c.print(methods_table(g, report))
+    c.print(differences_table(g, report))
+    c.print(_expressions(g, report))
+    c.print(_swell(report))
+    c.print(Text(f"tolerances: AD and SymPy within {report.ad_ulps} ULPs; finite differences "
+                 f"within {FD_FACTOR:g} × their error estimate", style="dim"))
+    if report.against is not None:
+        for part in _against(g, report.against):
+            c.print(part)
+    c.print(Text("verdict: ", style="bold") + Text(report.verdict,
+                                                   style=VERDICT_STYLE[report.verdict]))
+
+
+# -- the error-versus-step plot ------------------------------------------------------------------
+MARKS = "●○◆◇▲△"
+WIDTH, HEIGHT = 64, 18
+
+
+def _log(v: float) -> float:
+    return math.log10(max(v, 1e-300))
+
+
+def _ranges(curves) -> tuple:
+    xs = [_log(h) for c in curves for h, _ in c.points]
+    ys = [_log(e) for c in curves for _, e in c.points if e > 0] + \
+         [_log(c.ad_error) for c in curves]
+    x0, x1 = math.floor(min(xs)), math.ceil(max(xs))
+    y0, y1 = math.floor(min(ys)), math.ceil(max(ys))
+    return x0, max(x1, x0 + 1), y0, max(y1, y0 + 1)
+
+
+def _grid(curves, x0, x1, y0, y1) -> list:
+    grid = [[" "] * WIDTH for _ in range(HEIGHT)]
+
+    def col(x):
+        return min(WIDTH - 1, max(0, round((x - x0) / (x1 - x0) * (WIDTH - 1))))
+
+    def line(y):
+        return min(HEIGHT - 1, max(0, round((y1 - y) / (y1 - y0) * (HEIGHT - 1))))
+
+    for c in curves:
+        ad = line(_log(c.ad_error))
+        for x in range(WIDTH):
+            if grid[ad][x] == " ":
+                grid[ad][x] = "┈"
+    for k, c in enumerate(curves):
+        for h, e in c.points:
+            grid[line(_log(e) if e > 0 else y0)][col(_log(h))] = MARKS[k % len(MARKS)]
+    return grid, col
+
+
+def plot_lines(g, curves) -> list:
+    """The picture as lines of text: FD error against h, log-log, with the AD level."""
+    curves = [c for c in curves if c.points]
+    if not curves:
+        return ["(no finite differences could be taken: every step leaves the domain)"]
+    x0, x1, y0, y1 = _ranges(curves)
+    grid, col = _grid(curves, x0, x1, y0, y1)
+    lines = ["error of the central difference against the step h (log-log)"]
+    for r, cells in enumerate(grid):
+        y = y1 - r * (y1 - y0) / (HEIGHT - 1)
+        label = f"1e{round(y):+03d}" if r in (0, HEIGHT // 2, HEIGHT - 1) else ""
+        lines.append(f"{label:>6} │" + "".join(cells))
+    lines.append(" " * 7 + "└" + "─" * WIDTH)
+    ticks = [" "] * WIDTH
+    for c in curves:
+        if c.chosen_h:
+            ticks[col(_log(c.chosen_h))] = "▲"
+    lines.append(" " * 8 + "".join(ticks))
+    lines.append(" " * 8 + f"h = 1e{x0:+03d}".ljust(WIDTH - 9) + f"1e{x1:+03d}")
+    for k, c in enumerate(curves):
+        name = f"∂{output_label(g, c.output)}/∂{g.names[c.variable]}"
+        lines.append(f"  {MARKS[k % len(MARKS)]} {name}: |central FD − {c.reference}|")
+    lines.append("  ┈ AD: |AD − SymPy| (flat: no step, no truncation; at least ½ ULP shown)")
+    lines.append("  ▲ the step adcli chose, h = ε^(1/3)·max(1, |x|): to its right truncation "
+                 "error (∝ h²) dominates, to its left round-off (∝ ε/h)")
+    return lines
+
+
+def print_plot(g, curves, stderr: bool = False) -> None:
+    c = console(stderr)
+    for line in plot_lines(g, curves):
+        c.print(Text(line))
