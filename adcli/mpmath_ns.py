@@ -328,6 +328,20 @@ def text(v, digits: int) -> str:
     return s[:-2] if s.endswith(".0") else s
 
 
+def plain(message: str, digits: int | None = None) -> str:
+    """Engine text with mpmath's reprs (``mpf('−0.5')``) written as numbers
+    (``−0.5``), to ``digits`` significant digits if given."""
+    import re
+
+    def number(m) -> str:
+        if digits is None:
+            return m.group(1)
+        with working_precision(digits):
+            v = mpf(m.group(1).replace("−", "-"))
+        return text(v, digits).replace("-", "−")
+    return re.sub(r"mpf\('([^']*)'\)", number, message)
+
+
 class Shown(float):
     """A float that prints as its N-digit text, for the float-based table renderers."""
 

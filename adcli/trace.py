@@ -22,6 +22,7 @@ from typing import Optional
 
 from .engine import ZERO, adjoint_sweep, evaluate, linearize, tangent_sweep
 from .ir import Graph, fmt_number, subscript
+from .numbers import FloatMath
 
 SOURCE_CAP = 200          # longest source text a row carries (JSON keeps the span too)
 _PH = re.compile(r"\{(\d|out)\}")
@@ -255,6 +256,7 @@ class Trace:
     warnings: list
     style: Style
     selected: bool = False           # --output chose one output of a vector formula
+    digits: Optional[int] = None     # --digits: values are mpmath numbers shown to N digits
 
 
 def _primal(g: Graph, vals, lab: Labels) -> tuple:
@@ -315,7 +317,7 @@ def reaching(g: Graph, lin, out: int) -> bytearray:
     return reach
 
 
-def adjoint_rows(g: Graph, lin, lab: Labels, kids: list, out: int, adj) -> list:
+def adjoint_rows(g: Graph, lin, lab: Labels, kids: list, out: int, adj, num=float) -> list:
     s, rows = lab.s, []
     reach = reaching(g, lin, out)
     order = [i for i in reversed(lin.order) if reach[i]] + \
@@ -328,20 +330,23 @@ def adjoint_rows(g: Graph, lin, lab: Labels, kids: list, out: int, adj) -> list:
             if reach[i]:
                 neg, kind, rest = lab.partial(i, pos)
                 terms.append(term(s, neg, kind, rest, lab.bar[i]))
-        rows.append(Row(j, lab.var[j], lab.bar[j], join(s, terms), float(adj[j])))
+        rows.append(Row(j, lab.var[j], lab.bar[j], join(s, terms), num(adj[j])))
     return rows
 
 
-def tangent_rows(g: Graph, lab: Labels, rules: dict, seed: list, tan) -> list:
+def tangent_rows(g: Graph, lab: Labels, rules: dict, seed: list, tan, num=float,
+                 shown=None) -> list:
+    """``shown``: the seed as the rules print it (default ``seed``)."""
     s, rows = lab.s, []
+    shown = seed if shown is None else shown
     for i in range(g.n_nodes):
         if i < g.n_inputs:
-            rule = s.number(seed[i])
+            rule = s.number(shown[i])
         elif g.op[i] is None:
             continue
         else:
             rule = rules.get(i, "0")  # inactive rows: constant, zero tangent
-        rows.append(Row(i, lab.var[i], lab.dot[i], rule, float(tan[i])))
+        rows.append(Row(i, lab.var[i], lab.dot[i], rule, num(tan[i])))
     return rows
 
 
@@ -384,56 +389,81 @@ def cost_lines(c: dict) -> list:
 
 def build(g: Graph, point: list, mode: str = "reverse", *, wrt: Optional[str] = None,
           direction: Optional[list] = None, output: Optional[int] = None,
-          style: Optional[Style] = None) -> Trace:
-    """The whole trace at ``point``; ``output`` is a 0-based output position or None."""
+          style: Optional[Style] = None, m=FloatMath, digits: Optional[int] = None) -> Trace:
+    """The whole trace at ``point``; ``output`` is a 0-based output position or None.
+
+    ``m`` is the number namespace the engine computes with (float64 by
+    default; :func:`adcli.mpmath_ns.namespace` under ``--digits``, with
+    ``point`` and ``direction`` in its numbers and ``digits`` the significant
+    digits to show).  The trace then holds that namespace's numbers.
+    """
     style = style or Style()
-    vals = evaluate(g, point)
-    lin = linearize(g, vals)
+    num, shown = _numbers(m, digits)
+    vals = evaluate(g, point, m)
+    lin = linearize(g, vals, m)
     lab = Labels(g, style)
     primal, sources = _primal(g, vals, lab)
     outs = list(range(len(g.outputs))) if output is None else [output]
     nodes = [g.outputs[r] for r in outs]
     n = g.n_inputs
+    one = num(1.0)
     tangent, adjoint = [], []
     grads: Optional[list] = None
     if mode == "forward":
         rules = tangent_rules(g, lin, lab)
-        for label, name, seed in _seeds(g, wrt, direction):
+        for label, name, seed in _seeds(g, wrt, direction, one, shown):
             tan = tangent_sweep(g, lin, seed)
-            tangent.append(Sweep(label, tangent_rows(g, lab, rules, seed, tan), wrt=name,
-                                 seed=list(seed), result=[float(tan[o]) for o in nodes]))
+            tangent.append(Sweep(label, tangent_rows(g, lab, rules, seed, tan, num,
+                                                     [shown(v) for v in seed]),
+                                 wrt=name, seed=[num(v) for v in seed],
+                                 result=[num(tan[o]) for o in nodes]))
         if wrt is None and direction is None:
             grads = [[sw.result[r] for sw in tangent] for r in range(len(nodes))]
     kids = children(g, lin) if mode == "reverse" else None
     if grads is None:
         grads = []
         for r, o in zip(outs, nodes):
-            adj = adjoint_sweep(g, lin, o)
-            grads.append([float(a) for a in adj[:n]])
+            adj = adjoint_sweep(g, lin, o, one)
+            grads.append([num(a) for a in adj[:n]])
             if mode == "reverse":
                 adjoint.append(Sweep(f"output {_out_name(g, r)}",
-                                     adjoint_rows(g, lin, lab, kids, o, adj),
+                                     adjoint_rows(g, lin, lab, kids, o, adj, num),
                                      output=r + 1, result=grads[-1]))
     return Trace(g, list(point), mode, outs, primal, sources, tangent, adjoint,
-                 [float(vals[o]) for o in nodes], grads, cost(g, lin, len(g.outputs)),
-                 lin.warnings, style, output is not None)
+                 [num(vals[o]) for o in nodes], grads, cost(g, lin, len(g.outputs)),
+                 lin.warnings, style, output is not None, digits)
+
+
+def _numbers(m, digits: Optional[int]) -> tuple:
+    """(num, shown): a value as the trace keeps it, and as rule text prints it."""
+    if m is FloatMath:
+        return float, _same
+    if digits is None:
+        return m.const, _same
+    from .mpmath_ns import Shown
+    return m.const, lambda v: Shown(v, digits)
+
+
+def _same(v):
+    return v
 
 
 def _out_name(g: Graph, r: int) -> str:
     return "f" if len(g.outputs) == 1 else f"f{r + 1}"
 
 
-def _seeds(g: Graph, wrt: Optional[str], direction: Optional[list]):
+def _seeds(g: Graph, wrt: Optional[str], direction: Optional[list], one=1.0,
+           shown=_same):
     n = g.n_inputs
     if direction is not None:
-        shown = ", ".join(fmt_number(v) for v in direction)
-        yield f"direction ({shown})", None, [float(v) for v in direction]
+        text = ", ".join(fmt_number(shown(v)) for v in direction)
+        yield f"direction ({text})", None, list(direction)
         return
     for j, name in enumerate(g.names):
         if wrt is not None and name != wrt:
             continue
         seed = [ZERO] * n
-        seed[j] = 1.0
+        seed[j] = one
         yield f"∂/∂{name}", name, seed
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..common import Expr, Json, Mode, Vars, errors, load, print_warnings
+from ..common import Digits, Expr, Json, Mode, Vars, errors, load, print_warnings
 
 _CTX = {"ignore_unknown_options": True}
 
@@ -71,7 +71,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               direction: DirectionOpt = None, output: OutputOpt = None,
               variables: Vars = None, fmt: TraceFormatOpt = TraceFormat.table,
               as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = 200,
-              precision: PrecisionOpt = None) -> None:
+              precision: PrecisionOpt = None, digits: Digits = None) -> None:
     """The evaluation trace of EXPR at a point: primal values, then the tangent
     (forward mode) or adjoint (reverse mode) trace with every rule and value,
     then the gradient and what each mode costs on this formula.
@@ -81,10 +81,13 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               adcli trace 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --direction 1,0
               adcli trace '\\[r*cos(t), r*sin(t)]' --at 2,pi/6 --output 2
               adcli trace 'x1*x2 + exp(x1*x2) - sin(x2)' --at 1.5,0.5 --format latex
+              adcli trace 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
+
+    With --digits N every value, tangent and adjoint is computed by mpmath at N
+    significant digits and shown to N digits (JSON: as strings).
     """
     as_json = as_json or fmt == TraceFormat.json
     with errors(as_json):
-        from ..trace import build
         g, point = _graph_point(expr, at, variables, required=True)
         chosen = _mode(mode, wrt, direction)
         vector = _direction(g, direction)
@@ -94,9 +97,36 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
             raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
                              f"{', '.join(g.names) or 'none'}")
         style = _style(fmt, as_json, ascii)
-        tr = build(g, point, chosen, wrt=wrt, direction=vector, output=r, style=style)
-        _render(tr, fmt, as_json, limit, precision)
+        options = dict(wrt=wrt, output=r, style=style)
+        if digits is None:
+            from ..trace import build
+            tr = build(g, point, chosen, direction=vector, **options)
+            _render(tr, fmt, as_json, limit, precision)
+        else:
+            tr = _trace_digits(g, at or "", direction, chosen, digits, options)
+            _render(tr, fmt, as_json, limit, precision or digits)
         print_warnings(tr.warnings)
+
+
+def _trace_digits(g, at: str, direction: Optional[str], mode: str, digits: int, options):
+    """The trace computed by mpmath at ``digits`` significant digits: the point,
+    the direction and the formula's constants keep every digit (2/3, pi/6, 0.1)."""
+    from ..errors import AdcliError
+    from ..mpmath_ns import namespace, plain, point_values, working_precision
+    from ..trace import build
+    try:
+        with working_precision(digits):
+            point = point_values(at, g.names)
+            vector = None if direction is None else \
+                point_values(direction, g.names, option="--direction")
+            tr = build(g, point, mode, direction=vector, m=namespace(g), digits=digits,
+                       **options)
+    except AdcliError as exc:
+        exc.message = plain(exc.message, digits)
+        exc.args = (exc.message,)
+        raise
+    tr.warnings = [plain(w, digits) for w in tr.warnings]
+    return tr
 
 
 def _style(fmt, as_json: bool, ascii: bool):

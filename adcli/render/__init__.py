@@ -25,18 +25,42 @@ def omitted_note(omitted: int) -> str:
     return f"… {omitted:,} rows not shown (--limit 0 shows all; --json is complete)"
 
 
-def value_text(v: float, sig: Optional[int] = None) -> str:
-    """Shortest round-trip text, or ``sig`` significant digits."""
+def value_text(v, sig: Optional[int] = None) -> str:
+    """Shortest round-trip text, or ``sig`` significant digits (an mpmath
+    number, under --digits: ``sig`` digits, default 17)."""
+    if hasattr(v, "_mpf_"):
+        from ..mpmath_ns import text
+        return text(v, sig or 17)
     from ..ir import fmt_number
     if sig is None:
         return fmt_number(v)
     return fmt_number(float(f"{v:.{sig}g}"))
 
 
+def shown(tr, v):
+    """A number of the trace for the style's ``number`` (and ``num``): under
+    --digits a float that prints as its N-digit text."""
+    if tr.digits is None:
+        return v
+    from ..mpmath_ns import Shown
+    return Shown(v, tr.digits)
+
+
+def shown_point(tr) -> list:
+    return [shown(tr, v) for v in tr.point]
+
+
 def seed_text(tr, sweep) -> str:
     """"ẋ = (1, 0)" in the trace's style."""
     s = tr.style
-    return "(" + ", ".join(s.number(v) for v in sweep.seed) + ")"
+    return "(" + ", ".join(s.number(shown(tr, v)) for v in sweep.seed) + ")"
+
+
+def digits_note(tr) -> str:
+    """A line saying how the numbers were computed (empty without --digits)."""
+    if tr.digits is None:
+        return ""
+    return f"computed with mpmath at {tr.digits} significant digits (--digits {tr.digits})"
 
 
 def out_name(tr, r: int) -> str:

@@ -12,7 +12,7 @@ from typing import Optional
 from ..ir import fmt_number
 from ..tables import num, one_line
 from ..trace import Style, cost_lines
-from . import clip, out_name, value_text
+from . import clip, digits_note, out_name, shown, shown_point, value_text
 
 _CHARS = {"·": r" \cdot ", "−": "-", "²": "^2", "σ": r"\sigma ", "π": r"\pi ",
           "≤": r"\le ", "≥": r"\ge "}
@@ -106,8 +106,8 @@ def tex_text(text: str) -> str:
     return "".join(out)
 
 
-def _value(v: float, sig) -> str:
-    return f"${tex_number(float(value_text(v, sig)))}$"
+def _value(v, sig) -> str:
+    return f"${tex_number(value_text(v, sig))}$"
 
 
 def _tabular(title: str, ncols: int, rows: list, limit: int, cells, foot: list) -> list:
@@ -130,17 +130,19 @@ def _tabular(title: str, ncols: int, rows: list, limit: int, cells, foot: list) 
 
 def trace_latex(tr, limit: int, sig: Optional[int] = None) -> str:
     g, s = tr.g, tr.style
-    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, tr.point))
+    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
     lines = [f"% adcli trace of {one_line(g.text)}" + (f" at {at}" if at else "")
              + f" ({tr.mode} mode); needs no LaTeX packages", ""]
+    if tr.digits is not None:
+        lines[1:1] = [f"% {digits_note(tr)}"]
     src = dict(zip((r.node for r in tr.primal), tr.sources))
     lines += _tabular("Primal trace", 4, tr.primal, limit, lambda r: (
         f"${r.id}$", f"$= {r.rule}$", rf"\texttt{{{tex_text(src[r.node])}}}",
         _value(r.value, sig)), [])
     for sw in tr.tangent:
-        seed = ", ".join(tex_number(v) for v in sw.seed)
+        seed = ", ".join(tex_number(shown(tr, v)) for v in sw.seed)
         what = (rf"$\partial/\partial {s.name(sw.wrt)}$" if sw.wrt else "a direction")
-        foot = [", ".join(f"${_d(tr, r, sw)} = {tex_number(float(value_text(v, sig)))}$"
+        foot = [", ".join(f"${_d(tr, r, sw)} = {tex_number(value_text(v, sig))}$"
                           for r, v in zip(tr.outputs, sw.result))]
         lines += _tabular(rf"Tangent trace {what}, seed $\dot{{x}} = ({seed})$", 3, sw.rows,
                           limit, lambda r: _rule_cells(r, sig), foot)
@@ -168,5 +170,5 @@ def _d(tr, r: int, sw) -> str:
 
 def _gradient(tr, f: str, grad: list, sig) -> str:
     return "gradient: " + ", ".join(
-        rf"$\partial {f}/\partial {tr.style.name(n)} = {tex_number(float(value_text(v, sig)))}$"
+        rf"$\partial {f}/\partial {tr.style.name(n)} = {tex_number(value_text(v, sig))}$"
         for n, v in zip(tr.g.names, grad))

@@ -5,7 +5,8 @@ from typing import Optional
 
 from ..tables import num, one_line
 from ..trace import cost_lines
-from . import clip, omitted_note, out_name, seed_text, value_text, words
+from . import clip, digits_note, omitted_note, out_name, seed_text, shown_point, value_text, \
+    words
 
 
 _CELL = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_"})
@@ -36,9 +37,12 @@ def _table(tr, columns: list, rows: list, limit: int, cells) -> list:
 
 def trace_markdown(tr, limit: int, sig: Optional[int] = None) -> str:
     g = tr.g
-    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, tr.point))
+    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
     lines = [f"**Trace of** {code(one_line(g.text))}" + (f" at {at}" if at else "")
-             + f" ({tr.mode} mode)", "", "### Primal trace", ""]
+             + f" ({tr.mode} mode)", ""]
+    if tr.digits is not None:
+        lines += [f"*{digits_note(tr)}*", ""]
+    lines += ["### Primal trace", ""]
     src = dict(zip((r.node for r in tr.primal), tr.sources))
     lines += _table(tr, ["id", "definition", "source", "value"], tr.primal, limit,
                     lambda r: (cell(r.id), cell(r.rule), code(src[r.node]),

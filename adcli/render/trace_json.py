@@ -5,15 +5,27 @@ from ..jsonout import common
 from ..trace import SOURCE_CAP
 
 
-def _row(r) -> dict:
-    return {"id": r.id, "lhs": r.lhs, "rule": r.rule, "value": r.value}
+def _plain(v):
+    return v
 
 
-def _primal(tr) -> list:
+def _numbers(tr):
+    """How a value goes into JSON: as it is, or under --digits as an N-digit string."""
+    if tr.digits is None:
+        return _plain
+    from ..mpmath_ns import text
+    return lambda v: text(v, tr.digits)
+
+
+def _row(r, num=_plain) -> dict:
+    return {"id": r.id, "lhs": r.lhs, "rule": r.rule, "value": num(r.value)}
+
+
+def _primal(tr, num=_plain) -> list:
     g, out = tr.g, []
     for r, src in zip(tr.primal, tr.sources):
         i = r.node
-        item = {"id": r.id, "expr": r.rule, "source": src, "value": r.value,
+        item = {"id": r.id, "expr": r.rule, "source": src, "value": num(r.value),
                 "op": g.op[i].name if g.op[i] is not None else None}
         if i < g.n_inputs:
             item["input"] = g.names[i]
@@ -28,15 +40,23 @@ def _one_or_all(tr, items: list):
 
 
 def trace_payload(tr) -> dict:
-    out = common("trace", tr.g, tr.point)
+    """The trace's JSON; under --digits every number of the computation is a
+    string of ``digits`` significant digits, and a ``"digits"`` key says so."""
+    num = _numbers(tr)
+    out = common("trace", tr.g, [num(v) for v in tr.point])
+    if tr.digits is not None:
+        out["digits"] = tr.digits
     out["mode"] = tr.mode
     out["outputs"] = [_out_id(tr, r) for r in tr.outputs]
-    out["primal"] = _primal(tr)
-    out["tangent"] = [{"wrt": sw.wrt, "seed": sw.seed, "rows": [_row(r) for r in sw.rows],
-                       "derivative": _one_or_all(tr, sw.result)} for sw in tr.tangent]
-    out["adjoint"] = [dict(_row(r), output=sw.output) for sw in tr.adjoint for r in sw.rows]
-    out["value"] = _one_or_all(tr, tr.value)
-    out["gradient"] = _one_or_all(tr, tr.gradient)
+    out["primal"] = _primal(tr, num)
+    out["tangent"] = [{"wrt": sw.wrt, "seed": [num(v) for v in sw.seed],
+                       "rows": [_row(r, num) for r in sw.rows],
+                       "derivative": _one_or_all(tr, [num(v) for v in sw.result])}
+                      for sw in tr.tangent]
+    out["adjoint"] = [dict(_row(r, num), output=sw.output) for sw in tr.adjoint
+                      for r in sw.rows]
+    out["value"] = _one_or_all(tr, [num(v) for v in tr.value])
+    out["gradient"] = _one_or_all(tr, [[num(v) for v in row] for row in tr.gradient])
     out["cost"] = tr.cost
     out["source_cap"] = SOURCE_CAP
     out["warnings"] = tr.warnings

@@ -9,7 +9,8 @@ from rich.text import Text
 
 from ..tables import console, header
 from ..trace import cost_lines
-from . import clip, omitted_note, out_name, seed_text, value_text, words
+from . import clip, digits_note, omitted_note, out_name, seed_text, shown_point, value_text, \
+    words
 
 SOURCE_WIDTH = 40
 
@@ -45,20 +46,21 @@ def _short(src: str) -> str:
 
 def print_trace(tr, limit: int, sig: Optional[int] = None) -> None:
     c = console()
-    c.print(header("trace", tr.g, tr.point))
+    c.print(header("trace", tr.g, shown_point(tr)))
+    if tr.digits is not None:
+        c.print(Text(digits_note(tr), style="dim"))
     notes = []
     c.print(Text("Primal trace", style="bold"))
     t = _table(tr, "id", "definition", "source", "value")
     src = dict(zip((r.node for r in tr.primal), tr.sources))
     notes.append(_rows(tr, t, tr.primal, limit, lambda r: (
         r.id, r.rule, _short(src[r.node]), value_text(r.value, sig))))
-    c.print(t)
-    _note(c, notes[-1])
+    _note_after(c, tr, t, notes[-1])
     for sw in tr.tangent:
         c.print(Text(words(tr, f"Tangent trace {sw.label}, seed ẋ = {seed_text(tr, sw)}"),
                      style="bold"))
         t = _table(tr, "tangent", "rule", "value")
-        _note_after(c, t, _rows(tr, t, sw.rows, limit, lambda r: (
+        _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
             r.lhs, r.rule, value_text(r.value, sig))))
         c.print(Text("  " + words(tr, _tangent_result(tr, sw, sig)), style="bold"))
     for sw in tr.adjoint:
@@ -66,7 +68,7 @@ def print_trace(tr, limit: int, sig: Optional[int] = None) -> None:
         c.print(Text(f"Adjoint trace for {out_name(tr, sw.output - 1)}, "
                      f"from {first} = 1 (reverse order)", style="bold"))
         t = _table(tr, "adjoint", "rule", "value")
-        _note_after(c, t, _rows(tr, t, sw.rows, limit, lambda r: (
+        _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
             r.lhs, r.rule, value_text(r.value, sig))))
         _print_gradient(c, tr, sw.output - 1, sw.result, limit, sig, "  ")
     if tr.mode == "forward" and len(tr.tangent) > 1:
@@ -82,9 +84,23 @@ def _note(c, note) -> None:
         c.print(Text(note, style="italic"))
 
 
-def _note_after(c, t, note) -> None:
-    c.print(t)
+def _note_after(c, tr, t, note) -> None:
+    _print_table(c, tr, t)
     _note(c, note)
+
+
+def _print_table(c, tr, t: Table) -> None:
+    """Under --digits the console widens rather than cut a long number."""
+    if tr.digits is None:
+        c.print(t)
+        return
+    from rich.measure import Measurement
+    width = c.width
+    c.width = max(width, Measurement.get(c, c.options.update_width(1 << 16), t).maximum)
+    try:
+        c.print(t)
+    finally:
+        c.width = width
 
 
 def _tangent_result(tr, sw, sig) -> str:
@@ -111,5 +127,5 @@ def _print_gradient(c, tr, r: int, grad: list, limit: int, sig, indent: str = ""
     c.print(Text(indent + f"gradient of {f}:", style="bold"))
     t = _table(tr, "variable", "value")
     t.columns[-1].header = words(tr, f"∂{f}/∂variable")
-    _note_after(c, t, _rows(tr, t, list(zip(tr.g.names, grad)), limit, lambda p: (
+    _note_after(c, tr, t, _rows(tr, t, list(zip(tr.g.names, grad)), limit, lambda p: (
         p[0], value_text(p[1], sig))))
