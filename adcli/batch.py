@@ -545,11 +545,14 @@ class Layout:
 
     ``columns``: CSV names of the results (after the input columns);
     ``make(point, results, warnings) -> dict``: the JSON object of one point,
-    the same keys as the command's single-point JSON.
+    the same keys as the command's single-point JSON;
+    ``json_only``: names of further results, after the columns, that only the
+    JSON objects carry (hessian's ``asymmetry``).
     """
 
     columns: list
     make: Callable
+    json_only: list = field(default_factory=list)
 
 
 def layout(command: str, g, mode: str = "reverse", reason: str = "") -> Layout:
@@ -662,8 +665,9 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
     stream = pointsio.open_source(source)
     try:
         reader = pointsio.PointReader(stream, g.names, input_format, source, block)
-        writer = (pointsio.JsonlWriter(out, lay.make, g.n_inputs, len(lay.columns)) if as_json
-                  else pointsio.CsvWriter(out, g.names, lay.columns))
+        n_results = len(lay.columns) + len(lay.json_only)
+        writer = (pointsio.JsonlWriter(out, lay.make, g.n_inputs, n_results) if as_json
+                  else _CsvColumns(pointsio.CsvWriter(out, g.names, lay.columns), n_results))
         state = _State(on_error, err)
         progress = _Progress(_tty(err) and not as_json, pointsio.source_size(source), err)
         try:
@@ -677,6 +681,17 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
             stream.close()
     state.summary()
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
+
+
+class _CsvColumns:
+    """A CsvWriter given all the results; it writes the Layout's columns only."""
+
+    def __init__(self, writer, n_results: int):
+        self.writer, self.n_results = writer, n_results
+        self.shown = writer.n_results
+
+    def write(self, X, Y, echo=None) -> None:
+        self.writer.write(X, Y if len(Y) == self.shown else Y[:self.shown], echo)
 
 
 def _tty(stream) -> bool:

@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from adcli import batch
+from adcli import batch, higher
 from adcli.engine import differentiate, evaluate
 from adcli.parser import parse
 from adcli.point import parse_point
@@ -44,6 +44,10 @@ def single(g, command, mode, point):
         vals = evaluate(g, point)
         v = [vals[o] for o in g.outputs]
         return {"value": v if g.vector else v[0]}
+    if command == "hessian":
+        res = higher.hessian(g, point)
+        return {"value": res.value, "gradient": res.gradient, "hessian": res.hessian,
+                "asymmetry": res.asymmetry, "warnings": res.warnings}
     res = differentiate(g, point, mode)
     if command == "grad":
         return {"value": res.value[0], "gradient": res.derivative[0], "warnings": res.warnings}
@@ -59,6 +63,8 @@ def flat(x):
 CASES = [(p, c, m) for p in SAMPLES for c in ("eval", "grad", "jacobian")
          for m in ("forward", "reverse")
          if not (c == "grad" and "polar" in p.stem) and not (c == "eval" and m == "forward")]
+# hessian has one method (forward-over-reverse), run point by point
+CASES += [(p, "hessian", "forward-over-reverse") for p in SAMPLES if "polar" not in p.stem]
 
 
 @pytest.mark.parametrize("path, command, mode", CASES,
@@ -71,7 +77,7 @@ def test_batch_equals_single_point(adcli, tmp_path, path, command, mode):
     src = tmp_path / "points.csv"
     write_csv(src, g.names, pts)
     args = [command, "@" + str(path), "--points", str(src), "--json"]
-    if command != "eval":
+    if command in ("grad", "jacobian"):
         args += ["--mode", mode]
     r = adcli(*args)
     assert r.code == 0, r
@@ -120,6 +126,29 @@ def test_same_keys_as_single_point(adcli, tmp_path):
     j1 = adcli("jacobian", "[x1*x2, x1+x2]", "--at", "2,0.5", "--json").json
     jm = adcli("jacobian", "[x1*x2, x1+x2]", "--points", str(src), "--json")
     assert list(json.loads(jm.out).keys()) == list(j1.keys())
+    h1 = adcli("hessian", MATLAB, "--at", "2,0.5", "--json").json
+    hm = adcli("hessian", MATLAB, "--points", str(src), "--json")
+    assert json.loads(hm.out) == h1
+
+
+def test_hessian_csv_columns_and_values(adcli, tmp_path):
+    """Columns value, d/dx…, d2/dxdy… (row-major); the values are SymPy's."""
+    import sympy as sp
+    src = tmp_path / "p.jsonl"
+    src.write_text('{"x1": 2, "x2": 0.5}\n{"x2": -1, "x1": 0.25}\n')
+    r = adcli("hessian", MATLAB, "--points", str(src))
+    assert r.code == 0, r
+    lines = r.out.splitlines()
+    assert lines[0] == "x1,x2,value,d/dx1,d/dx2,d2/dx1dx1,d2/dx1dx2,d2/dx2dx1,d2/dx2dx2"
+    x1, x2 = sp.symbols("x1 x2")
+    f = x1 * sp.exp(-(x1 ** 2 + x2 ** 2) / 2)
+    for line, (a, b) in zip(lines[1:], [(2, sp.Rational(1, 2)), (sp.Rational(1, 4), -1)]):
+        at = {x1: a, x2: b}
+        want = [f] + [sp.diff(f, v) for v in (x1, x2)] + \
+            [sp.diff(f, u, v) for u in (x1, x2) for v in (x1, x2)]
+        cells = [float(c) for c in line.split(",")]
+        assert cells[:2] == [float(a), float(b)]
+        assert all(close(c, float(sp.N(w.subs(at), 30))) for c, w in zip(cells[2:], want))
 
 
 # -- bad rows -----------------------------------------------------------------------------------
@@ -178,6 +207,37 @@ def test_kink_points_carry_the_single_point_warnings(adcli, tmp_path):
             for p in ([1.0, 2.0], [0.0, 0.0], [3.0, 3.0])]
     assert got == want and got[0] == [] and len(got[1]) == 3 and len(got[2]) == 1
     assert "row 2" in r.err
+
+
+def test_hessian_row_errors(adcli, tmp_path):
+    """Bad cells and second-derivative failures name the input row, in both modes."""
+    src = tmp_path / "bad.csv"
+    src.write_text("x,y\n1,2\n0,1\nabc,1\n4,1\n")
+    f = "y*x^1.5"      # ∂²/∂x² = 0.75·y·x^(-0.5) is infinite at x = 0
+    r = adcli("hessian", f, "--points", str(src))
+    assert r.code == 1, r
+    assert "row 2 (line 3)" in r.err and "second derivative" in r.err
+    assert r.out.splitlines()[0].startswith("x,y,value,d/dx,d/dy,d2/dxdx")
+    assert len(r.out.splitlines()) == 2           # the header and row 1, then stop
+    r = adcli("hessian", f, "--points", str(src), "--json")
+    err = json.loads(r.out.splitlines()[-1])["error"]
+    assert err["input_row"] == 2 and err["input_line"] == 3 and err["type"] == "evaluation"
+    r = adcli("hessian", f, "--points", str(src), "--on-error", "skip", "--json")
+    assert r.code == 0, r
+    assert [json.loads(line)["point"] for line in r.out.splitlines()] == [[1.0, 2.0], [4.0, 1.0]]
+    assert "row 2 (line 3)" in r.err and "row 3 (line 4)" in r.err and "'abc'" in r.err
+    assert "skipped 2 of 4 rows" in r.err
+    # x = 4, y = 1: ∂²f/∂x² = 0.75·y/√x = 0.375 exactly
+    assert json.loads(r.out.splitlines()[1])["hessian"][0][0] == 0.375
+
+
+def test_hessian_points_usage_errors(adcli, tmp_path):
+    src = tmp_path / "p.csv"
+    src.write_text("x,y\n1,2\n")
+    r = adcli("hessian", "[x, y]", "--points", str(src), "--json")
+    assert r.code == 2 and "2 outputs" in r.json["error"]["message"]
+    r = adcli("hessian", "x*y", "--points", str(src), "--at", "1,2")
+    assert r.code == 2 and "not both" in r.err
 
 
 # -- the compiled sweep -----------------------------------------------------------------------

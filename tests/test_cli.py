@@ -214,3 +214,16 @@ def test_tests_run_against_the_installed_package():
     installed = pathlib.Path(adcli.__file__).resolve()
     assert installed != root / "adcli" / "__init__.py"
     assert "site-packages" in installed.parts
+
+
+def test_every_command_has_help_with_an_example(adcli):
+    """Rich markup must not swallow bracketed examples such as '[r*cos(t), ...]'."""
+    import typer
+    from adcli.cli import app
+    names = [c.name for c in typer.main.get_command(app).commands.values() if not c.hidden]
+    assert {"eval", "grad", "jacobian", "trace", "graph", "check", "hessian"} <= set(names)
+    for name in names:
+        r = adcli(name, "--help")
+        assert r.code == 0, name
+        assert "Example" in r.out, name
+        assert "''" not in r.out, (name, r.out)

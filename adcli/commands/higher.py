@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..common import At, Expr, Json, Vars, errors, load, print_warnings
+from ..common import At, Expr, InputFormat, InputFormatOpt, Json, OnError, OnErrorOpt, Points, \
+    Vars, errors, load, need_point, print_warnings
 
 Direction = Annotated[Optional[str], typer.Option(
     "--direction",
@@ -118,29 +119,76 @@ def vjp_cmd(expr: Expr, at: At = None, cotangent: Cotangent = None, variables: V
         print_warnings(res.warnings)
 
 
-def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None,
-                as_json: Json = False) -> None:
-    """Value, gradient and Hessian of a scalar EXPR.
+def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = False,
+                points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
+                on_error: OnErrorOpt = OnError.fail) -> None:
+    """Value, gradient and Hessian of a scalar EXPR at a point (--at) or many (--points).
 
     Forward-over-reverse mode: one reverse sweep over dual numbers per input,
-    each carrying tangents. The Hessian printed is exactly symmetric.
+    each carrying tangents. The Hessian printed is exactly symmetric. With
+    --points, the CSV columns are value, d/dx…, then d2/dxdy… row by row.
 
     Examples: adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5
               adcli hessian '(1 - x)^2 + 100*(y - x^2)^2' --at -1.2,1 --json
+              adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > hessians.csv
     """
     from ..higher import hessian
     with errors(as_json):
+        need_point(at, points)
+        if points is not None:
+            g = load(expr, variables)
+            _scalar(g, "hessian", "Differentiate one output at a time.")
+            return _hessian_points(g, points, as_json, input_format, on_error)
         g, point = _graph_and_point(expr, at, variables)
         _scalar(g, "hessian", "Differentiate one output at a time.")
         res = hessian(g, point)
         if as_json:
-            _emit("hessian", g, point, value=res.value, gradient=res.gradient,
-                  hessian=res.hessian, symmetric=True, asymmetry=res.asymmetry,
-                  method="forward-over-reverse", sweeps=res.sweeps, warnings=res.warnings)
+            _emit("hessian", g, point, **_hessian_keys(res))
         else:
             from ..render.higher_table import print_hessian
             print_hessian(g, point, res)
         print_warnings(res.warnings)
+
+
+def _hessian_keys(res) -> dict:
+    """hessian's JSON keys after the common ones (one point, or a line of --points)."""
+    return dict(value=res.value, gradient=res.gradient, hessian=res.hessian, symmetric=True,
+                asymmetry=res.asymmetry, method="forward-over-reverse", sweeps=res.sweeps,
+                warnings=res.warnings)
+
+
+def _hessian_points(g, points: str, as_json: bool, input_format, on_error) -> None:
+    """--points: each point through the float forward-over-reverse sweeps (not
+    vectorized), streamed with the same rows, --on-error and formats as grad."""
+    from ..errors import UsageError
+    from ..higher import Hessian, hessian
+    try:
+        from ..batch import Layout, run_points
+    except ImportError:
+        raise UsageError("--points needs NumPy: pip install numpy "
+                         "(or pip install 'adcli[batch]')") from None
+    from ..jsonout import common
+    names, n = g.names, g.n_inputs
+
+    def one(point):
+        res = hessian(g, point)
+        flat = [res.value, *res.gradient]
+        for row in res.hessian:
+            flat.extend(row)
+        return flat + [res.asymmetry], res.warnings
+
+    def make(point, res, warnings):
+        hess = [list(res[1 + n + i * n:1 + n + (i + 1) * n]) for i in range(n)]
+        out = common("hessian", g, point)
+        out.update(_hessian_keys(Hessian(res[0], list(res[1:1 + n]), hess, res[-1], n,
+                                         list(warnings))))
+        return out
+
+    columns = ["value"] + [f"d/d{x}" for x in names] + \
+        [f"d2/d{a}d{b}" for a in names for b in names]
+    lay = Layout(columns, make, json_only=["asymmetry"])
+    run_points("hessian", g, points, as_json=as_json, input_format=input_format.value,
+               on_error=on_error.value, lay=lay, one=one, vectorized=False)
 
 
 def hvp_cmd(expr: Expr, at: At = None, direction: Direction = None, variables: Vars = None,
