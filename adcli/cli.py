@@ -33,11 +33,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """
 
 
-# Formulas may start with '-' ("-x^2"): let such arguments through as EXPR.
-_CTX = {"ignore_unknown_options": True}
-
-
-@app.command("eval", context_settings=_CTX)
+@app.command("eval")
 def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = False,
              points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
              on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
@@ -68,7 +64,7 @@ def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = 
             print_value(g, point, values)
 
 
-@app.command("grad", context_settings=_CTX)
+@app.command("grad")
 def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables: Vars = None,
              as_json: Json = False, points: Points = None,
              input_format: InputFormatOpt = InputFormat.auto,
@@ -187,8 +183,8 @@ def _digits(command: str, expr, at: str, variables, mode: str, as_json: bool, di
     run_digits(command, g, at, mode, digits, as_json, reason)
 
 
-app.command("jacobian", context_settings=_CTX)(jacobian_cmd)
-app.command("jac", context_settings=_CTX, hidden=True,
+app.command("jacobian")(jacobian_cmd)
+app.command("jac", hidden=True,
             help="Alias of 'jacobian'.")(jacobian_cmd)
 
 
@@ -207,8 +203,10 @@ def _wants_json(argv: list) -> bool:
 
 def main(argv: list | None = None) -> int:
     """Console-script entry point: usage errors are reported like every other error."""
+    from .argv import formulas_last
     argv = list(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(app)
+    argv = formulas_last(command, argv)  # "-exp(x)" is a formula, not -e -x -p
     try:
         rv = command.main(args=argv, prog_name="adcli", standalone_mode=False)
     except typer.Exit as exc:
@@ -230,7 +228,9 @@ def main(argv: list | None = None) -> int:
             err.detail = hint.strip()
             report(err, _wants_json(argv))
             return exc.exit_code
-        raise
+        from .common import INTERNAL_EXIT, report_internal
+        report_internal(exc, _wants_json(argv))
+        return INTERNAL_EXIT
     return rv if isinstance(rv, int) else 0
 
 

@@ -164,11 +164,19 @@ def errors(as_json: bool):
         report(AdcliError("out of memory: the formula is too large"), as_json)
         raise typer.Exit(1) from None
     except Exception as exc:  # pragma: no cover - a bug, but still no traceback
-        err = AdcliError(f"internal error ({type(exc).__name__}: {exc}); please report it "
-                         "with the command line that caused it")
-        err.kind = "internal"
-        report(err, as_json)
-        raise typer.Exit(70) from None
+        report_internal(exc, as_json)
+        raise typer.Exit(INTERNAL_EXIT) from None
+
+
+INTERNAL_EXIT = 70
+
+
+def report_internal(exc: BaseException, as_json: bool) -> None:
+    """A bug in adcli: one line saying so, never a traceback."""
+    err = AdcliError(f"internal error ({type(exc).__name__}: {exc}); please report it "
+                     "with the command line that caused it")
+    err.kind = "internal"
+    report(err, as_json)
 
 
 def print_warnings(warnings: list) -> None:

@@ -216,7 +216,9 @@ class DualMath:
         a = value(x)
         if a > 0.0:
             return o * DualMath.log(x)
-        return 0.0 if a == 0.0 else math.nan
+        if a == 0.0:
+            return 0.0 if value(o) == 0.0 else -math.inf
+        return math.nan
 
 
 for _name, _op in _UNARY.items():

@@ -182,7 +182,7 @@ class MpMath:
         if x > 0:
             return o * mpmath.log(x)
         if x == 0:
-            return mpf(0)
+            return mpf(0) if o == 0 else mpmath.ninf
         return mpmath.nan  # as FloatMath: NaN, rejected only if y is active
 
     @staticmethod

@@ -66,10 +66,10 @@ def _dpowx(x, y, out=None):
 
 
 def _powlog(o, x, out=None):
-    """x^y·log x: 0 at x = 0, NaN for x < 0."""
+    """x^y·log x: 0 at x = 0 < y, −inf at 0^0, NaN for x < 0."""
     r = np.log(x, out=out)             # -inf at 0, NaN below
-    r = np.multiply(r, o, out=r)
-    return _put(r, np.equal(x, 0.0), 0.0)
+    r = np.multiply(r, o, out=r)       # NaN at 0^y = 0 (0·−inf): the limit is 0
+    return _put(r, np.equal(x, 0.0) & np.equal(o, 0.0), 0.0)
 
 
 def _put(r, mask, value):

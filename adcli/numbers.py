@@ -8,7 +8,7 @@ on other number types (NumPy arrays, mpmath, dual numbers) elsewhere:
 * ``sign(x)``        with sign(0) = 0;
 * ``div0(a, b)``     a/b, or 0 when b = 0 (the named convention at kinks);
 * ``dpowx(x, y)``    ∂(x^y)/∂x = y·x^(y−1), exactly 0 when y = 0;
-* ``powlog(o, x)``   ∂(x^y)/∂y = x^y·log x, 0 at x = 0, NaN for x < 0;
+* ``powlog(o, x)``   ∂(x^y)/∂y = x^y·log x: 0 at 0^y = 0, −∞ at 0^0, NaN for x < 0;
 * ``isbad(v)``       True for inf/NaN (None: the caller checks instead);
 * ``primal(v)``      the float a value stands for (for kink tests; None: skip);
 * ``const(c)``       a float constant as this namespace's number.
@@ -130,4 +130,6 @@ class FloatMath:
     def powlog(o: float, x: float) -> float:
         if x > 0.0:
             return o * math.log(x)
-        return 0.0 if x == 0.0 else math.nan
+        if x == 0.0:  # 0^y = 0 for y > 0; at 0^0 = 1 the slope in y is −∞
+            return 0.0 if o == 0.0 else -math.inf
+        return math.nan

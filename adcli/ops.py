@@ -73,10 +73,12 @@ _row("cos", 1, lambda m, x: m.cos(x), lambda m, x, o: (-m.sin(x),),
      "cos({0})", ("−sin({0})",), lambda s, x: s.cos(x), "cos")
 _row("tan", 1, lambda m, x: m.tan(x), lambda m, x, o: (1.0 + o * o,),
      "tan({0})", ("1 + {out}²",), lambda s, x: s.tan(x), "tan")
-_row("asin", 1, lambda m, x: m.asin(x), lambda m, x, o: (1.0 / m.sqrt(1.0 - x * x),),
+_row("asin", 1, lambda m, x: m.asin(x),
+     lambda m, x, o: (1.0 / m.sqrt((1.0 - x) * (1.0 + x)),),
      "asin({0})", ("1/√(1 − {0}²)",), lambda s, x: s.asin(x), "arcsin",
      domain="asin needs −1 ≤ x ≤ 1")
-_row("acos", 1, lambda m, x: m.acos(x), lambda m, x, o: (-1.0 / m.sqrt(1.0 - x * x),),
+_row("acos", 1, lambda m, x: m.acos(x),
+     lambda m, x, o: (-1.0 / m.sqrt((1.0 - x) * (1.0 + x)),),
      "acos({0})", ("−1/√(1 − {0}²)",), lambda s, x: s.acos(x), "arccos",
      domain="acos needs −1 ≤ x ≤ 1")
 _row("atan", 1, lambda m, x: m.atan(x), lambda m, x, o: (1.0 / (1.0 + x * x),),
@@ -93,12 +95,16 @@ _row("sinh", 1, lambda m, x: m.sinh(x), lambda m, x, o: (m.cosh(x),),
      "sinh({0})", ("cosh({0})",), lambda s, x: s.sinh(x), "sinh")
 _row("cosh", 1, lambda m, x: m.cosh(x), lambda m, x, o: (m.sinh(x),),
      "cosh({0})", ("sinh({0})",), lambda s, x: s.cosh(x), "cosh")
-_row("tanh", 1, lambda m, x: m.tanh(x), lambda m, x, o: (1.0 - o * o,),
+# 1 − tanh² and σ(1 − σ) cancel once the output nears ±1: 4σ(2x)σ(−2x) and σ(x)σ(−x)
+# are the same numbers without the cancellation (full precision out to underflow);
+# the printed rules keep the textbook forms.
+_row("tanh", 1, lambda m, x: m.tanh(x),
+     lambda m, x, o: (4.0 * m.sigmoid(2.0 * x) * m.sigmoid(-2.0 * x),),
      "tanh({0})", ("1 − {out}²",), lambda s, x: s.tanh(x), "tanh")
-_row("asinh", 1, lambda m, x: m.asinh(x), lambda m, x, o: (1.0 / m.sqrt(x * x + 1.0),),
+_row("asinh", 1, lambda m, x: m.asinh(x), lambda m, x, o: (1.0 / m.hypot(x, 1.0),),
      "asinh({0})", ("1/√({0}² + 1)",), lambda s, x: s.asinh(x), "arcsinh")
 _row("acosh", 1, lambda m, x: m.acosh(x),
-     lambda m, x, o: (1.0 / m.sqrt((x - 1.0) * (x + 1.0)),),
+     lambda m, x, o: (1.0 / (m.sqrt(x - 1.0) * m.sqrt(x + 1.0)),),  # no x² to overflow
      "acosh({0})", ("1/√({0}² − 1)",), lambda s, x: s.acosh(x), "arccosh",
      domain="acosh needs x ≥ 1")
 _row("atanh", 1, lambda m, x: m.atanh(x), lambda m, x, o: (1.0 / ((1.0 - x) * (1.0 + x)),),
@@ -108,8 +114,8 @@ _row("atanh", 1, lambda m, x: m.atanh(x), lambda m, x, o: (1.0 / ((1.0 - x) * (1
 # --- exponential and logarithmic ----------------------------------------------------
 _row("exp", 1, lambda m, x: m.exp(x), lambda m, x, o: (o,),
      "exp({0})", ("{out}",), lambda s, x: s.exp(x), "exp")
-_row("expm1", 1, lambda m, x: m.expm1(x), lambda m, x, o: (o + 1.0,),
-     "expm1({0})", ("{out} + 1",), lambda s, x: s.exp(x) - 1, "expm1")
+_row("expm1", 1, lambda m, x: m.expm1(x), lambda m, x, o: (m.exp(x),),
+     "expm1({0})", ("exp({0})",), lambda s, x: s.exp(x) - 1, "expm1")
 _row("log", 1, lambda m, x: m.log(x), lambda m, x, o: (1.0 / x,),
      "log({0})", ("1/{0}",), lambda s, x: s.log(x), "log",
      domain="log needs x > 0")
@@ -157,7 +163,7 @@ _row("hypot", 2, lambda m, x, y: m.hypot(x, y),
      convention="hypot is not differentiable at (0, 0); adcli uses 0 for both partials")
 
 # --- smooth activations and special functions --------------------------------------------
-_row("sigmoid", 1, lambda m, x: m.sigmoid(x), lambda m, x, o: (o * (1.0 - o),),
+_row("sigmoid", 1, lambda m, x: m.sigmoid(x), lambda m, x, o: (o * m.sigmoid(-x),),
      "σ({0})", ("{out}·(1 − {out})",), lambda s, x: 1 / (1 + s.exp(-x)), "sigmoid")
 _row("softplus", 1, lambda m, x: m.softplus(x), lambda m, x, o: (m.sigmoid(x),),
      "softplus({0})", ("σ({0})",), lambda s, x: s.log(1 + s.exp(x)), "softplus")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from typing import Optional
 
-from .errors import ParseError, caret
+from .errors import AdcliError, EvalError, ParseError, caret
 from .ir import Graph, build_graph
 from .ops import CONSTANTS, FUNCTIONS, OPS
 
@@ -70,18 +70,20 @@ class Builder:
         args = tuple(o[0] for o in occs)
         return (self._node((op.name,) + args, op, args, None, (start, end)), start, end)
 
-    def _error(self, message: str, pos: int) -> ParseError:
+    def _error(self, message: str, pos: int, kind=ParseError) -> AdcliError:
         line, col, pic = caret(self.text, pos)
-        return ParseError(f"{message} (line {line}, column {col})" if "\n" in self.text
-                          else f"{message} (column {col})",
-                          detail=pic, column=col, line=line)
+        return kind(f"{message} (line {line}, column {col})" if "\n" in self.text
+                    else f"{message} (column {col})",
+                    detail=pic, column=col, line=line)
 
     # -- leaves ----------------------------------------------------------------------
     def number(self, children):
         tok = children[0]
         value = float(tok)
         if value == float("inf"):
-            raise self._error(f"the number {tok} is too large for float64", tok.start_pos)
+            # an overflow like 10^400's (exit 1), but found while reading: a column, no row
+            raise self._error(f"overflow: the number {tok} is beyond float64's range "
+                              "(about ±1.8e308)", tok.start_pos, EvalError)
         return self._const(value, tok.start_pos, tok.end_pos)
 
     def name(self, children):
@@ -245,9 +247,10 @@ def _syntax_error(text: str, exc) -> ParseError:
             msg = "the formula ends too early"
         else:
             pos = tok.start_pos if tok.start_pos is not None else len(text)
-            msg = f"unexpected {_TOKEN_NAMES.get(tok.type, repr(str(tok)))}"
-            if tok.type not in ("NEWLINE", "SEMI"):
-                msg += f" {str(tok)!r}" if tok.type in ("NUMBER", "NAME") else ""
+            if tok.type in ("NUMBER", "NAME"):       # "unexpected name 'y'"
+                msg = f"unexpected {_TOKEN_NAMES[tok.type][2:]} {str(tok)!r}"
+            else:
+                msg = f"unexpected {_TOKEN_NAMES.get(tok.type, repr(str(tok)))}"
         expected = sorted({_TOKEN_NAMES.get(t, t) for t in exc.expected
                            if not t.startswith("_") and t in _TOKEN_NAMES})
         if expected:

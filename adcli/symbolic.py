@@ -183,9 +183,25 @@ def adcli_text(s, expr) -> str:
 
 
 # -- the worker ----------------------------------------------------------------------------
+#: Working precisions (digits) evalf may use, in turn, to reach the asked digits.
+#: Without strict=True evalf quietly returns "0.e-160" for 1 − tanh(300)², whose
+#: true value 1.06e-260 needs ~300 working digits.
+MAXN = (200, 2000)
+
+
 def _value(s, d, subs: dict, digits: int) -> tuple:
     """(decimal text or None, note) of derivative ``d`` at the point."""
-    v = d.evalf(n=digits, subs=subs)
+    from sympy.core.evalf import PrecisionExhausted
+    for maxn in MAXN:
+        try:
+            v = d.evalf(n=digits, subs=subs, strict=True, maxn=max(maxn, 4 * digits))
+            break
+        except PrecisionExhausted:
+            continue
+    else:  # its terms cancel to below 10^-2000 of their size: 0 for any float64 purpose
+        v = d.evalf(n=digits, subs=subs, chop=True, maxn=max(MAXN))
+        if v == 0:
+            return "0", f"SymPy's derivative cancels to 0 within {max(MAXN)} working digits"
     if v.is_Number and v.is_finite and v.is_real:
         return (str(v) if v.is_Float else str(s.Float(v, digits))), ""
     return None, f"SymPy's derivative is not a finite real number at the point ({v})"

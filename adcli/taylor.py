@@ -511,7 +511,9 @@ class TaylorMath:
         a = TaylorMath.primal(x)
         if a > 0.0:
             return o * TaylorMath.log(x)
-        return 0.0 if a == 0.0 else math.nan
+        if a == 0.0:
+            return 0.0 if TaylorMath.primal(o) == 0.0 else -math.inf
+        return math.nan
 
 
 for _name, _series_fn in _SERIES.items():

@@ -2,8 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
+from hypothesis import settings
+
+# CI draws the same examples every run, so a red CI is reproducible; locally each
+# run explores new ones (HYPOTHESIS_PROFILE=ci to repeat CI's).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "ci":
+    settings.load_profile("ci")
 
 from adcli.cli import main
 

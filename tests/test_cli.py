@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import pathlib
 import shutil
@@ -73,6 +74,43 @@ def test_negative_values_and_formulas_starting_with_minus(adcli):
     assert d["value"] == -9.0 and d["gradient"] == [6.0]
 
 
+MATLAB_VALUE, MATLAB_GRAD = 0.23886593653343924, [-0.35829890480015886, -0.11943296826671962]
+
+# Formulas starting with '-' whose letters are short options (-a --at, -m --mode,
+# -p --points, -d --digits, -h --help): each is EXPR, wherever it stands.
+MINUS_FORMULAS = [
+    (["-x1*exp(-(x1^2+x2^2)/2)", "--at", "2,0.5"], -MATLAB_VALUE, [-g for g in MATLAB_GRAD]),
+    (["--at", "2,0.5", "-x1*exp(-(x1^2+x2^2)/2)"], -MATLAB_VALUE, [-g for g in MATLAB_GRAD]),
+    (["-hypot(x,y)", "--at", "3,4"], -5.0, [-0.6, -0.8]),
+    (["-a*b", "--at", "2,3"], -6.0, [-3.0, -2.0]),
+    (["-pi*x", "--at", "2"], -2 * math.pi, [-math.pi]),
+    (["-max(x,1)", "-a", "2"], -2.0, [-1.0]),
+    (["-(a+b)", "-a", "-1,2"], -1.0, [-1.0, -1.0]),
+    (["-d*m", "--mode", "forward", "--at=2,-3"], 6.0, [3.0, -2.0]),
+]
+
+
+@pytest.mark.parametrize("args, value, gradient", MINUS_FORMULAS)
+def test_formulas_starting_with_minus_are_not_options(adcli, args, value, gradient):
+    d = adcli("grad", *args, "--json").json
+    assert d["value"] == pytest.approx(value, rel=1e-15)
+    assert d["gradient"] == pytest.approx(gradient, rel=1e-15)
+
+
+def test_minus_formulas_in_every_command(adcli):
+    assert adcli("eval", "-exp(x)", "--at", "0", "--json").json["value"] == -1.0
+    assert adcli("jacobian", "[-exp(x), x]", "--at", "0", "--json").json["jacobian"] == \
+        [[-1.0], [1.0]]
+    assert adcli("hessian", "-exp(x)*y", "--at", "0,2", "--json").json["hessian"] == \
+        [[-2.0, -1.0], [-1.0, 0.0]]
+    assert adcli("trace", "-pi*x", "--at", "1", "--json").json["gradient"] == [-math.pi]
+
+
+def test_a_mistyped_option_is_named(adcli):
+    r = adcli("grad", "x", "--at", "1", "--jsn")
+    assert r.code == 2 and "No such option: --jsn" in r.err and "--json" in r.err
+
+
 def test_vars_option(adcli):
     d = adcli("grad", "x - y", "--vars", "y,x", "--at", "1,5", "--json").json
     assert d["variables"] == ["y", "x"] and d["value"] == 4.0 and d["gradient"] == [-1.0, 1.0]
@@ -117,6 +155,9 @@ ERRORS = [
     (["grad", "1/x", "--at", "0"], 1, "evaluation", "division by zero"),
     (["grad", "9^9^9^9*x", "--at", "1"], 1, "evaluation", "overflow"),
     (["grad", "sqrt(x)", "--at", "0"], 1, "evaluation", "infinite"),
+    (["grad", "x^x", "--at", "0"], 1, "evaluation", "infinite or undefined"),   # −∞ slope
+    (["grad", "pow(x, y)", "--at", "0,0"], 1, "evaluation", "infinite or undefined"),
+    (["grad", "x*1e400", "--at", "1"], 1, "evaluation", "overflow: the number 1e400"),
     (["eval", "x^0.5", "--at", "-1"], 1, "evaluation", "domain error"),
 ]
 

@@ -75,8 +75,10 @@ def sympy_jacobian(g, point):
                 else sp.Rational(c)
         else:
             expr[i] = g.op[i].sympy(sp, *[expr[a] for a in g.args[i]])
+    # evalf(subs=) substitutes numerically; .subs() would build exact powers such as
+    # Rational^Rational of 53-bit fractions, which SymPy factors for minutes
     subs = {s: sp.Rational(v) for s, v in zip(syms, point)}
-    return [[float(sp.N(sp.diff(expr[o], s).subs(subs), 30)) for s in syms] for o in g.outputs]
+    return [[float(sp.diff(expr[o], s).evalf(30, subs=subs)) for s in syms] for o in g.outputs]
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)

@@ -44,7 +44,7 @@ def to_sympy(g):
 
 
 def num(e, syms, point) -> float:
-    return float(sp.N(e.subs({s: sp.Rational(v) for s, v in zip(syms, point)}), 30))
+    return float(e.evalf(30, subs={s: sp.Rational(v) for s, v in zip(syms, point)}))
 
 
 def sympy_hessian(g, point):

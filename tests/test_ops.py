@@ -114,3 +114,36 @@ def test_pow_function_is_the_operator():
     b = differentiate(parse("x^y"), [1.7, 2.3], "reverse")
     assert a.value == b.value and a.derivative == b.derivative
     assert a.value[0] == pytest.approx(1.7 ** 2.3, rel=1e-15)
+
+
+# Far tails and edges of each function's domain, where a partial computed from the
+# output (1 − tanh², σ(1 − σ), expm1 + 1) or through x² (asinh, acosh) loses digits.
+TAILS = {
+    "sigmoid": [20, 40, -40, -700, 700], "tanh": [10, 20, -15, 300, 1e-8],
+    "expm1": [-20, -40, 30, 1e-10], "softplus": [-40, 40, -700, 700],
+    "asin": [0.9999999999, -0.9999999999, 1 - 2 ** -40],
+    "acos": [0.9999999999, -0.9999999999, 1 - 2 ** -40],
+    "atanh": [0.9999999, -0.99999999, 1e-12], "erf": [5, -5, 20], "erfc": [5, -5, 20],
+    "exp": [-700, 700], "log1p": [-0.999999, 1e-10, 1e300], "log": [1e-300, 1e300],
+    "sqrt": [1e-300, 1e300], "cbrt": [1e-300, -1e300], "sinh": [700, -700],
+    "cosh": [700, -700], "atan": [1e10, -1e150], "asinh": [1e10, -1e200, 1e-10],
+    "acosh": [1e10, 1e200, 1 + 2 ** -30], "log2": [1e-300, 1e300], "log10": [1e-300, 1e300],
+    "tan": [1.5707963267948, -1.57079632679], "sin": [1e10, 1e-10], "cos": [1e10, 3.14159],
+}
+
+
+def strict_partial(name: str, x: float) -> float:
+    """SymPy's derivative at x to 30 digits, failing rather than guessing: plain
+    evalf returns 0.e-160 for 1 − tanh(300)² (the truth is 1.06e-260)."""
+    s = sp.Symbol("x", real=True)
+    d = sp.diff(OPS[name].sympy(sp, s), s)
+    return float(d.evalf(n=30, subs={s: sp.Rational(x)}, strict=True, maxn=2000))
+
+
+@pytest.mark.parametrize("name, x", [(n, x) for n, xs in TAILS.items() for x in xs])
+def test_partials_keep_full_precision_in_the_tails(name, x):
+    want = strict_partial(name, x)
+    g = parse(f"{name}(x)")
+    for mode in ("forward", "reverse"):
+        got = differentiate(g, [float(x)], mode).derivative[0][0]
+        assert close(got, want, 4e-15, 0.0), (name, x, mode, got, want)

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from adcli.engine import evaluate
-from adcli.errors import ParseError
+from adcli.errors import EvalError, ParseError
 from adcli.parser import parse
 
 
@@ -152,9 +152,9 @@ ERRORS = [
     ("atan2(x)", "atan2() takes 2 arguments, got 1", 1),
     ("max()", "max() takes 2 arguments, got 0", 1),
     ("x $ 2", "unexpected character '$'", 3),
-    ("1e999", "too large for float64", 1),
     ("(x + 1", "ends too early", 7),
-    ("x y", "unexpected a name 'y'", 3),
+    ("x y", "unexpected name 'y'", 3),
+    ("x 2", "unexpected number '2'", 3),
 ]
 
 
@@ -167,6 +167,15 @@ def test_parse_errors_point_at_the_column(text, message, column):
     assert err.column == column
     caret_line = err.detail.splitlines()[1]
     assert caret_line.index("^") - 2 == column - 1
+
+
+def test_a_literal_beyond_float64_is_an_overflow_at_its_column():
+    # like 10^400: an overflow (exit 1), but found while reading, so a column, no row
+    with pytest.raises(EvalError) as info:
+        parse("x*1e999")
+    err = info.value
+    assert "overflow" in err.message and "1e999" in err.message
+    assert err.column == 3 and err.exit_code == 1
 
 
 def test_empty_formula():

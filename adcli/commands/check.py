@@ -33,9 +33,6 @@ Plot = Annotated[bool, typer.Option(
     help="Draw the finite-difference error against the step h on log-log axes, with the "
          "AD error for comparison (to stderr under --json).")]
 
-_CTX = {"ignore_unknown_options": True}
-
-
 def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Samples = 0,
               seed: Seed = 0, rtol: Rtol = 1e-9, symbolic_timeout: Timeout = 10.0,
               symbolic_digits: SymDigits = 30, plot: Plot = False, variables: Vars = None,
@@ -113,4 +110,4 @@ def _show(g, point, report, as_json: bool, plot: bool) -> None:
 
 
 def register(app) -> None:
-    app.command("check", context_settings=_CTX)(check_cmd)
+    app.command("check")(check_cmd)

@@ -22,9 +22,6 @@ Order = Annotated[int, typer.Option(
     "--order", "-k", min=0, max=100,
     help="The highest order k: prints f, f′, …, f⁽ᵏ⁾ (0 ≤ k ≤ 100).")]
 
-_CTX = {"ignore_unknown_options": True}
-
-
 def _graph_and_point(expr: str, at: Optional[str], variables: Optional[str]):
     from ..errors import UsageError
     from ..point import parse_point
@@ -252,8 +249,8 @@ def derivative_cmd(expr: Expr, at: At = None, order: Order = 1, direction: Direc
 
 
 def register(app) -> None:
-    app.command("jvp", context_settings=_CTX)(jvp_cmd)
-    app.command("vjp", context_settings=_CTX)(vjp_cmd)
-    app.command("hessian", context_settings=_CTX)(hessian_cmd)
-    app.command("hvp", context_settings=_CTX)(hvp_cmd)
-    app.command("derivative", context_settings=_CTX)(derivative_cmd)
+    app.command("jvp")(jvp_cmd)
+    app.command("vjp")(vjp_cmd)
+    app.command("hessian")(hessian_cmd)
+    app.command("hvp")(hvp_cmd)
+    app.command("derivative")(derivative_cmd)

@@ -12,9 +12,6 @@ import typer
 
 from ..common import Digits, Expr, Json, Mode, Vars, errors, load, print_warnings
 
-_CTX = {"ignore_unknown_options": True}
-
-
 class TraceFormat(str, Enum):
     table = "table"
     markdown = "markdown"
@@ -227,5 +224,5 @@ def _output(g, output: Optional[int]):
 
 
 def register(app) -> None:
-    app.command("trace", context_settings=_CTX)(trace_cmd)
-    app.command("graph", context_settings=_CTX)(graph_cmd)
+    app.command("trace")(trace_cmd)
+    app.command("graph")(graph_cmd)
