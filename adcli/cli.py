@@ -45,7 +45,7 @@ def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = 
     """
     from .engine import evaluate
     with errors(as_json):
-        need_point(at, points, digits)
+        need_point(at, points, digits, expr)
         if points is not None:
             return _batch("eval", expr, variables, points, "reverse", as_json, input_format,
                           on_error)
@@ -81,7 +81,7 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
     from .engine import differentiate
     from .errors import UsageError
     with errors(as_json):
-        need_point(at, points, digits)
+        need_point(at, points, digits, expr)
         g = load(expr, variables)
         if len(g.outputs) > 1:
             raise UsageError(f"the formula has {len(g.outputs)} outputs; a gradient needs one. "
@@ -112,7 +112,7 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
                  input_format: InputFormatOpt = InputFormat.auto,
                  on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
     """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point (--at) or
-    many (--points).
+    many (--points). Alias: jac.
 
     --mode auto uses forward mode (one sweep per input) when inputs ≤ outputs
     and reverse mode (one sweep per output) otherwise.
@@ -122,7 +122,7 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
     """
     from .engine import differentiate
     with errors(as_json):
-        need_point(at, points, digits)
+        need_point(at, points, digits, expr)
         g = load(expr, variables)
         n, m = g.n_inputs, len(g.outputs)
         chosen = mode.value
@@ -197,8 +197,19 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _one_line_summaries(group) -> None:
+    """The command list of 'adcli --help' shows each docstring's first paragraph;
+    joined into one line, it wraps at the terminal's width, not at the source's."""
+    for cmd in getattr(group, "commands", {}).values():
+        if cmd.short_help is None and cmd.help:
+            cmd.short_help = " ".join(cmd.help.split("\n\n")[0].split())
+
+
 def _wants_json(argv: list) -> bool:
-    return "--json" in argv
+    """--json, or trace's --format json, anywhere before a '--'."""
+    words = argv[:argv.index("--")] if "--" in argv else argv
+    pairs = zip(words, words[1:] + [""])
+    return "--json" in words or "--format=json" in words or ("--format", "json") in pairs
 
 
 def main(argv: list | None = None) -> int:
@@ -207,6 +218,7 @@ def main(argv: list | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = typer.main.get_command(app)
     argv = formulas_last(command, argv)  # "-exp(x)" is a formula, not -e -x -p
+    _one_line_summaries(command)
     try:
         rv = command.main(args=argv, prog_name="adcli", standalone_mode=False)
     except typer.Exit as exc:
@@ -216,8 +228,13 @@ def main(argv: list | None = None) -> int:
         return 130
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # stdout closed early (adcli ... | head): not an error
+        _quiet_stdout()
+        return 0
     except Exception as exc:
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage errors
+            if not exc.format_message():  # 'adcli' alone: the help was the answer
+                return exc.exit_code
             from .common import report
             from .errors import UsageError
             hint = ""
@@ -232,6 +249,16 @@ def main(argv: list | None = None) -> int:
         report_internal(exc, _wants_json(argv))
         return INTERNAL_EXIT
     return rv if isinstance(rv, int) else 0
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush is silent."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests)
+        pass
 
 
 def run() -> None:

@@ -38,7 +38,7 @@ Points = Annotated[Optional[str], typer.Option(
     "--points", "-p",
     help="Many points at once: a CSV file with a header of variable names, or JSON Lines "
          "with one object per point ('-' reads stdin). Results stream to stdout as CSV, "
-         "or as JSON Lines under --json. Needs NumPy (pip install 'adcli[batch]').",
+         "or as JSON Lines under --json. Needs NumPy (pip install 'adcli\\[batch]').",
     metavar="FILE", show_default=False)]
 
 
@@ -87,8 +87,12 @@ JacModeOpt = Annotated[JacMode, typer.Option(
     help="auto picks forward when inputs ≤ outputs, else reverse, and says which.")]
 
 
-def need_point(at: str, points: Optional[str], digits: Optional[int] = None) -> None:
+def need_point(at: str, points: Optional[str], digits: Optional[int] = None,
+               expr: str = "") -> None:
     """--at and --points exclude each other; grad and jacobian need one of them."""
+    if points == "-" and expr == "-":
+        raise UsageError("the formula and the points cannot both come from stdin: "
+                         "give the formula as text or @file, or the points as a file")
     if points is not None and at:
         raise UsageError("give either --at (one point) or --points (many), not both")
     if points is not None and digits is not None:
@@ -98,7 +102,11 @@ def need_point(at: str, points: Optional[str], digits: Optional[int] = None) -> 
 # -- reading the formula ------------------------------------------------------------------
 def read_expr(expr: str) -> str:
     if expr == "-":
-        text = sys.stdin.read()
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            raise UsageError("the formula on stdin is not UTF-8 text") from None
     elif expr.startswith("@"):
         path = expr[1:]
         try:
@@ -110,7 +118,7 @@ def read_expr(expr: str) -> str:
             raise UsageError(f"formula file {path!r} is not UTF-8 text") from None
     else:
         text = expr
-    return text
+    return text.rstrip()  # a file's or a pipe's last newline is not part of the formula
 
 
 def split_names(text: Optional[str]) -> Optional[list]:
@@ -155,8 +163,8 @@ def errors(as_json: bool):
     except AdcliError as exc:
         report(exc, as_json)
         raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
+    except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
+        raise  # a closed stdout (| head) is handled once, in cli.main
     except RecursionError:  # pragma: no cover - nothing recurses; last resort
         report(AdcliError("the formula is too deeply nested"), as_json)
         raise typer.Exit(1) from None

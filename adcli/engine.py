@@ -31,13 +31,16 @@ def _show(v: float) -> str:
 def row_text(g: Graph, i: int, vals) -> str:
     """``v₃ = log(v₂) with v₂ = −1, from `log(x-3)``` for messages."""
     text = f"{g.label(i)} = {g.definition(i)}"
-    shown = [a for a in dict.fromkeys(g.args[i]) if g.op[a] is not None or a < g.n_inputs]
+    shown = _variable_args(g, i)
     if shown:
         text += " with " + ", ".join(f"{g.label(a)} = {_show(vals[a])}" for a in shown)
     src = g.source(i)
     if len(src) > 60:
         src = src[:57] + "…"
     return f"trace row {text}, from `{src}`"
+
+
+_FLOAT_RANGE = "float64's range (about ±1.8e308)"
 
 
 def _domain_error(g: Graph, i: int, vals, exc, m) -> EvalError:
@@ -47,7 +50,7 @@ def _domain_error(g: Graph, i: int, vals, exc, m) -> EvalError:
     if isinstance(exc, ZeroDivisionError) or (op.name == "div" and args[1] == 0.0):
         why = "division by zero"
     elif isinstance(exc, OverflowError) or (exc is None and finite_args and _is_inf(op, args, m)):
-        why = "overflow: the result is beyond float64's range (about ±1.8e308)"
+        why = f"overflow: the result is beyond {getattr(m, 'RANGE', _FLOAT_RANGE)}"
     elif not finite_args:
         why = "an argument is not finite"
     else:
@@ -91,8 +94,14 @@ def evaluate(g: Graph, point, m=FloatMath) -> list:
     return vals
 
 
+def _variable_args(g: Graph, i: int) -> list:
+    """The arguments of row i worth naming with their values: not the constants,
+    whose label already is their value ('2 = 2')."""
+    return [a for a in dict.fromkeys(g.args[i]) if g.op[a] is not None or a < g.n_inputs]
+
+
 def _kink_warning(g: Graph, i: int, vals) -> str:
-    at = ", ".join(f"{g.label(k)} = {_show(vals[k])}" for k in dict.fromkeys(g.args[i]))
+    at = ", ".join(f"{g.label(k)} = {_show(vals[k])}" for k in _variable_args(g, i))
     return f"{g.label(i)} = {g.definition(i)} at {at}: {g.op[i].convention}"
 
 

@@ -57,6 +57,8 @@ def _exp(x):
 class MpMath:
     """mpmath numbers at the current working precision."""
 
+    RANGE = "the range --digits allows (about 10^±434,294)"   # |log| ≤ _HUGE
+
     sin = _wrap(mpmath.sin)
     cos = _wrap(mpmath.cos)
     tan = _wrap(mpmath.tan)
@@ -325,6 +327,7 @@ def text(v, digits: int) -> str:
     with mpmath.workdps(digits + GUARD):
         s = mpmath.nstr(v if isinstance(v, mpf) else mpf(v), digits, min_fixed=-5,
                         max_fixed=digits)
+    s = s.replace(".0e", "e")          # 3.0e-30 -> 3e-30, as float64 output prints it
     return s[:-2] if s.endswith(".0") else s
 
 
@@ -375,8 +378,7 @@ def run_digits(command: str, g, at: str, mode: str, digits: int, as_json: bool,
         with working_precision(digits):
             _run(command, g, at, mode, digits, as_json, reason)
     except AdcliError as exc:   # the engine shows values with repr(): mpf('−0.5') -> −0.5
-        import re
-        exc.message = re.sub(r"mpf\('([^']*)'\)", r"\1", exc.message)
+        exc.message = plain(exc.message, digits)
         exc.args = (exc.message,)
         raise
 

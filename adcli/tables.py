@@ -1,6 +1,8 @@
 """Rich tables for people.  Imported only when output is not ``--json``."""
 from __future__ import annotations
 
+import re
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -23,11 +25,18 @@ def one_line(text: str, limit: int = 200) -> str:
     return s if len(s) <= limit else s[:limit - 1] + "…"
 
 
+_SIGNATURE = re.compile(r"\s*[A-Za-z_]\w*\s*\([^()]*\)\s*=(?!=)")
+
+
 def header(command: str, g, point) -> Text:
     t = Text()
     t.append(f"adcli {command}", style="bold")
-    sig = f"f({', '.join(g.names)})" if g.names else "f"
-    t.append(f"   {sig} = {one_line(g.text)}\n")
+    text = one_line(g.text)
+    if _SIGNATURE.match(text):       # 'f(x, y) = ...' names itself
+        t.append(f"   {text}\n")
+    else:
+        sig = f"f({', '.join(g.names)})" if g.names else "f"
+        t.append(f"   {sig} = {text}\n")
     if g.names:
         t.append("at ", style="dim")
         shown = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, point))
@@ -44,8 +53,13 @@ def sweeps_line(result, n_inputs: int, n_outputs: int) -> Text:
     else:
         what = (f"reverse mode: 1 primal (recording) sweep + {result.sweeps} adjoint sweep"
                 f"{'s' if result.sweeps != 1 else ''} (one per output)")
-    return Text(f"{what}; {ops['primal']} elementary operations in the primal sweep, "
-                f"{ops['derivative']} in the derivative sweeps", style="dim")
+    return Text(f"{what}; {plural(ops['primal'], 'elementary operation')} in the primal "
+                f"sweep, {ops['derivative']:,} in the derivative sweeps", style="dim")
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 elementary operation', '15,001 elementary operations'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _table(*columns: str) -> Table:
@@ -53,6 +67,22 @@ def _table(*columns: str) -> Table:
     for k, c in enumerate(columns):
         t.add_column(c, justify="left" if k == 0 else "right", no_wrap=True)
     return t
+
+
+def print_table(c: Console, t: Table) -> None:
+    """Print ``t`` whole: where it is wider than the console, the console widens for
+    it (long lines beat cut numbers and columns Rich would drop to make it fit)."""
+    from rich.measure import Measurement
+    need = Measurement.get(c, c.options.update_width(1 << 16), t).maximum
+    if need <= c.width:
+        c.print(t)
+        return
+    width = c.width
+    c.width = need
+    try:
+        c.print(t)
+    finally:
+        c.width = width
 
 
 def output_label(g, r: int) -> str:
@@ -70,7 +100,7 @@ def print_value(g, point, values) -> None:
     t = _table("output", "expression", "value")
     for r, v in enumerate(values):
         t.add_row(output_label(g, r), one_line(g.source(g.outputs[r]), 60), num(v))
-    c.print(t)
+    print_table(c, t)
 
 
 def print_gradient(g, point, result) -> None:
@@ -80,7 +110,7 @@ def print_gradient(g, point, result) -> None:
     t = _table("variable", "at", "∂f/∂variable")
     for name, x, d in zip(g.names, point, result.derivative[0]):
         t.add_row(name, num(x), num(d))
-    c.print(t)
+    print_table(c, t)
     c.print(sweeps_line(result, g.n_inputs, 1))
 
 
@@ -90,7 +120,7 @@ def print_jacobian(g, point, result, reason: str = "") -> None:
     t = _table("output", "value", *(f"∂/∂{n}" for n in g.names))
     for r, row in enumerate(result.derivative):
         t.add_row(output_label(g, r), num(result.value[r]), *(num(v) for v in row))
-    c.print(t)
+    print_table(c, t)
     if reason:
         c.print(Text(reason, style="dim"))
     c.print(sweeps_line(result, g.n_inputs, len(g.outputs)))

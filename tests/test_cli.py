@@ -268,3 +268,74 @@ def test_every_command_has_help_with_an_example(adcli):
         assert r.code == 0, name
         assert "Example" in r.out, name
         assert "''" not in r.out, (name, r.out)
+
+
+def test_a_closed_stdout_is_not_an_error(tmp_path):
+    # `adcli ... | head -1`: the reader goes away; adcli ends quietly with 0
+    prog = tmp_path / "long.txt"
+    prog.write_text("t = x*y\n" + "t = sin(t)*x + y\n" * 3000 + "t\n")
+    p = subprocess.Popen([sys.executable, "-m", "adcli", "trace", f"@{prog}", "--at", "0.3,0.7",
+                          "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         cwd=tmp_path)
+    p.stdout.read(100)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 0 and err == ""
+
+
+@pytest.mark.parametrize("fmt", [["--json"], ["--format", "json"], ["--format=json"]])
+def test_option_errors_are_json_under_format_json(adcli, fmt):
+    r = adcli("trace", "x*y", "--at", "1,2", "--output", "0", *fmt)
+    assert r.code == 2 and "--output" in r.json["error"]["message"]
+
+
+def test_no_arguments_prints_help_without_an_empty_error(adcli):
+    r = adcli()
+    assert r.code == 2 and "error" not in r.err and "Usage" in r.out + r.err
+
+
+def test_command_list_summaries_are_whole_sentences(adcli):
+    out = adcli("--help").out
+    line = next(s for s in out.splitlines() if " jacobian " in s)
+    assert "(--at) or" in line or "at a point" in line
+    assert "Alias: jac" in out
+
+
+def test_formula_and_points_cannot_both_be_stdin(adcli):
+    r = adcli("grad", "-", "--points", "-", "--json")
+    assert r.code == 2 and "both come from stdin" in r.json["error"]["message"]
+
+
+def test_formula_on_stdin_must_be_utf8(adcli, monkeypatch):
+    import io
+
+    class Stdin(io.TextIOWrapper):
+        pass
+    monkeypatch.setattr("sys.stdin", Stdin(io.BytesIO(b"x\xff"), encoding="utf-8"))
+    r = adcli("grad", "-", "--at", "1", "--json")
+    assert r.code == 2 and "not UTF-8" in r.json["error"]["message"]
+
+
+def test_expression_key_drops_the_files_last_newline(adcli, tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_text("x^3 - 2*x\n\n")
+    assert adcli("grad", f"@{path}", "--at", "1.5", "--json").json["expression"] == "x^3 - 2*x"
+
+
+def test_a_signature_is_not_shown_twice(adcli):
+    out = adcli("grad", "f(x,y) = x^2 + 3", "--at", "1,2").out
+    assert "f(x,y) = x^2 + 3" in out and "f(x, y) = f(x,y)" not in out
+    assert "2 elementary operations" in " ".join(out.split())
+    assert "1 elementary operation in" in " ".join(adcli("grad", "sin(x)", "--at", "1").out.split())
+
+
+def test_tie_with_a_constant_names_only_the_variable(adcli):
+    w = adcli("grad", "min(x,2)", "--at", "2", "--json").json["warnings"][0]
+    assert "at v₀ = 2:" in w and "2 = 2" not in w
+
+
+def test_wide_tables_keep_every_column_and_digit(adcli):
+    # piped output is 80 columns wide; a 40-digit Jacobian must still show all of it
+    r = adcli("jacobian", "[r*cos(t), r*sin(t)]", "--at", "2,pi/6", "--digits", "40")
+    assert "output" in r.out and "f1" in r.out
+    assert "1.732050807568877293527446341505872366943" in r.out and "…" not in r.out

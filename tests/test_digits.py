@@ -223,3 +223,16 @@ def test_trace_digits_errors_and_warnings_show_numbers(adcli):
     r = adcli("trace", "max(x, y)", "--at", "1/3,1/3", "--digits", "20", "--json")
     assert r.code == 0 and "mpf" not in r.err and "mpf" not in r.out
     assert "0.33333333333333333333" in r.json["warnings"][0]
+
+
+def test_digits_errors_show_the_asked_digits_and_range(adcli):
+    r = adcli("eval", "(-8)^(1/3)", "--digits", "30", "--json")
+    assert r.code == 1 and "v₁ = 0.333333333333333333333333333333," in r.json["error"]["message"]
+    r = adcli("eval", "exp(x)", "--at", "1e7", "--digits", "30", "--json")
+    msg = r.json["error"]["message"]
+    assert r.code == 1 and "overflow" in msg and "float64" not in msg and "--digits" in msg
+
+
+def test_digits_exponents_print_like_float64(adcli):
+    assert adcli("eval", "x*1e-30", "--at", "3", "--digits", "20", "--json").json["value"] \
+        == "3e-30"

@@ -131,7 +131,7 @@ def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json
     """
     from ..higher import hessian
     with errors(as_json):
-        need_point(at, points)
+        need_point(at, points, expr=expr)
         if points is not None:
             g = load(expr, variables)
             _scalar(g, "hessian", "Differentiate one output at a time.")
