@@ -156,7 +156,27 @@ def hessian(g: Graph, point) -> Hessian:
     for j, row in enumerate(rows):
         _finite(row, lambda i: f"∂²f/∂{g.names[j]}∂{g.names[i]}")
     sym, gap = _symmetrize(rows)
-    return Hessian(vals[g.outputs[0]], grad, sym, gap, n, lin.warnings)
+    warnings = lin.warnings + _unequal_mixed_partials(g, rows)
+    return Hessian(vals[g.outputs[0]], grad, sym, gap, n, warnings)
+
+
+#: Hᵢⱼ and Hⱼᵢ differing by more than this (relative to them and to the largest
+#: entry) is not rounding: f is not twice differentiable there (x^y at (0, 1)).
+ASYMMETRY_RTOL = 1e-6
+
+
+def _unequal_mixed_partials(g: Graph, rows: list) -> list:
+    n, out = len(rows), []
+    scale = max((abs(v) for row in rows for v in row), default=0.0)
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = rows[i][j], rows[j][i]
+            gap = abs(a - b)
+            if gap > ASYMMETRY_RTOL * max(abs(a), abs(b)) and gap > 1e-12 * scale:
+                x, y = g.names[i], g.names[j]
+                out.append(f"∂²f/∂{x}∂{y} = {a!r} but ∂²f/∂{y}∂{x} = {b!r}: f is not twice "
+                           "differentiable at this point; the Hessian shows their mean")
+    return out
 
 
 def _symmetrize(rows: list) -> tuple:

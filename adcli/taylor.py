@@ -331,11 +331,16 @@ def _tan(u):
 
 
 def _tanh(u):
-    return _solve(u, math.tanh(u[0]), lambda y, m: (m == 0) - _square_sum(y, m))
+    # g₀ = 1 − y₀² cancels once tanh saturates: 4σ(2u₀)σ(−2u₀) is the same number
+    g0 = 4.0 * FloatMath.sigmoid(2.0 * u[0]) * FloatMath.sigmoid(-2.0 * u[0])
+    return _solve(u, math.tanh(u[0]), lambda y, m: g0 if m == 0 else -_square_sum(y, m))
 
 
 def _sigmoid(u):
-    return _solve(u, FloatMath.sigmoid(u[0]), lambda y, m: y[m] - _square_sum(y, m))
+    # likewise g₀ = y₀ − y₀² = σ(u₀)σ(−u₀)
+    g0 = FloatMath.sigmoid(u[0]) * FloatMath.sigmoid(-u[0])
+    return _solve(u, FloatMath.sigmoid(u[0]),
+                  lambda y, m: g0 if m == 0 else y[m] - _square_sum(y, m))
 
 
 def _asin_d(u):      # 1/√(1 − u²)

@@ -5,6 +5,7 @@ import pathlib
 import random
 import re
 
+import mpmath
 import pytest
 import sympy as sp
 from hypothesis import given, settings
@@ -15,6 +16,7 @@ from adcli.errors import EvalError
 from adcli.ops import CONSTANTS
 from adcli.parser import parse
 from adcli.point import parse_point
+from adcli.higher import derivatives, hessian
 
 SAMPLES = sorted((pathlib.Path(__file__).parent.parent / "samples").glob("*.txt"))
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
@@ -342,3 +344,43 @@ def test_kink_warning_in_json_and_stderr(adcli):
 def test_help_has_examples(adcli, command):
     r = adcli(command, "--help")
     assert r.code == 0 and "Examples" in r.out and f"adcli {command}" in r.out
+
+
+# -- saturation, non-smooth points, degenerate formulas -------------------------------------------
+SATURATED = [("tanh(x)", 8.0), ("tanh(x)", 19.0), ("tanh(x)", -12.0), ("sigmoid(x)", 40.0),
+             ("softplus(x)", 40.0), ("sigmoid(x)", -30.0)]
+MP_FUNCS = {"tanh": mpmath.tanh, "sigmoid": lambda t: 1 / (1 + mpmath.exp(-t)),
+            "softplus": lambda t: mpmath.log(1 + mpmath.exp(t))}
+
+
+@pytest.mark.parametrize("formula, x", SATURATED)
+def test_second_and_higher_derivatives_keep_precision_where_the_function_saturates(formula, x):
+    # 1 − tanh² and σ(1 − σ) cancel once the output is near ±1 (tanh(19) is 1 in float64)
+    fn = MP_FUNCS[formula.split("(")[0]]
+    with mpmath.workdps(40):
+        want = [float(mpmath.diff(fn, mpmath.mpf(x), k)) for k in range(5)]
+    g = parse(formula)
+    assert hessian(g, [x]).hessian[0][0] == pytest.approx(want[2], rel=1e-14, abs=0)
+    got = derivatives(g, [x], 4).derivatives
+    assert got == pytest.approx(want, rel=1e-14, abs=0)
+
+
+def test_unequal_mixed_partials_are_a_warning_not_rounding():
+    from adcli.higher import _unequal_mixed_partials
+    g = parse("x*y")
+    assert _unequal_mixed_partials(g, [[0.0, 0.0], [1.0, 0.0]])[0].startswith(
+        "∂²f/∂x∂y = 0.0 but ∂²f/∂y∂x = 1.0: f is not twice differentiable")
+    assert _unequal_mixed_partials(g, [[1.0, 0.5], [0.5 + 2e-16, 1.0]]) == []  # rounding
+
+
+def test_x_to_the_y_at_zero_one_has_no_second_derivative(adcli):
+    # ∂²(x^y)/∂x∂y = x^(y−1)(1 + y·log x) → −∞ as x → 0 at y = 1: an error naming the row
+    r = adcli("hessian", "x^y", "--at", "0,1", "--json")
+    assert r.code == 1 and "v₁ = v₋₁^v₀" in r.json["error"]["message"]
+    d = adcli("hessian", "x^y", "--at", "0,2", "--json").json   # here it exists
+    assert d["hessian"] == [[2.0, 0.0], [0.0, 0.0]]
+
+
+def test_no_variables_no_direction(adcli):
+    r = adcli("hvp", "2*pi", "--json")
+    assert r.code == 2 and "no variables" in r.json["error"]["message"]

@@ -34,6 +34,9 @@ def _graph_and_point(expr: str, at: Optional[str], variables: Optional[str]):
 def _vector(text: Optional[str], names: list, option: str, what: str) -> list:
     from ..errors import UsageError
     from ..point import parse_point
+    if not names:
+        raise UsageError(f"the formula has no variables: there is nothing to differentiate "
+                         f"and nothing for {option} to give values for")
     if text is None:
         example = ",".join("1" if k == 0 else "0" for k in range(len(names)))
         raise UsageError(f"missing {what}: give {option} with one value for each of "

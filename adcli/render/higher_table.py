@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..tables import console, header, num, one_line, output_label
+from ..tables import console, header, num, one_line, output_label, print_table
 
 _PRIMES = {1: "′", 2: "″", 3: "‴"}
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -43,7 +43,7 @@ def print_jvp(g, point, direction, res) -> None:
     t = _table("output", "expression", "value", "J·v")
     for r, (v, p) in enumerate(zip(res.value, res.product)):
         t.add_row(output_label(g, r), one_line(g.source(g.outputs[r]), 60), num(v), num(p))
-    c.print(t)
+    print_table(c, t)
     c.print(Text("forward mode: 1 primal sweep + 1 tangent sweep seeded with v", style="dim"))
 
 
@@ -54,7 +54,7 @@ def print_vjp(g, point, cotangent, res) -> None:
     t = _table("variable", "at", "(wᵀ·J) = Σ wᵣ·∂fᵣ/∂variable")
     for name, x, p in zip(g.names, point, res.product):
         t.add_row(name, num(x), num(p))
-    c.print(t)
+    print_table(c, t)
     c.print(Text("reverse mode: 1 primal (recording) sweep + 1 adjoint sweep seeded with w",
                  style="dim"))
 
@@ -66,7 +66,7 @@ def print_hessian(g, point, res) -> None:
     t = _table("variable", "∂f/∂variable", *(f"∂²f/∂·∂{n}" for n in g.names))
     for name, d, row in zip(g.names, res.gradient, res.hessian):
         t.add_row(name, num(d), *(num(v) for v in row))
-    c.print(t)
+    print_table(c, t)
     c.print(Text(symmetry_note(res), style="dim"))
     n = len(g.names)
     c.print(Text(f"forward-over-reverse: {n} reverse sweep{'s' if n != 1 else ''} over dual "
@@ -76,6 +76,9 @@ def print_hessian(g, point, res) -> None:
 def symmetry_note(res) -> str:
     if res.asymmetry == 0.0:
         return "symmetric: Hᵢⱼ = Hⱼᵢ exactly (the computed rows agree to the last bit)"
+    if any("not twice differentiable" in w for w in res.warnings):
+        return ("made symmetric: the mean of the computed Hᵢⱼ and Hⱼᵢ, which differ by "
+                f"up to {res.asymmetry:.3g} here (see the warning)")
     return ("symmetric: Hᵢⱼ = Hⱼᵢ exactly (the mean of the computed Hᵢⱼ and Hⱼᵢ, which "
             f"differed by at most {res.asymmetry:.3g} in rounding)")
 
@@ -87,7 +90,7 @@ def print_hvp(g, point, direction, res) -> None:
     t = _table("variable", "at", "v", "∂f/∂variable", "(H·v)")
     for name, x, v, d, p in zip(g.names, point, direction, res.gradient, res.product):
         t.add_row(name, num(x), num(v), num(d), num(p))
-    c.print(t)
+    print_table(c, t)
     c.print(Text("forward-over-reverse: 1 reverse sweep over dual numbers x + v·ε; "
                  "H is not built", style="dim"))
 
@@ -107,6 +110,6 @@ def print_derivatives(g, point, direction, res) -> None:
     t = _table("order", "derivative", "value")
     for k, d in enumerate(res.derivatives):
         t.add_row(str(k), order_label(k), num(d))
-    c.print(t)
+    print_table(c, t)
     c.print(Text(f"Taylor mode: 1 sweep over truncated Taylor series of degree "
                  f"{len(res.derivatives) - 1}", style="dim"))
