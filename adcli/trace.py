@@ -15,6 +15,7 @@ Wengert list; nothing recurses.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,7 +63,7 @@ class AsciiStyle(Style):
     minus = "-"
     times = "*"
     _MAP = str.maketrans({"−": "-", "·": "*", "²": "^2", "√": "sqrt", "∛": "cbrt",
-                          "σ": "sigmoid", "π": "pi", "≤": "<=", "≥": ">="})
+                          "σ": "sigmoid", "π": "pi", "≤": "<=", "≥": ">=", "½": "0.5"})
 
     def var(self, k: int) -> str:
         return f"v{k}"
@@ -85,35 +86,50 @@ def style_for(ascii: bool) -> Style:
 
 
 # -- templates: constants folded in, then classified as a factor --------------------------------
+#: Constants that print by name (π is translated per style: pi, \pi).
+NAMED = {math.pi: "π", math.e: "e"}
+
+
 def _literal(v: float) -> str:
-    s = fmt_number(v).replace("-", "−")
-    return f"({s})" if s.startswith("−") else s
+    """A constant operand as rule text: ``2``, ``(−1)``, ``π``, ``(−e)``."""
+    name = NAMED.get(abs(v))
+    if name is None:
+        name = fmt_number(abs(v)).replace("-", "−")
+    return f"(−{name})" if v < 0 else name
 
 
-_DIFF = re.compile(r"\((−?[0-9][0-9.e+]*)−([0-9][0-9.e+]*)\)")
-_POWN = re.compile(r"\^\(([0-9][0-9.e+]*)\)")
+_NUM = r"[0-9][0-9.]*(?:e[+−]?[0-9]+)?"
+_DIFF = re.compile(rf"\(\(?(−?{_NUM})\)?−({_NUM})\)")
+_POWN = re.compile(rf"\^\(({_NUM})\)")
+_POW0 = re.compile(r"^1·\{\d\}\^0$")
 _POW1 = re.compile(r"\^1(?![0-9.])")
 
 
 def _fold(tpl: str) -> str:
-    """``2·{0}^(2−1)`` -> ``2·{0}``: arithmetic on literals done once, for reading."""
+    """``2·{0}^(2−1)`` -> ``2·{0}``, ``(−1)·{0}^((−1)−1)`` -> ``(−1)·{0}^(−2)``:
+    arithmetic on literals done once, for reading (partials only)."""
     def diff(m):
         a = float(m.group(1).replace("−", "-"))
-        return "(" + fmt_number(a - float(m.group(2))).replace("-", "−") + ")"
+        b = float(m.group(2).replace("−", "-"))
+        return "(" + fmt_number(a - b).replace("-", "−") + ")"
     tpl = _DIFF.sub(diff, tpl)
     tpl = _POWN.sub(r"^\1", tpl)
-    return _POW1.sub("", tpl)
+    if _POW0.match(tpl):          # x^1: 1·x^0 is 1
+        return "1"
+    return _POW1.sub("", tpl).replace("·log(e)", "")
 
 
 @lru_cache(maxsize=4096)
-def prepared(tpl: str, consts: tuple) -> str:
-    """The template with constant operands written as literals (``consts[k]`` or None)."""
+def prepared(tpl: str, consts: tuple, fold: bool = True) -> str:
+    """The template with constant operands written as literals (``consts[k]`` or None);
+    ``fold`` also does the arithmetic on literals (for partials, not definitions)."""
     def put(m):
         key = m.group(1)
         if key != "out" and consts[int(key)] is not None:
             return _literal(consts[int(key)])
         return m.group(0)
-    return _fold(_PH.sub(put, tpl))
+    text = _PH.sub(put, tpl)
+    return _fold(text) if fold else text
 
 
 def _top_level_sum(t: str) -> bool:
@@ -126,6 +142,9 @@ def _top_level_sum(t: str) -> bool:
     return False
 
 
+_NEGLIT = re.compile(rf"\(−({_NUM}|π|e|½)\)(?=·|$)")
+
+
 @lru_cache(maxsize=4096)
 def factor(tpl: str) -> tuple:
     """How a local partial multiplies a tangent or adjoint: (negated, kind, rest).
@@ -134,6 +153,11 @@ def factor(tpl: str) -> tuple:
     """
     neg = tpl.startswith("−")
     rest = tpl[1:] if neg else tpl
+    m = _NEGLIT.match(rest)
+    if m:                                   # (−1)·x -> −x, (−2)·x -> −2·x
+        neg, rest = not neg, m.group(1) + rest[m.end(1) + 1:]
+    if rest.startswith("1·"):
+        rest = rest[2:]
     if rest == "1":
         return neg, "one", ""
     if rest.startswith("1/"):
@@ -149,32 +173,45 @@ def fill(tpl: str, labels: tuple, out: str) -> str:
 
 # -- labels of nodes ---------------------------------------------------------------------------
 class Labels:
-    """Per-node text in one style, computed once."""
+    """Per-node text in one style, computed once.
 
-    def __init__(self, g: Graph, style: Style):
+    ``kinks`` maps a row where its op is not differentiable (a tie of max, relu
+    at 0) to the values of its local partials there, by argument position: the
+    rule then prints the convention's number (``v̄₁·½``), not a formula that
+    reads differently (``[v₀ > v₋₁]`` is 0 at a tie).
+    """
+
+    def __init__(self, g: Graph, style: Style, kinks: Optional[dict] = None):
         self.g, self.s = g, style
+        self.kinks = kinks or {}
         self.var = [""] * g.n_nodes
         self.dot = [""] * g.n_nodes
         self.bar = [""] * g.n_nodes
         for i in range(g.n_nodes):
             if g.op[i] is None and i >= g.n_inputs:
-                lit = style.number(g.const[i])
-                self.var[i] = f"({lit})" if g.const[i] < 0 else lit
+                self.var[i] = self.constant(g.const[i])
                 continue
             k = g.number(i)
             self.var[i], self.dot[i], self.bar[i] = style.var(k), style.dot(k), style.bar(k)
         self._tcache: dict = {}
+
+    def constant(self, v: float) -> str:
+        """A constant node: its literal, or its name (π, e) in the style."""
+        if abs(v) in NAMED:
+            return self.s.template(_literal(v))
+        lit = self.s.number(v)
+        return f"({lit})" if v < 0 else lit
 
     def _consts(self, i: int) -> tuple:
         g = self.g
         return tuple(g.const[a] if g.op[a] is None and a >= g.n_inputs else None
                      for a in g.args[i])
 
-    def styled(self, tpl: str, i: int) -> str:
-        key = (tpl, self._consts(i))
+    def styled(self, tpl: str, i: int, fold: bool = True) -> str:
+        key = (tpl, self._consts(i), fold)
         t = self._tcache.get(key)
         if t is None:
-            t = self._tcache[key] = self.s.template(prepared(tpl, key[1]))
+            t = self._tcache[key] = self.s.template(prepared(*key))
         return t
 
     def definition(self, i: int) -> str:
@@ -182,21 +219,47 @@ class Labels:
         if g.op[i] is None:
             return self.s.name(g.names[i]) if i < g.n_inputs else self.var[i]
         labels = tuple(self.var[a] for a in g.args[i])
-        return fill(self.styled(g.op[i].rule, i), labels, self.var[i])
+        return fill(self.styled(g.op[i].rule, i, fold=False), labels, self.var[i])
+
+    def _kink(self, i: int, pos: int) -> Optional[str]:
+        """The partial's number at a kink, as a literal template (None elsewhere)."""
+        at = self.kinks.get(i)
+        if at is None or pos not in at:
+            return None
+        v = float(at[pos])
+        return "½" if v == 0.5 else _literal(v)
 
     def partial_text(self, i: int, pos: int) -> str:
         """∂vᵢ/∂(argument pos) written out, e.g. ``cos(v₀)``."""
         g = self.g
+        kink = self._kink(i, pos)
+        if kink is not None:
+            return self.s.template(kink)
         labels = tuple(self.var[a] for a in g.args[i])
         return fill(self.styled(g.op[i].dtext[pos], i), labels, self.var[i])
 
     def partial(self, i: int, pos: int) -> tuple:
         """(negated, kind, text) of ∂vᵢ/∂(argument pos)."""
         g = self.g
+        kink = self._kink(i, pos)
+        if kink is not None:
+            neg, kind, rest = factor(kink)
+            return neg, kind, self.s.template(rest)
         key = (g.op[i].dtext[pos], self._consts(i))
         neg, kind, rest = factor(prepared(*key))
         labels = tuple(self.var[a] for a in g.args[i])
         return neg, kind, fill(self.s.template(rest), labels, self.var[i])
+
+
+def kinks(g: Graph, vals, lin, m=FloatMath) -> dict:
+    """{row: {argument position: local partial}} for the rows at a kink of their op."""
+    out: dict = {}
+    primal = m.primal or (lambda v: v)
+    for i in lin.order:
+        op = g.op[i]
+        if op.kink is not None and op.kink(*[primal(vals[a]) for a in g.args[i]]):
+            out[i] = {pos: p for pos, (_, p) in zip(_positions(g, i), lin.pairs[i])}
+    return out
 
 
 def term(s: Style, neg: bool, kind: str, rest: str, sv: str, after: bool = False) -> tuple:
@@ -238,6 +301,7 @@ class Sweep:
     seed: Optional[list] = None      # tangent sweeps: ẋ
     output: Optional[int] = None     # adjoint sweeps: 1-based output number
     result: list = field(default_factory=list)   # tangents of the outputs / the gradient
+    constant: bool = False           # adjoint sweeps: the output does not depend on the inputs
 
 
 @dataclass
@@ -257,6 +321,9 @@ class Trace:
     style: Style
     selected: bool = False           # --output chose one output of a vector formula
     digits: Optional[int] = None     # --digits: values are mpmath numbers shown to N digits
+    out_labels: list = field(default_factory=list)  # per selected output: v₄, or 2, π
+    constant: list = field(default_factory=list)    # per selected output: no input reaches it
+    scope: str = ""                  # what the trace leaves out of the cost summary
 
 
 def _primal(g: Graph, vals, lab: Labels) -> tuple:
@@ -352,29 +419,38 @@ def tangent_rows(g: Graph, lab: Labels, rules: dict, seed: list, tan, num=float,
 
 def cost(g: Graph, lin, n_out: int) -> dict:
     n, active = g.n_inputs, len(lin.order)
-    fwd, rev = n * active, n_out * active
+    rev_sweeps = n_out if n else 0          # nothing to differentiate without inputs
+    fwd, rev = n * active, rev_sweeps * active
     return {
         "inputs": n, "outputs": n_out, "primal_operations": g.n_ops,
         "active_operations": active,
         "local_partials": sum(len(lin.pairs[i]) for i in lin.order),
         "forward": {"sweeps": n, "operations": fwd},
-        "reverse": {"sweeps": n_out, "operations": rev},
+        "reverse": {"sweeps": rev_sweeps, "operations": rev},
         "cheaper": "reverse" if rev < fwd else "forward" if fwd < rev else "same",
     }
 
 
-def cost_lines(c: dict) -> list:
-    """The cost summary in sentences (the same words in every format)."""
+def cost_lines(c: dict, scope: str = "") -> list:
+    """The cost summary in sentences (the same words in every format).
+
+    ``scope`` says what the trace shows when it is less than the whole formula
+    (--output, --wrt, --direction): the cost is always the whole formula's.
+    """
     def plural(k, word):
-        return f"{k} {word}{'' if k == 1 else 's'}"
+        return f"{k:,} {word}{'' if k == 1 else 's'}"
     n, m = c["inputs"], c["outputs"]
-    lines = [
-        f"primal sweep: {plural(c['primal_operations'], 'elementary operation')} "
-        f"({c['active_operations']} depend on the inputs)",
+    active = c["active_operations"]
+    lines = [f"for the whole formula (this trace shows {scope} only)"] if scope else []
+    lines.append(f"primal sweep: {plural(c['primal_operations'], 'elementary operation')} "
+                 f"({active:,} {'depends' if active == 1 else 'depend'} on the inputs)")
+    if n == 0:
+        return lines + ["forward and reverse mode: no derivative sweeps (no inputs)"]
+    lines += [
         f"forward mode: {plural(c['forward']['sweeps'], 'tangent sweep')} (one per input) "
-        f"= {c['forward']['operations']} derivative operations",
+        f"= {plural(c['forward']['operations'], 'derivative operation')}",
         f"reverse mode: {plural(c['reverse']['sweeps'], 'adjoint sweep')} (one per output) "
-        f"= {c['reverse']['operations']} derivative operations",
+        f"= {plural(c['reverse']['operations'], 'derivative operation')}",
     ]
     if c["cheaper"] == "same":
         why = f"{plural(n, 'input')} and {plural(m, 'output')}: both modes cost the same here"
@@ -383,8 +459,20 @@ def cost_lines(c: dict) -> list:
                "one adjoint sweep gives a gradient")
     else:
         why = (f"forward mode wins: {plural(n, 'input')} < {plural(m, 'output')}; "
-               "one tangent sweep gives a Jacobian column")
+               "a tangent sweep gives a Jacobian column")
     return lines + [why]
+
+
+def scope_text(g: Graph, wrt: Optional[str], direction, output) -> str:
+    """What a trace shows when it is less than the whole formula ("" when it is all)."""
+    parts = []
+    if output is not None and len(g.outputs) > 1:
+        parts.append(f"output {output + 1}")
+    if wrt is not None and g.n_inputs > 1:
+        parts.append(f"the sweep for {wrt}")
+    if direction is not None:
+        parts.append("one JVP sweep")
+    return " and ".join(parts)
 
 
 def build(g: Graph, point: list, mode: str = "reverse", *, wrt: Optional[str] = None,
@@ -401,7 +489,7 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: Optional[str] = 
     num, shown = _numbers(m, digits)
     vals = evaluate(g, point, m)
     lin = linearize(g, vals, m)
-    lab = Labels(g, style)
+    lab = Labels(g, style, kinks(g, vals, lin, m))
     primal, sources = _primal(g, vals, lab)
     outs = list(range(len(g.outputs))) if output is None else [output]
     nodes = [g.outputs[r] for r in outs]
@@ -425,13 +513,16 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: Optional[str] = 
         for r, o in zip(outs, nodes):
             adj = adjoint_sweep(g, lin, o, one)
             grads.append([num(a) for a in adj[:n]])
-            if mode == "reverse":
+            if mode == "reverse" and n:
                 adjoint.append(Sweep(f"output {_out_name(g, r)}",
                                      adjoint_rows(g, lin, lab, kids, o, adj, num),
-                                     output=r + 1, result=grads[-1]))
+                                     output=r + 1, result=grads[-1],
+                                     constant=not g.active[o]))
     return Trace(g, list(point), mode, outs, primal, sources, tangent, adjoint,
                  [num(vals[o]) for o in nodes], grads, cost(g, lin, len(g.outputs)),
-                 lin.warnings, style, output is not None, digits)
+                 lin.warnings, style, output is not None, digits,
+                 [lab.var[o] for o in nodes], [not g.active[o] for o in nodes],
+                 scope_text(g, wrt, direction, output))
 
 
 def _numbers(m, digits: Optional[int]) -> tuple:
@@ -491,11 +582,11 @@ class GEdge:
 def graph_model(g: Graph, point: Optional[list], style: Optional[Style] = None) -> tuple:
     """Nodes and edges of the computational graph; values and partials if ``point``."""
     style = style or Style()
-    lab = Labels(g, style)
     vals = lin = None
     if point is not None:
         vals = evaluate(g, point)
         lin = linearize(g, vals)
+    lab = Labels(g, style, kinks(g, vals, lin) if lin is not None else None)
     outs: dict = {}
     for r, o in enumerate(g.outputs):
         outs.setdefault(o, []).append(_out_name(g, r))

@@ -11,6 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from ..common import Digits, Expr, Json, Mode, Vars, errors, load, print_warnings
+from ..render import DEFAULT_LIMIT, RULE_WIDTH
+
 
 class TraceFormat(str, Enum):
     table = "table"
@@ -49,8 +51,9 @@ AsciiOpt = Annotated[bool, typer.Option(
     "--ascii", help="Plain ASCII labels (v-1, vdot3, vbar3) and table borders.")]
 LimitOpt = Annotated[int, typer.Option(
     "--limit", min=0,
-    help="Longest table shown (rows per trace; 0 = no limit). Longer traces are shortened "
-         "with a note; --json is always complete.", metavar="N")]
+    help="Longest table shown (rows per trace). Longer traces keep their first and last "
+         f"rows, and rules longer than {RULE_WIDTH} characters their first and last terms, "
+         "with a note. 0 shows everything; --json is always complete.", metavar="N")]
 PrecisionOpt = Annotated[Optional[int], typer.Option(
     "--precision", min=1, max=17,
     help="Show values with N significant digits in tables (default: full float64 "
@@ -67,7 +70,7 @@ GraphFormatOpt = Annotated[GraphFormat, typer.Option(
 def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtOpt = None,
               direction: DirectionOpt = None, output: OutputOpt = None,
               variables: Vars = None, fmt: TraceFormatOpt = TraceFormat.table,
-              as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = 200,
+              as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = DEFAULT_LIMIT,
               precision: PrecisionOpt = None, digits: Digits = None) -> None:
     """The evaluation trace of EXPR at a point: primal values, then the tangent
     (forward mode) or adjoint (reverse mode) trace with every rule and value,

@@ -7,22 +7,83 @@ and writing a value at a chosen precision.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 DEFAULT_LIMIT = 200
+#: A rule longer than this (characters) is shortened in tables: its first terms
+#: up to RULE_HEAD characters, a gap that counts the terms left out, its last term.
+RULE_WIDTH = 120
+RULE_HEAD = 40
+GAP = "… ({:,} more terms) …"
 
 
 def clip(rows: list, limit: int) -> tuple:
-    """(head, omitted, tail): at most ``limit`` rows (0 = all), the last ones kept."""
+    """(head, omitted, tail): at most ``limit`` rows (0 = all). The last row (the
+    output, or the last adjoint of the gradient) always stays."""
     if limit <= 0 or len(rows) <= limit:
         return rows, 0, []
-    tail = limit // 4
+    tail = max(1, limit // 4)
     head = limit - tail
-    return rows[:head], len(rows) - limit, rows[len(rows) - tail:] if tail else []
+    return rows[:head], len(rows) - limit, rows[len(rows) - tail:]
 
 
-def omitted_note(omitted: int) -> str:
-    return f"… {omitted:,} rows not shown (--limit 0 shows all; --json is complete)"
+_SEPS = (" + ", " − ", " - ")
+
+
+def term_cuts(rule: str) -> list:
+    """Positions of the `` + `` / `` − `` that separate a rule's terms (outside brackets)."""
+    cuts, depth = [], 0
+    for k, ch in enumerate(rule):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == " " and depth == 0 and rule[k:k + 3] in _SEPS:
+            cuts.append(k)
+    return cuts
+
+
+def shorten_rule(rule: str, limit: int, gap: str = GAP) -> tuple:
+    """(text, terms left out): a long rule as its first terms, ``gap`` and its last term,
+    ``v̄₁·v₀ + … (9,996 more terms) … + v̄₁₅₀₀₀·v₁₄₉₉₉``. Short rules, and every rule
+    under --limit 0, stay whole."""
+    if limit <= 0 or len(rule) <= RULE_WIDTH:
+        return rule, 0
+    cuts = term_cuts(rule)
+    keep = [c for c in cuts if c <= RULE_HEAD] or cuts[:1]
+    omitted = len(cuts) - len(keep)
+    if omitted < 2:
+        return rule, 0
+    return f"{rule[:keep[-1]]} + {gap.format(omitted)}{rule[cuts[-1]:]}", omitted
+
+
+def page(rows: list, limit: int, gap: str = GAP) -> tuple:
+    """(head, omitted, tail, shortened): the rows a table shows, long rules shortened."""
+    head, omitted, tail = clip(rows, limit)
+    shortened = 0
+    shown = []
+    for part in (head, tail):
+        out = []
+        for r in part:
+            text, cut = shorten_rule(r.rule, limit, gap) if hasattr(r, "rule") else ("", 0)
+            if cut:
+                shortened += 1
+                r = replace(r, rule=text)
+            out.append(r)
+        shown.append(out)
+    return shown[0], omitted, shown[1], shortened
+
+
+def table_notes(omitted: int, shortened: int) -> list:
+    """The lines under a shortened table: rows left out, rules shortened."""
+    notes = []
+    if omitted:
+        notes.append(f"… {omitted:,} rows not shown (--limit 0 shows all; --json is complete)")
+    if shortened:
+        notes.append(f"… {shortened:,} long rule{'s' if shortened != 1 else ''} shortened "
+                     "to first and last terms (--limit 0 shows all)")
+    return notes
 
 
 def value_text(v, sig: Optional[int] = None) -> str:
@@ -67,6 +128,42 @@ def out_name(tr, r: int) -> str:
     return "f" if len(tr.g.outputs) == 1 else f"f{r + 1}"
 
 
+def output_label(tr, r: int) -> str:
+    """The id of output r (0-based) in the trace's style: v₄, or a constant's literal."""
+    return tr.out_labels[tr.outputs.index(r)]
+
+
+def constant_text(tr, r: int, label: Optional[str] = None) -> str:
+    """Why output r has no adjoint trace: "output 2 is the constant 2, so its
+    derivative is 0". ``label``: the output's id as the format writes it."""
+    label = output_label(tr, r) if label is None else label
+    f = f"output {r + 1}" if len(tr.g.outputs) > 1 else "f"
+    if tr.g.op[tr.g.outputs[r]] is None:
+        return f"{f} is the constant {label}, so its derivative is 0"
+    return f"{f} = {label} does not depend on the inputs, so its derivative is 0"
+
+
+def adjoint_title(tr, sw) -> str:
+    """"Adjoint trace for f, from v̄₅ = 1 (reverse order)", or why it is all zeros."""
+    f = out_name(tr, sw.output - 1)
+    if sw.constant:
+        return f"Adjoint trace for {f}: {constant_text(tr, sw.output - 1)}"
+    return f"Adjoint trace for {f}, from {sw.rows[0].lhs} = 1 (reverse order)"
+
+
+def tangent_title(tr, sw) -> str:
+    return f"Tangent trace {sw.label}, seed ẋ = {seed_text(tr, sw)}"
+
+
+NO_INPUTS = "no inputs: the formula is constant, so there is nothing to differentiate"
+
+
+def values_text(tr, sig: Optional[int] = None) -> str:
+    """"f = 5", or "f1 = 2, f2 = 3" for a vector formula."""
+    return ", ".join(f"{out_name(tr, r)} = {value_text(v, sig)}"
+                     for r, v in zip(tr.outputs, tr.value))
+
+
 _PLAIN = str.maketrans({"∂": "d", "∇": "grad ", "⋮": ":", "…": "...", "·": "*", "−": "-",
                         "ẋ": "xdot", "≤": "<=", "≥": ">="})
 
@@ -76,11 +173,20 @@ def words(tr, text: str) -> str:
     return text.translate(_PLAIN) if tr.style.ascii else text
 
 
+def node_value(node, sig: Optional[int] = None) -> Optional[str]:
+    """A graph node's value line, or None: without --at, and for a numeric constant,
+    whose label already is its value (π and e do get one)."""
+    from ..trace import NAMED
+    if node.value is None or (node.kind == "constant" and abs(node.value) not in NAMED):
+        return None
+    return value_text(node.value, sig)
+
+
 def edge_text(edge, sig: Optional[int] = None, ascii: bool = False) -> str:
     """``∂ = cos(v₀) = 0.284`` (``∂ = 1`` when the partial is a literal)."""
     d = "d" if ascii else "∂"
     value = value_text(edge.value, sig)
-    literal = edge.partial.replace("−", "-")
+    literal = edge.partial.replace("−", "-").replace("½", "0.5")
     try:
         float(literal)
     except ValueError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from ..tables import one_line
-from . import edge_text, value_text
+from . import edge_text, node_value
 
 
 def quote(text: str) -> str:
@@ -21,7 +21,8 @@ def dot(g, nodes: list, edges: list, sig: Optional[int] = None, ascii: bool = Fa
              f"  label={quote(one_line(g.text, 120))}; labelloc=t;",
              '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];']
     for n in nodes:
-        label = n.label if n.value is None else f"{n.label}\n= {value_text(n.value, sig)}"
+        value = node_value(n, sig)
+        label = n.label if value is None else f"{n.label}\n= {value}"
         attrs = _SHAPE[n.kind]
         if n.outputs:
             attrs += ", peripheries=2"

@@ -12,14 +12,23 @@ from typing import Optional
 from ..ir import fmt_number
 from ..tables import num, one_line
 from ..trace import Style, cost_lines
-from . import clip, digits_note, out_name, shown, shown_point, value_text
+from . import NO_INPUTS, constant_text, digits_note, out_name, output_label, page, shown, \
+    shown_point, table_notes, value_text, values_text
 
 _CHARS = {"·": r" \cdot ", "−": "-", "²": "^2", "σ": r"\sigma ", "π": r"\pi ",
-          "≤": r"\le ", "≥": r"\ge "}
+          "≤": r"\le ", "≥": r"\ge ", "½": r"\frac{1}{2}"}
 _NAMED = re.compile(r"\b(sin|cos|tan|sinh|cosh|tanh|exp|log|min|max)\(")
 _ROMAN = re.compile(r"\b(asin|acos|atan2|atan|asinh|acosh|atanh|expm1|log1p|log2|log10|"
                     r"erfc|erf|softplus|relu|hypot|sign)\(")
 _NUMBER = re.compile(r"\^([0-9][0-9.e+]+)")
+_SCI = re.compile(r"(?<![\w.])([0-9][0-9.]*)e([+−]?)0*([0-9]+)")
+#: The gap in a shortened rule (math mode; \mbox needs no package).
+GAP = r"\ldots\ \mbox{{({:,} more terms)}}\ \ldots"
+
+
+def _sci(m) -> str:
+    sign = "-" if m.group(2) == "−" else ""
+    return rf"{m.group(1)} \times 10^{{{sign}{m.group(3)}}}"
 
 
 def _wrap(tpl: str, opener: str, before: str, after: str) -> str:
@@ -41,6 +50,7 @@ def _wrap(tpl: str, opener: str, before: str, after: str) -> str:
 @lru_cache(maxsize=1024)
 def latex_template(tpl: str) -> str:
     """An op-table template (``1/√(1 − {0}²)``) in LaTeX (``1/\\sqrt{1 - {0}^2}``)."""
+    tpl = _SCI.sub(_sci, tpl)            # literals: 1e−07 -> 1 \times 10^{-7}
     tpl = tpl.replace("√π", r"\sqrt{\pi}")
     tpl = _wrap(tpl, "√", r"\sqrt{", "}")
     tpl = _wrap(tpl, "∛", r"\sqrt[3]{", "}")
@@ -114,18 +124,22 @@ def _tabular(title: str, ncols: int, rows: list, limit: int, cells, foot: list) 
     spec = "l" * (ncols - 1) + "r"
     out = [rf"\begin{{tabular}}{{{spec}}}", r"\hline",
            rf"\multicolumn{{{ncols}}}{{l}}{{\textbf{{{title}}}}}\\", r"\hline"]
-    head, omitted, tail = clip(rows, limit)
+    head, omitted, tail, shortened = page(rows, limit, GAP)
     out += [" & ".join(cells(r)) + r"\\" for r in head]
     if omitted:
         out.append(rf"\multicolumn{{{ncols}}}{{c}}{{$\vdots$}}\\")
-        out += [" & ".join(cells(r)) + r"\\" for r in tail]
+    out += [" & ".join(cells(r)) + r"\\" for r in tail]
     if rows:
         out.append(r"\hline")
-    if omitted:
-        foot = [rf"\textit{{{omitted:,} rows not shown (\texttt{{-{{}}-limit 0}} shows all)}}"]\
-            + foot
+    foot = [rf"\textit{{{_option_text(note)}}}" for note in table_notes(omitted, shortened)] \
+        + foot
     out += [rf"\multicolumn{{{ncols}}}{{l}}{{{f}}}\\" for f in foot]
     return out + [r"\end{tabular}", "", r"\medskip", ""]
+
+
+def _option_text(text: str) -> str:
+    """Text with --options, as typed (no en dash): ``-{}-limit``."""
+    return tex_text(text).replace("--", "-{}-")
 
 
 def trace_latex(tr, limit: int, sig: Optional[int] = None) -> str:
@@ -136,9 +150,12 @@ def trace_latex(tr, limit: int, sig: Optional[int] = None) -> str:
     if tr.digits is not None:
         lines[1:1] = [f"% {digits_note(tr)}"]
     src = dict(zip((r.node for r in tr.primal), tr.sources))
+    foot = [] if tr.primal else [r"\textit{no elementary operations}"]
+    if not g.n_inputs:
+        foot += [tex_text(values_text(tr, sig)), rf"\textit{{{tex_text(NO_INPUTS)}}}"]
     lines += _tabular("Primal trace", 4, tr.primal, limit, lambda r: (
         f"${r.id}$", f"$= {r.rule}$", rf"\texttt{{{tex_text(src[r.node])}}}",
-        _value(r.value, sig)), [])
+        _value(r.value, sig)), foot)
     for sw in tr.tangent:
         seed = ", ".join(tex_number(shown(tr, v)) for v in sw.seed)
         what = (rf"$\partial/\partial {s.name(sw.wrt)}$" if sw.wrt else "a direction")
@@ -148,13 +165,19 @@ def trace_latex(tr, limit: int, sig: Optional[int] = None) -> str:
                           limit, lambda r: _rule_cells(r, sig), foot)
     for sw in tr.adjoint:
         f = out_name(tr, sw.output - 1)
-        lines += _tabular(f"Adjoint trace for ${f}$ (reverse order)", 3, sw.rows, limit,
+        title = f"Adjoint trace for ${f}$ (reverse order)"
+        if sw.constant:
+            label = f"${output_label(tr, sw.output - 1)}$"
+            why = tex_text(constant_text(tr, sw.output - 1, "\x00")).replace("\x00", label)
+            title = f"Adjoint trace for ${f}$: {why}"
+        lines += _tabular(title, 3, [] if sw.constant else sw.rows, limit,
                           lambda r: _rule_cells(r, sig), [_gradient(tr, f, sw.result, sig)])
     if tr.mode == "forward" and len(tr.tangent) > 1:
         foot = [_gradient(tr, out_name(tr, r), tr.gradient[k], sig)
                 for k, r in enumerate(tr.outputs)]
         lines += _tabular("Gradient", 1, [], 0, None, foot)
-    lines += _tabular("Cost", 1, [], 0, None, [tex_text(x) for x in cost_lines(tr.cost)])
+    lines += _tabular("Cost", 1, [], 0, None,
+                      [tex_text(x) for x in cost_lines(tr.cost, tr.scope)])
     return "\n".join(lines[:-3]) + "\n"
 
 

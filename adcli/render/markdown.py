@@ -5,8 +5,8 @@ from typing import Optional
 
 from ..tables import num, one_line
 from ..trace import cost_lines
-from . import clip, digits_note, omitted_note, out_name, seed_text, shown_point, value_text, \
-    words
+from . import GAP, NO_INPUTS, adjoint_title, digits_note, out_name, page, table_notes, \
+    shown_point, tangent_title, value_text, values_text, words
 
 
 _CELL = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_"})
@@ -25,13 +25,14 @@ def code(text: str) -> str:
 def _table(tr, columns: list, rows: list, limit: int, cells) -> list:
     out = ["| " + " | ".join(columns) + " |",
            "|" + "|".join("---:" if c == "value" else "---" for c in columns) + "|"]
-    head, omitted, tail = clip(rows, limit)
+    head, omitted, tail, shortened = page(rows, limit, words(tr, GAP))
     for r in head:
         out.append("| " + " | ".join(cells(r)) + " |")
     if omitted:
         out.append("| " + " | ".join(words(tr, "⋮") for _ in columns) + " |")
-        out.extend("| " + " | ".join(cells(r)) + " |" for r in tail)
-        out += ["", "*" + words(tr, omitted_note(omitted)) + "*"]
+    out.extend("| " + " | ".join(cells(r)) + " |" for r in tail)
+    for note in table_notes(omitted, shortened):
+        out += ["", "*" + cell(words(tr, note)) + "*"]
     return out + [""]
 
 
@@ -44,23 +45,30 @@ def trace_markdown(tr, limit: int, sig: Optional[int] = None) -> str:
         lines += [f"*{digits_note(tr)}*", ""]
     lines += ["### Primal trace", ""]
     src = dict(zip((r.node for r in tr.primal), tr.sources))
-    lines += _table(tr, ["id", "definition", "source", "value"], tr.primal, limit,
-                    lambda r: (cell(r.id), cell(r.rule), code(src[r.node]),
-                               value_text(r.value, sig)))
+    if tr.primal:
+        lines += _table(tr, ["id", "definition", "source", "value"], tr.primal, limit,
+                        lambda r: (cell(r.id), cell(r.rule), code(src[r.node]),
+                                   value_text(r.value, sig)))
+    else:
+        lines += ["*no elementary operations*", ""]
+    if not g.n_inputs:
+        lines += [cell(values_text(tr, sig)), "", f"*{NO_INPUTS}*", ""]
     for sw in tr.tangent:
-        lines += [words(tr, f"### Tangent trace {sw.label}, seed ẋ = {seed_text(tr, sw)}"), ""]
+        lines += [cell(words(tr, "### " + tangent_title(tr, sw))), ""]
         lines += _rule_table(tr, "tangent", sw.rows, limit, sig)
         lines += [", ".join(f"{words(tr, _d(tr, r, sw))} = {value_text(v, sig)}"
                             for r, v in zip(tr.outputs, sw.result)), ""]
     for sw in tr.adjoint:
         f = out_name(tr, sw.output - 1)
-        lines += [f"### Adjoint trace for {f} (reverse order)", ""]
-        lines += _rule_table(tr, "adjoint", sw.rows, limit, sig)
+        lines += [cell(words(tr, "### " + adjoint_title(tr, sw))), ""]
+        if not sw.constant:
+            lines += _rule_table(tr, "adjoint", sw.rows, limit, sig)
         lines += [_gradient(tr, f, sw.result, sig), ""]
     if tr.mode == "forward" and len(tr.tangent) > 1:
         for k, r in enumerate(tr.outputs):
             lines += [_gradient(tr, out_name(tr, r), tr.gradient[k], sig), ""]
-    lines += ["### Cost", ""] + [f"- {line}" for line in cost_lines(tr.cost)]
+    lines += ["### Cost", ""] + [f"- {cell(words(tr, line))}"
+                                 for line in cost_lines(tr.cost, tr.scope)]
     return "\n".join(lines) + "\n"
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import edge_text, value_text
+from . import edge_text, node_value
 
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
 
@@ -28,8 +28,9 @@ def mermaid(g, nodes: list, edges: list, sig: Optional[int] = None,
     lines = ["flowchart LR"]
     for n in nodes:
         label = text(n.label)
-        if n.value is not None:
-            label += f"<br/>= {text(value_text(n.value, sig))}"
+        value = node_value(n, sig)
+        if value is not None:
+            label += f"<br/>= {text(value)}"
         lines.append(f"    n{n.node}{_shape(n.kind, n.outputs, label)}")
     for e in edges:
         if e.value is not None:

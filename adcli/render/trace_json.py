@@ -64,11 +64,11 @@ def trace_payload(tr) -> dict:
 
 
 def _out_id(tr, r: int) -> dict:
-    node = tr.g.outputs[r]
-    lab = tr.style.var(tr.g.number(node)) if tr.g.op[node] is not None or \
-        node < tr.g.n_inputs else tr.style.number(tr.g.const[node])
+    """Output r: its number, name and id (v₄, or a constant's literal), and whether it
+    is constant (its adjoint rows are then all 0 and none of them is seeded with 1)."""
+    k = tr.outputs.index(r)
     return {"output": r + 1, "name": "f" if len(tr.g.outputs) == 1 else f"f{r + 1}",
-            "id": lab}
+            "id": tr.out_labels[k], "constant": tr.constant[k]}
 
 
 def graph_payload(g, point, nodes: list, edges: list) -> dict:

@@ -1,4 +1,9 @@
-"""The trace as Rich tables for the terminal (``adcli trace``, the default format)."""
+"""The trace as Rich tables for the terminal (``adcli trace``, the default format).
+
+Every piece of text reaches Rich as a :class:`rich.text.Text`, never as a
+markup string: rules such as ``v̄₃·[v₂ > 0]`` and formulas such as ``[x, y]``
+print literally.
+"""
 from __future__ import annotations
 
 from typing import Optional
@@ -9,39 +14,55 @@ from rich.text import Text
 
 from ..tables import console, header
 from ..trace import cost_lines
-from . import clip, digits_note, omitted_note, out_name, seed_text, shown_point, value_text, \
-    words
+from . import GAP, NO_INPUTS, adjoint_title, digits_note, out_name, page, table_notes, \
+    shown_point, tangent_title, value_text, values_text, words
 
 SOURCE_WIDTH = 40
 
 
 def _table(tr, *columns: str) -> Table:
+    """Ids, definitions and values keep their line; the source column gives way first."""
     t = Table(box=box.ASCII2 if tr.style.ascii else box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False, safe_box=True)
     for c in columns:
+        head = Text(c)
         if c == "value":
-            t.add_column(c, justify="right", no_wrap=True)
-        elif c == "source":
-            t.add_column(c, justify="left", no_wrap=True, overflow="ellipsis")
+            t.add_column(head, justify="right", no_wrap=True)
+        elif c == "source":   # wraps as a column, so Rich narrows it first; cells ellipsize
+            t.add_column(head, justify="left", overflow="ellipsis")
+        elif c == "definition":
+            t.add_column(head, justify="left", no_wrap=True, overflow="fold")
+        elif c == "rule":
+            t.add_column(head, justify="left", overflow="fold", min_width=20)
         else:
-            t.add_column(c, justify="left", overflow="fold")
+            t.add_column(head, justify="left", no_wrap=True)
     return t
 
 
-def _rows(tr, t: Table, rows: list, limit: int, cells) -> Optional[str]:
-    head, omitted, tail = clip(rows, limit)
+def _rows(tr, t: Table, rows: list, limit: int, cells) -> list:
+    """Add the rows a table shows; return its notes (what it left out)."""
+    head, omitted, tail, shortened = page(rows, limit, words(tr, GAP))
     for r in head:
-        t.add_row(*cells(r))
+        t.add_row(*map(_text, cells(r)))
     if omitted:
-        t.add_row(*([words(tr, "⋮")] * len(t.columns)))
-        for r in tail:
-            t.add_row(*cells(r))
-        return words(tr, omitted_note(omitted))
-    return None
+        t.add_row(*(Text(words(tr, "⋮")) for _ in t.columns))
+    for r in tail:
+        t.add_row(*map(_text, cells(r)))
+    return [words(tr, note) for note in table_notes(omitted, shortened)]
 
 
-def _short(src: str) -> str:
-    return src if len(src) <= SOURCE_WIDTH else src[:SOURCE_WIDTH - 3] + "..."
+def _text(cell) -> Text:
+    return cell if isinstance(cell, Text) else Text(cell)
+
+
+def _source(src: str) -> Text:
+    """One line, cut with an ellipsis where the column ends."""
+    src = src if len(src) <= SOURCE_WIDTH else src[:SOURCE_WIDTH - 3] + "..."
+    return Text(src, no_wrap=True, overflow="ellipsis")
+
+
+def _line(c, tr, text: str, style: str = "bold", indent: str = "") -> None:
+    c.print(Text(indent + words(tr, text), style=style))
 
 
 def print_trace(tr, limit: int, sig: Optional[int] = None) -> None:
@@ -49,44 +70,42 @@ def print_trace(tr, limit: int, sig: Optional[int] = None) -> None:
     c.print(header("trace", tr.g, shown_point(tr)))
     if tr.digits is not None:
         c.print(Text(digits_note(tr), style="dim"))
-    notes = []
-    c.print(Text("Primal trace", style="bold"))
-    t = _table(tr, "id", "definition", "source", "value")
-    src = dict(zip((r.node for r in tr.primal), tr.sources))
-    notes.append(_rows(tr, t, tr.primal, limit, lambda r: (
-        r.id, r.rule, _short(src[r.node]), value_text(r.value, sig))))
-    _note_after(c, tr, t, notes[-1])
+    _line(c, tr, "Primal trace")
+    if tr.primal:
+        t = _table(tr, "id", "definition", "source", "value")
+        src = dict(zip((r.node for r in tr.primal), tr.sources))
+        _note_after(c, tr, t, _rows(tr, t, tr.primal, limit, lambda r: (
+            r.id, r.rule, _source(src[r.node]), value_text(r.value, sig))))
+    else:
+        _line(c, tr, "no elementary operations", "italic", "  ")
+    if not tr.g.n_inputs:
+        _line(c, tr, values_text(tr, sig), indent="  ")
+        _line(c, tr, NO_INPUTS, "italic", "  ")
     for sw in tr.tangent:
-        c.print(Text(words(tr, f"Tangent trace {sw.label}, seed ẋ = {seed_text(tr, sw)}"),
-                     style="bold"))
+        _line(c, tr, tangent_title(tr, sw))
         t = _table(tr, "tangent", "rule", "value")
         _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
             r.lhs, r.rule, value_text(r.value, sig))))
-        c.print(Text("  " + words(tr, _tangent_result(tr, sw, sig)), style="bold"))
+        _line(c, tr, _tangent_result(tr, sw, sig), indent="  ")
     for sw in tr.adjoint:
-        first = sw.rows[0].lhs if sw.rows else ""
-        c.print(Text(f"Adjoint trace for {out_name(tr, sw.output - 1)}, "
-                     f"from {first} = 1 (reverse order)", style="bold"))
-        t = _table(tr, "adjoint", "rule", "value")
-        _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
-            r.lhs, r.rule, value_text(r.value, sig))))
+        _line(c, tr, adjoint_title(tr, sw))
+        if not sw.constant:
+            t = _table(tr, "adjoint", "rule", "value")
+            _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
+                r.lhs, r.rule, value_text(r.value, sig))))
         _print_gradient(c, tr, sw.output - 1, sw.result, limit, sig, "  ")
     if tr.mode == "forward" and len(tr.tangent) > 1:
         for k, r in enumerate(tr.outputs):
-            _print_gradient(c, tr, r, tr.gradient[k], limit, sig)
-    c.print(Text("Cost", style="bold"))
-    for line in cost_lines(tr.cost):
-        c.print(Text("  " + line, style="dim"))
+            _print_gradient(c, tr, r, tr.gradient[k], limit, sig, "  ")
+    _line(c, tr, "Cost")
+    for line in cost_lines(tr.cost, tr.scope):
+        _line(c, tr, line, "dim", "  ")
 
 
-def _note(c, note) -> None:
-    if note:
-        c.print(Text(note, style="italic"))
-
-
-def _note_after(c, tr, t, note) -> None:
+def _note_after(c, tr, t, notes: list) -> None:
     _print_table(c, tr, t)
-    _note(c, note)
+    for note in notes:
+        c.print(Text(note, style="italic"))
 
 
 def _print_table(c, tr, t: Table) -> None:
@@ -121,11 +140,11 @@ def _gradient(tr, r: int, grad: list, sig) -> str:
 def _print_gradient(c, tr, r: int, grad: list, limit: int, sig, indent: str = "") -> None:
     """One line for a few inputs, a table for many."""
     if len(grad) <= 4:
-        c.print(Text(indent + words(tr, _gradient(tr, r, grad, sig)), style="bold"))
+        _line(c, tr, _gradient(tr, r, grad, sig), indent=indent)
         return
     f = out_name(tr, r)
-    c.print(Text(indent + f"gradient of {f}:", style="bold"))
+    _line(c, tr, f"gradient of {f}:", indent=indent)
     t = _table(tr, "variable", "value")
-    t.columns[-1].header = words(tr, f"∂{f}/∂variable")
+    t.columns[-1].header = Text(words(tr, f"∂{f}/∂variable"))
     _note_after(c, tr, t, _rows(tr, t, list(zip(tr.g.names, grad)), limit, lambda p: (
         p[0], value_text(p[1], sig))))
