@@ -206,10 +206,12 @@ def _one_line_summaries(group) -> None:
 
 
 def _wants_json(argv: list) -> bool:
-    """--json, or trace's --format json, anywhere before a '--'."""
+    """--json, or trace's and graph's --format/-f json (any case), before a '--'."""
     words = argv[:argv.index("--")] if "--" in argv else argv
-    pairs = zip(words, words[1:] + [""])
-    return "--json" in words or "--format=json" in words or ("--format", "json") in pairs
+    lower = [w.lower() for w in words]
+    pairs = zip(lower, lower[1:] + [""])
+    return ("--json" in lower or "--format=json" in lower or "-fjson" in lower
+            or any(a in ("--format", "-f") and b == "json" for a, b in pairs))
 
 
 def main(argv: list | None = None) -> int:

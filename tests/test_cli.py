@@ -283,10 +283,17 @@ def test_a_closed_stdout_is_not_an_error(tmp_path):
     assert p.wait(timeout=60) == 0 and err == ""
 
 
-@pytest.mark.parametrize("fmt", [["--json"], ["--format", "json"], ["--format=json"]])
-def test_option_errors_are_json_under_format_json(adcli, fmt):
-    r = adcli("trace", "x*y", "--at", "1,2", "--output", "0", *fmt)
-    assert r.code == 2 and "--output" in r.json["error"]["message"]
+@pytest.mark.parametrize("fmt", [["--json"], ["--format", "json"], ["--format=json"],
+                                 ["-f", "JSON"]])
+@pytest.mark.parametrize("bad", [["--output", "0"], ["--mode", "sideways"], ["--limit", "-3"]])
+def test_option_errors_are_json_under_format_json(adcli, fmt, bad):
+    r = adcli("trace", "x*y", "--at", "1,2", *bad, *fmt)
+    assert r.code == 2 and r.json["error"]["type"] == "usage" and bad[0] in r.err
+
+
+def test_graph_option_errors_are_json_under_format_json(adcli):
+    r = adcli("graph", "x*y", "-f", "json", "--precision", "99")
+    assert r.code == 2 and "--precision" in r.json["error"]["message"]
 
 
 def test_no_arguments_prints_help_without_an_empty_error(adcli):
