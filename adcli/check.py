@@ -484,7 +484,7 @@ def partial_text(g, row) -> str:
 
 # -- the comparison -------------------------------------------------------------------------------
 def _in_units(d, nums, *sizes) -> float:
-    """|difference| in ULPs of the largest size."""
+    """|difference| in ULPs of the largest size (the values and the magnitude bound M)."""
     return 0.0 if d == 0 else float(d / nums.unit(max(abs(x) for x in sizes)))
 
 
@@ -507,8 +507,8 @@ def _compare_symbolic(row: Row, ulps: int, nums) -> Optional[bool]:
     r, s = row.reverse, row.symbolic_value
     d = nums.distance(r, row.symbolic_digits)
     tol = _ad_allowance(row, ulps, nums, r, s)
-    row.diffs["ad_symbolic_ulps"] = _in_units(d, nums, r, s)
-    row.diffs["ad_symbolic_tolerance_ulps"] = _in_units(tol, nums, r, s)
+    row.diffs["ad_symbolic_ulps"] = _in_units(d, nums, r, s, row.scale)
+    row.diffs["ad_symbolic_tolerance_ulps"] = _in_units(tol, nums, r, s, row.scale)
     if d <= tol:
         return True
     row.reasons.append(f"AD and SymPy differ by {row.diffs['ad_symbolic_ulps']:.3g} ULPs "
@@ -539,7 +539,7 @@ def _compare_fd(row: Row, ulps: int, nums) -> Optional[bool]:
 def _compare(row: Row, ulps: int, nums=FLOAT) -> None:
     """Fill row.diffs, row.verdict, row.reasons and row.bad."""
     f, r = row.forward, row.reverse
-    row.diffs["forward_reverse_ulps"] = _in_units(abs(f - r), nums, f, r)
+    row.diffs["forward_reverse_ulps"] = _in_units(abs(f - r), nums, f, r, row.scale)
     split = abs(f - r) > ulps * nums.unit(max(abs(f), abs(r), row.scale))
     if split:
         row.reasons.append(f"forward and reverse AD differ by "

@@ -203,6 +203,8 @@ def _value(s, d, subs: dict, digits: int) -> tuple:
         if v == 0:
             return "0", f"SymPy's derivative cancels to 0 within {max(MAXN)} working digits"
     if v.is_Number and v.is_finite and v.is_real:
+        if v == 0:
+            return "0", ""            # not "0.0", nor evalf's "0.e-165"
         return (str(v) if v.is_Float else str(s.Float(v, digits))), ""
     return None, f"SymPy's derivative is not a finite real number at the point ({v})"
 

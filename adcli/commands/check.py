@@ -10,17 +10,21 @@ from ..common import At, Expr, Json, Vars, errors, load, print_warnings
 Against = Annotated[Optional[str], typer.Option(
     "--against",
     help="A hand-derived derivative to check, in adcli's syntax over the same variables: "
-         "one formula for f(x), a list '\\[df/dx1, df/dx2, ...]' for a gradient, or every "
-         "output's partials in turn for a vector formula.",
+         "one formula for f(x), a list '\\[df/dx1, df/dx2, ...]' for a gradient; for a "
+         "vector formula every output's partials in turn, or one bracketed row per output "
+         "('\\[\\[df1/dx, df1/dy], \\[df2/dx, df2/dy]]').",
     metavar="FORMULA", show_default=False)]
-Samples = Annotated[int, typer.Option(
+Samples = Annotated[Optional[int], typer.Option(
     "--samples", "-k", min=0, max=100_000,
     help="With --against: also check at K random points within 10 % of P "
-         "(±0.1·max(1,|x|) per variable), so a formula right at P only by chance still fails.")]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed for --samples.")]
-Rtol = Annotated[float, typer.Option(
+         "(±0.1·max(1,|x|) per variable), so a formula right at P only by chance still fails.",
+    show_default=False)]
+Seed = Annotated[Optional[int], typer.Option(
+    "--seed", help="With --against --samples: the random seed (default 0).", show_default=False)]
+Rtol = Annotated[Optional[float], typer.Option(
     "--rtol", min=0.0,
-    help="With --against: relative tolerance between your formula and AD.")]
+    help="With --against: relative tolerance between your formula and AD (default 1e-9).",
+    show_default=False)]
 Timeout = Annotated[float, typer.Option(
     "--symbolic-timeout", min=0.0,
     help="Seconds SymPy may take (the worker is killed after that; the rows it did not "
@@ -33,8 +37,8 @@ Plot = Annotated[bool, typer.Option(
     help="Draw the finite-difference error against the step h on log-log axes, with the "
          "AD error for comparison (to stderr under --json).")]
 
-def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Samples = 0,
-              seed: Seed = 0, rtol: Rtol = 1e-9, symbolic_timeout: Timeout = 10.0,
+def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Samples = None,
+              seed: Seed = None, rtol: Rtol = None, symbolic_timeout: Timeout = 10.0,
               symbolic_digits: SymDigits = 30, plot: Plot = False, variables: Vars = None,
               as_json: Json = False) -> None:
     """Check every partial derivative of EXPR at a point by forward AD, reverse AD,
@@ -70,23 +74,48 @@ def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Sampl
               adcli check 'x1*x2 + sin(x1)' --at 1,2 --against '\\[x2 + cos(x1), x1]' -k 20
               adcli check 'tanh(3*x)' --at 0.2 --plot
     """
-    from ..check import EXIT, check, check_against, curves, worst
+    from ..check import EXIT, FLOAT
     with errors(as_json):
         g = load(expr, variables)
-        point = _point(g, at)
-        report = check(g, point, digits=symbolic_digits, timeout=symbolic_timeout)
-        if against is not None:
-            report.against = check_against(g, point, against, samples, seed, rtol)
-            report.verdict = worst([report.verdict, report.against.verdict])
-        if plot:
-            report.curves = curves(g, point, report)
+        _options(against, samples, seed, rtol)
+        nums = FLOAT
+        report, point = _run(g, at, against, samples or 0, seed or 0,
+                             1e-9 if rtol is None else rtol, symbolic_digits, symbolic_timeout,
+                             plot, nums)
         _show(g, point, report, as_json, plot)
         print_warnings(report.warnings)
         if report.against is not None:
             from ..check import failure_lines
-            _say(failure_lines(g, report.against))
+            _say(failure_lines(g, report.against, nums=nums))
         code = EXIT[report.verdict]
     raise typer.Exit(code)
+
+
+def _run(g, at, against, samples, seed, rtol, symbolic_digits, timeout, plot, nums) -> tuple:
+    from ..check import check, check_against, curves, worst
+    point = _point(g, at)
+    report = check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums)
+    if against is not None:
+        report.against = check_against(g, point, against, samples, seed, rtol, nums)
+        report.verdict = worst([report.verdict, report.against.verdict])
+    if plot:
+        report.curves = curves(g, point, report)
+    return report, point
+
+
+def _options(against, samples, seed, rtol) -> None:
+    """Options that would do nothing are mistakes: say so (exit 2) rather than ignore them."""
+    from ..errors import UsageError
+    if against is None:
+        given = [name for name, v in (("--samples", samples), ("--seed", seed),
+                                      ("--rtol", rtol)) if v is not None]
+        if given:
+            raise UsageError(f"{' and '.join(given)} only go{'es' if len(given) == 1 else ''} "
+                             "with --against FORMULA (they check your hand-derived "
+                             "derivative at random points near P); give --against, or drop "
+                             f"{'it' if len(given) == 1 else 'them'}")
+    elif seed is not None and not samples:
+        raise UsageError("--seed picks the random points of --samples K; give --samples too")
 
 
 def _say(lines: list) -> None:
@@ -97,9 +126,9 @@ def _say(lines: list) -> None:
 
 def _point(g, at: Optional[str]) -> list:
     from ..errors import UsageError
-    from ..point import parse_point
     if at is None and g.names:
         raise UsageError(f"missing the point: give --at ({','.join(g.names)})")
+    from ..point import parse_point
     return parse_point(at or "", g.names)
 
 
