@@ -61,7 +61,7 @@ MIN_AD_ULPS = 8
 ROUNDING_SAMPLES = 8     # jittered re-runs for AD's rounding spread
 ROUNDING_FACTOR = 4.0    # AD and SymPy may differ by this × the spread
 ROUNDING_SEED = 20_251_123
-ILL_CONDITIONED = 1e-8   # relative spread beyond this: warn that AD has lost digits
+ILL_CONDITIONED = 1e-8   # relative spread beyond this: warn that float64 AD has lost digits
 SAMPLE_RADIUS = 0.1      # --samples: x ± 10 %·max(1, |x|)
 ORDER = {"agree": 0, "inconclusive": 1, "disagree": 2}
 EXIT = {"agree": 0, "disagree": 1, "inconclusive": 3}
@@ -583,17 +583,24 @@ def _max_rel(row: Row) -> float:
     return max((_rel(a, b) for k, a in enumerate(vals) for b in vals[k + 1:]), default=0.0)
 
 
-def _conditioning_warnings(g, rows) -> list:
+def _conditioning_warnings(g, rows, nums) -> list:
+    """Partials whose rounding spread eats into the digits AD reports."""
     out = []
+    digits = nums.digits
+    limit = ILL_CONDITIONED if digits is None else 10.0 ** -digits
     for row in rows:
         if row.spread is None or row.reverse == 0:
             continue
         rel = float(row.spread / abs(row.reverse))
-        if rel > ILL_CONDITIONED:
-            good = max(0, int(-math.log10(rel)))
-            out.append(f"{partial_text(g, row)} is ill-conditioned here: rounding the primal "
-                       f"values moves it by {rel:.2g} relative, so AD has only about {good} "
-                       f"correct digits (--digits N computes it with more)")
+        if rel <= limit:
+            continue
+        good = max(0, int(-math.log10(rel)))
+        left = (f"AD has only about {good} correct digits (--digits N computes it with more)"
+                if digits is None else
+                f"only about {good} of the {digits} digits shown are right (a larger --digits "
+                "gives more)")
+        out.append(f"{partial_text(g, row)} is ill-conditioned here: rounding the primal "
+                   f"values moves it by {rel:.2g} relative, so {left}")
     return out
 
 
@@ -656,7 +663,7 @@ def check(g, point: list, *, digits: int = 30, timeout: float = 10.0, nums=FLOAT
             if row.symbolic_digits is not None:
                 row.symbolic_value = nums.value(row.symbolic_digits)
             _compare(row, ulps, nums)
-    warnings.extend(_conditioning_warnings(g, rows))
+    warnings.extend(_conditioning_warnings(g, rows, nums))
     if sym.state in ("timeout", "error", "unavailable"):
         warnings.append(f"symbolic step: {sym.message}")
     swell = {"expression_ops": g.n_ops, "symbolic_ops": sym.raw_ops,

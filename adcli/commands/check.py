@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..common import At, Expr, Json, Vars, errors, load, print_warnings
+from ..common import At, Digits, Expr, Json, Vars, errors, load, print_warnings
 
 Against = Annotated[Optional[str], typer.Option(
     "--against",
@@ -23,8 +23,8 @@ Seed = Annotated[Optional[int], typer.Option(
     "--seed", help="With --against --samples: the random seed (default 0).", show_default=False)]
 Rtol = Annotated[Optional[float], typer.Option(
     "--rtol", min=0.0,
-    help="With --against: relative tolerance between your formula and AD (default 1e-9).",
-    show_default=False)]
+    help="With --against: relative tolerance between your formula and AD (default 1e-9; "
+         "under --digits N, 10^(3−N) when that is smaller).", show_default=False)]
 Timeout = Annotated[float, typer.Option(
     "--symbolic-timeout", min=0.0,
     help="Seconds SymPy may take (the worker is killed after that; the rows it did not "
@@ -39,8 +39,8 @@ Plot = Annotated[bool, typer.Option(
 
 def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Samples = None,
               seed: Seed = None, rtol: Rtol = None, symbolic_timeout: Timeout = 10.0,
-              symbolic_digits: SymDigits = 30, plot: Plot = False, variables: Vars = None,
-              as_json: Json = False) -> None:
+              symbolic_digits: SymDigits = 30, digits: Digits = None, plot: Plot = False,
+              variables: Vars = None, as_json: Json = False) -> None:
     """Check every partial derivative of EXPR at a point by forward AD, reverse AD,
     central finite differences and SymPy, side by side, with a verdict.
 
@@ -65,6 +65,11 @@ def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Sampl
     reliable reference; a finite difference that alone is off while AD and
     SymPy agree gives inconclusive.
 
+    With --digits N, forward and reverse AD and the finite differences are
+    computed by mpmath at N significant digits (the step for ε = 10^-N), SymPy
+    to at least N + 10 digits, and the ULPs above become units of 10^-N
+    (relative); JSON then carries the numbers as strings.
+
     Exit codes: 0 agree; 1 disagree (or the formula cannot be evaluated);
     2 bad usage, formula or point; 3 inconclusive (a kink, a finite difference
     alone off, or no reliable reference).
@@ -73,15 +78,15 @@ def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Sampl
               adcli check 'x^2*sin(x)' --at 1.3 --against '2*x*sin(x) + x^2*cos(x)'
               adcli check 'x1*x2 + sin(x1)' --at 1,2 --against '\\[x2 + cos(x1), x1]' -k 20
               adcli check 'tanh(3*x)' --at 0.2 --plot
+              adcli check 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
     """
-    from ..check import EXIT, FLOAT
+    from ..check import EXIT, numbers
     with errors(as_json):
         g = load(expr, variables)
-        _options(against, samples, seed, rtol)
-        nums = FLOAT
-        report, point = _run(g, at, against, samples or 0, seed or 0,
-                             1e-9 if rtol is None else rtol, symbolic_digits, symbolic_timeout,
-                             plot, nums)
+        _options(against, samples, seed, rtol, digits, plot)
+        nums = numbers(digits)
+        report, point = _run(g, at, against, samples or 0, seed or 0, _rtol(rtol, digits),
+                             symbolic_digits, symbolic_timeout, plot, nums)
         _show(g, point, report, as_json, plot)
         print_warnings(report.warnings)
         if report.against is not None:
@@ -92,18 +97,26 @@ def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Sampl
 
 
 def _run(g, at, against, samples, seed, rtol, symbolic_digits, timeout, plot, nums) -> tuple:
+    """(report, point); engine errors under --digits show numbers, not mpf reprs."""
     from ..check import check, check_against, curves, worst
-    point = _point(g, at)
-    report = check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums)
-    if against is not None:
-        report.against = check_against(g, point, against, samples, seed, rtol, nums)
-        report.verdict = worst([report.verdict, report.against.verdict])
+    from ..errors import AdcliError
+    try:
+        with nums.precision():
+            point = _point(g, at, nums.digits)
+        report = check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums)
+        if against is not None:
+            report.against = check_against(g, point, against, samples, seed, rtol, nums)
+            report.verdict = worst([report.verdict, report.against.verdict])
+    except AdcliError as exc:
+        exc.message = nums.plain(exc.message)
+        exc.args = (exc.message,)
+        raise
     if plot:
         report.curves = curves(g, point, report)
     return report, point
 
 
-def _options(against, samples, seed, rtol) -> None:
+def _options(against, samples, seed, rtol, digits, plot) -> None:
     """Options that would do nothing are mistakes: say so (exit 2) rather than ignore them."""
     from ..errors import UsageError
     if against is None:
@@ -116,6 +129,20 @@ def _options(against, samples, seed, rtol) -> None:
                              f"{'it' if len(given) == 1 else 'them'}")
     elif seed is not None and not samples:
         raise UsageError("--seed picks the random points of --samples K; give --samples too")
+    if digits is not None and plot:
+        raise UsageError("--plot shows float64's round-off against the step; it does not go "
+                         "with --digits")
+
+
+def _rtol(rtol, digits):
+    if rtol is not None:
+        return rtol
+    if digits is None:
+        return 1e-9
+    import mpmath
+    from ..mpmath_ns import working_precision
+    with working_precision(digits):
+        return min(mpmath.mpf("1e-9"), mpmath.mpf(10) ** (3 - digits))
 
 
 def _say(lines: list) -> None:
@@ -124,10 +151,13 @@ def _say(lines: list) -> None:
         sys.stderr.write(f"adcli: {line}\n")
 
 
-def _point(g, at: Optional[str]) -> list:
+def _point(g, at: Optional[str], digits: Optional[int] = None) -> list:
     from ..errors import UsageError
     if at is None and g.names:
         raise UsageError(f"missing the point: give --at ({','.join(g.names)})")
+    if digits is not None:
+        from ..mpmath_ns import point_values
+        return point_values(at or "", g.names)
     from ..point import parse_point
     return parse_point(at or "", g.names)
 
