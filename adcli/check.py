@@ -605,7 +605,7 @@ def _conditioning_warnings(g, rows, nums) -> list:
 
 
 # -- SymPy ----------------------------------------------------------------------------------------
-def _symbolic_rows(g, point, rows, digits, timeout, nums):
+def _symbolic_rows(g, point, rows, digits, timeout):
     from .symbolic import compute
     sym = compute(g, point, digits=digits, timeout=timeout)
     for row in rows:
@@ -656,7 +656,7 @@ def check(g, point: list, *, digits: int = 30, timeout: float = 10.0, nums=FLOAT
         noise = rounding_sizes(g, vals, lin, deps)
         _fd_rows(g, point, vals, rows, warnings, nums, noise, deps, feeds)
     sym_digits = digits if nums.digits is None else max(digits, nums.digits + 10)
-    sym = _symbolic_rows(g, point, rows, sym_digits, timeout, nums)
+    sym = _symbolic_rows(g, point, rows, sym_digits, timeout)
     ulps = max(MIN_AD_ULPS, math.ceil(2.0 * math.sqrt(len(lin.order))))
     with nums.precision():
         for row in rows:

@@ -244,7 +244,7 @@ def test_plot_data_under_json(adcli):
     assert "log-log" in r.err
 
 
-# -- usage ------------------------------------------------------------------------------------------
+# -- usage -----------------------------------------------------------------------------------------
 def test_errors_and_help(adcli):
     assert adcli("check", "x*y").code == 2
     r = adcli("check", "x+", "--at", "1", "--json")
@@ -258,7 +258,7 @@ def test_errors_and_help(adcli):
         assert word in help_text
 
 
-# -- options that would do nothing ------------------------------------------------------------------
+# -- options that would do nothing -----------------------------------------------------------------
 @pytest.mark.parametrize("argv, words", [
     (["--samples", "5"], ["--samples", "--against"]),
     (["--seed", "3"], ["--seed", "--against"]),
@@ -273,7 +273,7 @@ def test_options_without_their_purpose_are_usage_errors(adcli, argv, words):
     assert r.json["error"]["type"] == "usage" and all(w in msg for w in words)
 
 
-# -- --against: nested Jacobians, formulas that fail ------------------------------------------------
+# -- --against: nested Jacobians, formulas that fail -----------------------------------------------
 POLAR = "[r*cos(t), r*sin(t)]"
 
 

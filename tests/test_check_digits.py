@@ -3,7 +3,6 @@ SymPy built here (exact decimal constants, exact point) at N + 10 digits."""
 from __future__ import annotations
 
 import mpmath
-import pytest
 import sympy as sp
 
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"

@@ -128,7 +128,7 @@ def test_a_derivative_off_by_one_part_in_a_million_disagrees(adcli, monkeypatch,
     assert r.json["verdict"] == ("disagree" if fd_sees_it else "agree"), r
 
 
-# -- finite differences when intermediates cancel ---------------------------------------------------
+# -- finite differences when intermediates cancel --------------------------------------------------
 @pytest.mark.parametrize("expr, at", [
     ("log(x+1e6) - log(1e6)", "1"),
     ("log(x*y) - log(x) - log(y)", "2,3"),
@@ -157,7 +157,7 @@ def test_rounding_sizes_sum_intermediates_times_adjoints():
                               rel=1e-12)
 
 
-# -- finite differences across a pole or many periods ------------------------------------------------
+# -- finite differences across a pole or many periods ----------------------------------------------
 POLES = [("1/(1-x)", "0.999999"), ("tan(x)", "1.5707963"), ("sin(x)", "1e10")]
 
 
@@ -190,7 +190,7 @@ def test_fd_alone_off_while_ad_agrees_with_sympy_is_inconclusive(adcli, monkeypa
     assert "finite difference is" in notes and "AD agrees with SymPy" in notes
 
 
-# -- point kinks ------------------------------------------------------------------------------------
+# -- point kinks -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("expr, at", [("hypot(x,y)", "1e-7,1e-7"), ("atan2(y,x)", "1e-7,1e-7"),
                                       ("hypot(x,y)", "0,3e-6"), ("hypot(x,y)*2", "0,0")])
 def test_fd_near_a_point_kink_is_unreliable(adcli, expr, at):

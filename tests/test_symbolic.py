@@ -188,7 +188,7 @@ def test_without_sympy_the_column_says_so(monkeypatch):
     assert res.state == "unavailable" and "pip install sympy" in res.message
 
 
-# -- --digits: exact points and constants as written ------------------------------------------------
+# -- --digits: exact points and constants as written -----------------------------------------------
 def test_exact_values_of_floats_and_mpmath_numbers():
     import mpmath
     assert symbolic.exact(sp, 0.1) == sp.Rational(0.1)
