@@ -32,11 +32,36 @@ def constant(s, c: float):
     return s.Float(c)
 
 
-def translate(g, s, symbols: list) -> list:
-    """One SymPy expression per node, in list order (no recursion)."""
+def decimal_constant(s, g, i: int):
+    """A constant as ``--digits`` reads it: the literal as written (0.1 is 1/10), ±pi, ±e
+    (as :func:`adcli.mpmath_ns.constant_values`, but exact)."""
+    text = g.source(i).replace(" ", "")
+    sign = -1 if text.startswith("-") else 1
+    core = text.lstrip("+-")
+    if core in ("pi", "e"):
+        return sign * (s.pi if core == "pi" else s.E)
+    try:
+        v = s.Rational(text)
+    except (TypeError, ValueError):
+        return constant(s, g.const[i])
+    return v if float(v) == g.const[i] else constant(s, g.const[i])   # hash-consed spelling
+
+
+def exact(s, x):
+    """The exact rational value of a float or of an mpmath number."""
+    if isinstance(x, float):
+        return s.Rational(x)
+    sign, man, exp, _ = x._mpf_           # man_exp would drop the sign
+    man = -int(man) if sign else int(man)
+    return s.Integer(man) * s.Integer(2) ** exp if exp >= 0 else s.Rational(man, 2 ** -exp)
+
+
+def translate(g, s, symbols: list, decimal: bool = False) -> list:
+    """One SymPy expression per node, in list order (no recursion).  ``decimal``:
+    constants as written (``--digits``), else the float64 values adcli computes with."""
     exprs: list = list(symbols)
     for i in range(g.n_inputs, g.first_op):
-        exprs.append(constant(s, g.const[i]))
+        exprs.append(decimal_constant(s, g, i) if decimal else constant(s, g.const[i]))
     for i in range(g.first_op, g.n_nodes):
         exprs.append(g.op[i].sympy(s, *[exprs[a] for a in g.args[i]]))
     return exprs
@@ -203,6 +228,8 @@ def _value(s, d, subs: dict, digits: int) -> tuple:
         if v == 0:
             return "0", f"SymPy's derivative cancels to 0 within {max(MAXN)} working digits"
     if v.is_Number and v.is_finite and v.is_real:
+        if v == 0:
+            return "0", ""            # not "0.0", nor evalf's "0.e-165"
         return (str(v) if v.is_Float else str(s.Float(v, digits))), ""
     return None, f"SymPy's derivative is not a finite real number at the point ({v})"
 
@@ -210,9 +237,10 @@ def _value(s, d, subs: dict, digits: int) -> tuple:
 def _work(g, point: list, digits: int):
     """Yield ("row", r, j, text, value, note) per partial, then ("swell", raw, cse)."""
     import sympy as s
+    decimal = not all(isinstance(x, float) for x in point)
     symbols = [s.Symbol(name, real=True) for name in g.names]
-    exprs = translate(g, s, symbols)
-    subs = {sym: s.Rational(x) for sym, x in zip(symbols, point)}
+    exprs = translate(g, s, symbols, decimal)
+    subs = {sym: exact(s, x) for sym, x in zip(symbols, point)}
     derivs = []
     for r, o in enumerate(g.outputs):
         for j, sym in enumerate(symbols):
@@ -333,7 +361,10 @@ def _in_process(g, point, digits, timeout, result) -> None:
 
 
 def compute(g, point: list, digits: int = 30, timeout: float = 10.0) -> Symbolic:
-    """SymPy's partials of every output at ``point``, within ``timeout`` seconds."""
+    """SymPy's partials of every output at ``point``, within ``timeout`` seconds.
+
+    A point of floats means float64's function (constants are their float64
+    values); a point of mpmath numbers means ``--digits``' (constants as written)."""
     result = Symbolic()
     if timeout <= 0:
         result.state, result.message = "skipped", "--symbolic-timeout 0 skips SymPy"

@@ -244,7 +244,7 @@ def test_plot_data_under_json(adcli):
     assert "log-log" in r.err
 
 
-# -- usage ------------------------------------------------------------------------------------------
+# -- usage -----------------------------------------------------------------------------------------
 def test_errors_and_help(adcli):
     assert adcli("check", "x*y").code == 2
     r = adcli("check", "x+", "--at", "1", "--json")
@@ -256,3 +256,76 @@ def test_errors_and_help(adcli):
     for word in ("Exit codes", "inconclusive", "ULP", "error estimate", "--against",
                  "--symbolic-timeout"):
         assert word in help_text
+
+
+# -- options that would do nothing -----------------------------------------------------------------
+@pytest.mark.parametrize("argv, words", [
+    (["--samples", "5"], ["--samples", "--against"]),
+    (["--seed", "3"], ["--seed", "--against"]),
+    (["--rtol", "1e-6"], ["--rtol", "--against"]),
+    (["-k", "5", "--seed", "3"], ["--samples and --seed", "--against"]),
+    (["--against", "[x2, x1]", "--seed", "3"], ["--seed", "--samples"]),
+])
+def test_options_without_their_purpose_are_usage_errors(adcli, argv, words):
+    r = adcli("check", "x1*x2", "--at", "1,2", *argv, "--json")
+    assert r.code == 2, r
+    msg = r.json["error"]["message"]
+    assert r.json["error"]["type"] == "usage" and all(w in msg for w in words)
+
+
+# -- --against: nested Jacobians, formulas that fail -----------------------------------------------
+POLAR = "[r*cos(t), r*sin(t)]"
+
+
+def test_against_nested_jacobian_row_by_row(adcli):
+    r, d = _check(adcli, POLAR, "--at", "2,0.5", "--against",
+                  "[[cos(t), -r*sin(t)], [sin(t), r*cos(t)]]")
+    assert r.code == 0, r
+    assert d["against_verdict"] == "agree"
+    got = [(e["output"], e["variable"], e["got"]) for e in d["against"]]
+    assert got == [(1, "r", math.cos(0.5)), (1, "t", -2 * math.sin(0.5)),
+                   (2, "r", math.sin(0.5)), (2, "t", 2 * math.cos(0.5))]
+    r, d = _check(adcli, POLAR, "--at", "2,0.5", "--against",
+                  "[[cos(t), -r*sin(t)], [sin(t), r*cos(t) + 1]]")
+    assert r.code == 1 and "∂f2/∂t is wrong at P" in r.err
+
+
+@pytest.mark.parametrize("against, message", [
+    ("[[cos(t), -r*sin(t)], [sin(t)]]", "row 2 has 1 entries"),
+    ("[[cos(t), -r*sin(t)]]", "it has 1 rows"),
+    ("[[cos(t), -r*sin(t)], sin(t), r*cos(t)]", "one bracketed row per output"),
+])
+def test_against_nested_shape_errors(adcli, against, message):
+    r = adcli("check", POLAR, "--at", "2,0.5", "--against", against, "--json")
+    assert r.code == 2, r
+    assert message in r.json["error"]["message"]
+
+
+def test_against_formula_that_cannot_be_evaluated_is_a_failing_entry(adcli):
+    r, d = _check(adcli, "sqrt(x)", "--at", "1", "--against", "1/(2*sqrt(x-1))")
+    assert r.code == 1, r
+    assert d["verdict"] == "disagree" and d["against_verdict"] == "disagree"
+    (entry,) = d["against"]
+    assert entry["got"] is None and entry["agree"] is False
+    assert entry["expected"] == 0.5 and "division by zero" in entry["error"]
+    # the rest of the check is still there
+    assert d["rows"][0]["reverse"] == 0.5 and d["rows"][0]["verdict"] == "agree"
+    assert "your formula cannot be evaluated at P: division by zero" in r.err
+    table = adcli("check", "sqrt(x)", "--at", "1", "--against", "1/(2*sqrt(x-1))")
+    assert table.code == 1 and "cannot be evaluated" in table.out
+    assert "reverse AD" in table.out and "verdict: disagree" in table.out
+
+
+# -- SymPy's zeros ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("expr, at, note", [
+    ("cosh(x)^2 - sinh(x)^2", "0.4", ""),                      # SymPy's derivative is 0
+    ("atan(x) + atan(1/x)", "2", "cancels to 0"),              # 0 only after cancellation
+])
+def test_a_symbolic_zero_prints_as_zero(adcli, expr, at, note):
+    r, d = _check(adcli, expr, "--at", at)
+    assert r.code == 0, r
+    (row,) = d["rows"]
+    assert row["symbolic_digits"] == "0" and row["symbolic"] == 0.0
+    assert abs(row["reverse"]) <= 1e-15
+    assert note in " ".join(row["notes"])
+    assert "0.e" not in adcli("check", expr, "--at", at).out

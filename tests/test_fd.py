@@ -82,3 +82,87 @@ def test_error_curve_skips_steps_outside_the_domain():
     curve = fd.error_curve(_scalar(math.sqrt), [1e-3], 0, 0, 0.5 / math.sqrt(1e-3),
                            fd.sweep_steps(1e-3))
     assert curve and max(h for h, _ in curve) <= 1.0000001e-3     # 1e-2, 1e-1 skipped
+
+
+# -- the Richardson ratio test ---------------------------------------------------------------------
+@pytest.mark.parametrize("fn, x", [
+    (lambda t: 1.0 / (1.0 - t), 0.999999),    # a pole 1e-6 away, inside the step 6e-6
+    (math.tan, 1.5707963),                     # π/2 is 2.7e-8 away
+    (math.sin, 1e10),                          # the step 6e4 spans ~10⁴ periods
+    (lambda t: math.floor(t * 1e5), 0.3),      # a jump within 4h
+])
+def test_a_step_outside_the_h_squared_regime_is_flagged(fn, x):
+    est = fd.estimate(_scalar(fn), [x], 0)
+    assert est.asymptotic == [False]
+    assert not fd.RATIO_LO <= est.ratio[0] <= fd.RATIO_HI
+
+
+def test_near_a_pole_the_ratio_is_a_quarter():
+    # D(h) ≈ −1/h² when the pole sits well inside the step: each doubling divides it by 4
+    est = fd.estimate(_scalar(lambda t: 1.0 / (1.0 - t)), [1.0 - 1e-8], 0)
+    assert est.ratio[0] == pytest.approx(0.25, rel=1e-3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(-20.0, 20.0), st.sampled_from(["sin", "exp", "atan", "cube", "log1p2"]))
+def test_smooth_functions_pass_the_ratio_test(x, name):
+    fns = {"sin": math.sin, "exp": math.exp, "atan": math.atan,
+           "cube": lambda t: t ** 3 - 2 * t, "log1p2": lambda t: math.log1p(t * t)}
+    est = fd.estimate(_scalar(fns[name]), [x], 0)
+    assert est.asymptotic == [True]
+    if est.ratio[0] is not None:          # truncation dominated: then the ratio is near 4
+        assert est.ratio[0] == pytest.approx(4.0, rel=0.5)
+
+
+def test_the_ratio_is_four_when_truncation_dominates():
+    est = fd.estimate(_scalar(math.sin), [0.7], 0, h=1e-2)
+    assert est.ratio[0] == pytest.approx(4.0, rel=1e-3) and est.asymptotic == [True]
+
+
+def test_round_off_dominated_differences_skip_the_ratio_test():
+    est = fd.estimate(_scalar(lambda t: t * t), [3.0], 0)    # D(h) exact up to round-off
+    assert est.ratio == [None] and est.asymptotic == [True]
+
+
+def test_a_4h_step_outside_the_domain_only_skips_the_ratio_test():
+    x = 2e-5                                   # x − 4h < 0 < x − 2h
+    assert x - 4 * fd.step(x) < 0 < x - 2 * fd.step(x)
+    est = fd.estimate(_scalar(math.sqrt), [x], 0)
+    assert est.ratio == [None] and est.asymptotic == [True]
+    assert abs(est.central[0] - 0.5 / math.sqrt(x)) <= 4 * est.error[0]
+
+
+# -- round-off from intermediates (``noise``) -----------------------------------------------------
+# f = log(x + 1e6) − log(1e6) at 1: |f| ≈ 1e-6, but log(x + 1e6) ≈ 13.8 is rounded
+# in each evaluation.  Σ|vᵢ|·|∂f/∂vᵢ| over the x-dependent nodes: |x+1e6|·1/(x+1e6) + 13.8.
+def _cancelling(p):
+    return [math.log(p[0] + 1e6) - math.log(1e6)]
+
+
+def test_output_size_underestimates_round_off_when_intermediates_cancel():
+    est = fd.estimate(_cancelling, [1.0], 0)
+    true = 1.0 / (1.0 + 1e6)
+    assert abs(est.central[0] - true) > 4.0 * est.error[0]     # the old estimate fails
+
+
+def test_intermediate_sizes_bound_the_round_off():
+    noise = [1.0 + math.log(1.0 + 1e6)]
+    est = fd.estimate(_cancelling, [1.0], 0, noise=noise)
+    true = 1.0 / (1.0 + 1e6)
+    assert abs(est.central[0] - true) <= 4.0 * est.error[0]
+    assert est.error[0] < 1e-8            # still a useful estimate, not a shrug
+    # the output size stays the floor: a noise below |f| changes nothing
+    assert fd.estimate(_scalar(math.exp), [1.0], 0, noise=[0.0]).error == \
+        fd.estimate(_scalar(math.exp), [1.0], 0).error
+
+
+def test_mpmath_values_and_a_digits_epsilon():
+    import mpmath
+    with mpmath.workdps(60):
+        eps = mpmath.mpf(10) ** -50
+        est = fd.estimate(lambda p: [mpmath.exp(p[0])], [mpmath.mpf(1)], 0, eps=eps)
+        assert est.h == pytest.approx(float(eps ** (mpmath.mpf(1) / 3)), rel=1e-12)
+        assert abs(est.central[0] - mpmath.e) <= 4 * est.error[0]
+        assert abs(est.central[0] - mpmath.e) < mpmath.mpf(10) ** -32
+        assert abs(est.richardson[0] - mpmath.e) < abs(est.central[0] - mpmath.e) / 1e6
+        assert est.asymptotic == [True]

@@ -186,3 +186,37 @@ def test_without_sympy_the_column_says_so(monkeypatch):
     monkeypatch.setitem(sys.modules, "sympy", None)      # import sympy -> ImportError
     res = symbolic.compute(parse("x^2"), [1.0], timeout=5)
     assert res.state == "unavailable" and "pip install sympy" in res.message
+
+
+# -- --digits: exact points and constants as written -----------------------------------------------
+def test_exact_values_of_floats_and_mpmath_numbers():
+    import mpmath
+    assert symbolic.exact(sp, 0.1) == sp.Rational(0.1)
+    with mpmath.workdps(60):
+        third = mpmath.mpf(1) / 3
+        q = symbolic.exact(sp, third)
+        assert mpmath.mpf(q.p) / q.q == third                      # the same binary fraction
+        assert abs(q - sp.Rational(1, 3)) < sp.Rational(1, 10 ** 60)
+        assert symbolic.exact(sp, mpmath.mpf(0)) == 0
+        assert symbolic.exact(sp, mpmath.mpf(-6)) == -6
+
+
+def test_decimal_translation_keeps_constants_as_written():
+    g = parse("0.1*x + pi - e*2.5e-3")
+    expr = symbolic.translate(g, sp, _symbols(g), decimal=True)[g.outputs[0]]
+    x = _symbols(g)[0]
+    assert sp.simplify(expr - (x / 10 + sp.pi - sp.E / 400)) == 0
+    binary = symbolic.translate(g, sp, _symbols(g))[g.outputs[0]]
+    assert sp.diff(binary, x) != sp.Rational(1, 10)                  # float64's 0.1
+
+
+def test_compute_at_an_mpmath_point_uses_decimal_constants():
+    import mpmath
+    g = parse("sin(0.1*x)")
+    with mpmath.workdps(70):
+        point = [mpmath.mpf(1) / 3]
+    res = symbolic.compute(g, point, digits=60, timeout=30)
+    _, value, _ = res.rows[(0, 0)]
+    with mpmath.workdps(80):
+        want = mpmath.cos(mpmath.mpf(1) / 30) / 10
+        assert abs(mpmath.mpf(value) - want) < mpmath.mpf(10) ** -58

@@ -5,22 +5,26 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..common import At, Expr, Json, Vars, errors, load, print_warnings
+from ..common import At, Digits, Expr, Json, Vars, errors, load, print_warnings
 
 Against = Annotated[Optional[str], typer.Option(
     "--against",
     help="A hand-derived derivative to check, in adcli's syntax over the same variables: "
-         "one formula for f(x), a list '\\[df/dx1, df/dx2, ...]' for a gradient, or every "
-         "output's partials in turn for a vector formula.",
+         "one formula for f(x), a list '\\[df/dx1, df/dx2, ...]' for a gradient; for a "
+         "vector formula every output's partials in turn, or one bracketed row per output "
+         "('\\[\\[df1/dx, df1/dy], \\[df2/dx, df2/dy]]').",
     metavar="FORMULA", show_default=False)]
-Samples = Annotated[int, typer.Option(
+Samples = Annotated[Optional[int], typer.Option(
     "--samples", "-k", min=0, max=100_000,
     help="With --against: also check at K random points within 10 % of P "
-         "(±0.1·max(1,|x|) per variable), so a formula right at P only by chance still fails.")]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed for --samples.")]
-Rtol = Annotated[float, typer.Option(
+         "(±0.1·max(1,|x|) per variable), so a formula right at P only by chance still fails.",
+    show_default=False)]
+Seed = Annotated[Optional[int], typer.Option(
+    "--seed", help="With --against --samples: the random seed (default 0).", show_default=False)]
+Rtol = Annotated[Optional[float], typer.Option(
     "--rtol", min=0.0,
-    help="With --against: relative tolerance between your formula and AD.")]
+    help="With --against: relative tolerance between your formula and AD (default 1e-9; "
+         "under --digits N, 10^(3−N) when that is smaller).", show_default=False)]
 Timeout = Annotated[float, typer.Option(
     "--symbolic-timeout", min=0.0,
     help="Seconds SymPy may take (the worker is killed after that; the rows it did not "
@@ -33,51 +37,112 @@ Plot = Annotated[bool, typer.Option(
     help="Draw the finite-difference error against the step h on log-log axes, with the "
          "AD error for comparison (to stderr under --json).")]
 
-def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Samples = 0,
-              seed: Seed = 0, rtol: Rtol = 1e-9, symbolic_timeout: Timeout = 10.0,
-              symbolic_digits: SymDigits = 30, plot: Plot = False, variables: Vars = None,
-              as_json: Json = False) -> None:
+def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Samples = None,
+              seed: Seed = None, rtol: Rtol = None, symbolic_timeout: Timeout = 10.0,
+              symbolic_digits: SymDigits = 30, digits: Digits = None, plot: Plot = False,
+              variables: Vars = None, as_json: Json = False) -> None:
     """Check every partial derivative of EXPR at a point by forward AD, reverse AD,
     central finite differences and SymPy, side by side, with a verdict.
 
     Methods: forward and reverse AD (float64); a central difference with step
     h = ε^(1/3)·max(1,|x|) per variable, its Richardson extrapolation and an
-    error estimate (|D(h) − D(2h)|/3 + round-off 4ε·|f|/h); SymPy's derivative
-    of the formula (built from adcli's trace, never from your text) at the
+    error estimate |D(h) − D(2h)|/3 + round-off 4ε·S/h, where S = Σ|vᵢ|·|∂f/∂vᵢ|
+    over the trace (so cancelling intermediates count); SymPy's derivative of
+    the formula (built from adcli's trace, never from your text) at the
     point's exact binary value, to 30+ digits.
 
-    Tolerances: forward AD, reverse AD and SymPy must agree to a few ULPs
-    (8, or 2·√L for a trace of L active operations), counted at the larger of
-    the values and of Σ|chain-rule terms|, so cancellation near 0 is not held
-    against AD. The finite difference must be within 4 × its error estimate
-    of AD. Near a kink (abs, relu, min, max switching within the step) the
-    finite difference is marked unreliable and the row is inconclusive.
+    Tolerances: forward and reverse AD must agree to a few ULPs (8, or 2·√L
+    for a trace of L active operations), counted at the larger of the values
+    and of Σ|chain-rule terms|. AD and SymPy must agree to that, or to 4 × AD's
+    rounding spread if more: the largest change of the derivative over 8
+    seeded re-runs with every intermediate value and rounded local partial
+    moved by up to ±1 ULP, since the derivative can amplify the rounding of
+    the primal values (sin(10*x)). The finite difference must be within 4 ×
+    its error estimate of AD, and counts only when reliable: no kink (abs,
+    relu, min, max switching; hypot, atan2 nearer (0,0) than the step) within
+    its steps, and the Richardson ratio (D(2h)−D(4h))/(D(h)−D(2h)) within
+    [2, 8] (≈ 4) whenever truncation dominates. Disagree needs AD to miss a
+    reliable reference; a finite difference that alone is off while AD and
+    SymPy agree gives inconclusive.
+
+    With --digits N, forward and reverse AD and the finite differences are
+    computed by mpmath at N significant digits (the step for ε = 10^-N), SymPy
+    to at least N + 10 digits, and the ULPs above become units of 10^-N
+    (relative); JSON then carries the numbers as strings.
 
     Exit codes: 0 agree; 1 disagree (or the formula cannot be evaluated);
-    2 bad usage, formula or point; 3 inconclusive (a kink, or no reference).
+    2 bad usage, formula or point; 3 inconclusive (a kink, a finite difference
+    alone off, or no reliable reference).
 
     Examples: adcli check 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5
               adcli check 'x^2*sin(x)' --at 1.3 --against '2*x*sin(x) + x^2*cos(x)'
               adcli check 'x1*x2 + sin(x1)' --at 1,2 --against '\\[x2 + cos(x1), x1]' -k 20
               adcli check 'tanh(3*x)' --at 0.2 --plot
+              adcli check 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
     """
-    from ..check import EXIT, check, check_against, curves, worst
+    from ..check import EXIT, numbers
     with errors(as_json):
         g = load(expr, variables)
-        point = _point(g, at)
-        report = check(g, point, digits=symbolic_digits, timeout=symbolic_timeout)
-        if against is not None:
-            report.against = check_against(g, point, against, samples, seed, rtol)
-            report.verdict = worst([report.verdict, report.against.verdict])
-        if plot:
-            report.curves = curves(g, point, report)
+        _options(against, samples, seed, rtol, digits, plot)
+        nums = numbers(digits)
+        report, point = _run(g, at, against, samples or 0, seed or 0, _rtol(rtol, digits),
+                             symbolic_digits, symbolic_timeout, plot, nums)
         _show(g, point, report, as_json, plot)
         print_warnings(report.warnings)
         if report.against is not None:
             from ..check import failure_lines
-            _say(failure_lines(g, report.against))
+            _say(failure_lines(g, report.against, nums=nums))
         code = EXIT[report.verdict]
     raise typer.Exit(code)
+
+
+def _run(g, at, against, samples, seed, rtol, symbolic_digits, timeout, plot, nums) -> tuple:
+    """(report, point); engine errors under --digits show numbers, not mpf reprs."""
+    from ..check import check, check_against, curves, worst
+    from ..errors import AdcliError
+    try:
+        with nums.precision():
+            point = _point(g, at, nums.digits)
+        report = check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums)
+        if against is not None:
+            report.against = check_against(g, point, against, samples, seed, rtol, nums)
+            report.verdict = worst([report.verdict, report.against.verdict])
+    except AdcliError as exc:
+        exc.message = nums.plain(exc.message)
+        exc.args = (exc.message,)
+        raise
+    if plot:
+        report.curves = curves(g, point, report)
+    return report, point
+
+
+def _options(against, samples, seed, rtol, digits, plot) -> None:
+    """Options that would do nothing are mistakes: say so (exit 2) rather than ignore them."""
+    from ..errors import UsageError
+    if against is None:
+        given = [name for name, v in (("--samples", samples), ("--seed", seed),
+                                      ("--rtol", rtol)) if v is not None]
+        if given:
+            raise UsageError(f"{' and '.join(given)} only go{'es' if len(given) == 1 else ''} "
+                             "with --against FORMULA (they check your hand-derived "
+                             "derivative at random points near P); give --against, or drop "
+                             f"{'it' if len(given) == 1 else 'them'}")
+    elif seed is not None and not samples:
+        raise UsageError("--seed picks the random points of --samples K; give --samples too")
+    if digits is not None and plot:
+        raise UsageError("--plot shows float64's round-off against the step; it does not go "
+                         "with --digits")
+
+
+def _rtol(rtol, digits):
+    if rtol is not None:
+        return rtol
+    if digits is None:
+        return 1e-9
+    import mpmath
+    from ..mpmath_ns import working_precision
+    with working_precision(digits):
+        return min(mpmath.mpf("1e-9"), mpmath.mpf(10) ** (3 - digits))
 
 
 def _say(lines: list) -> None:
@@ -86,11 +151,14 @@ def _say(lines: list) -> None:
         sys.stderr.write(f"adcli: {line}\n")
 
 
-def _point(g, at: Optional[str]) -> list:
+def _point(g, at: Optional[str], digits: Optional[int] = None) -> list:
     from ..errors import UsageError
-    from ..point import parse_point
     if at is None and g.names:
         raise UsageError(f"missing the point: give --at ({','.join(g.names)})")
+    if digits is not None:
+        from ..mpmath_ns import point_values
+        return point_values(at or "", g.names)
+    from ..point import parse_point
     return parse_point(at or "", g.names)
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
+from rich.measure import Measurement
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..check import FD_FACTOR
+from ..check import FD_FACTOR, ROUNDING_FACTOR
 from ..ir import fmt_number
 from ..tables import header, one_line, output_label
 
@@ -33,60 +35,117 @@ def partial_name(g, row) -> str:
     return f"∂{f}/∂{g.names[row.variable]}"
 
 
-def _num(v) -> str:
-    return "—" if v is None else fmt_number(v)
+def _formatter(report):
+    """Numbers as text: shortest float64 round trip, or N digits under --digits N."""
+    return report.nums.text
 
 
 def _cell(text: str, row, method: str) -> Text:
     return Text(text, style="bold red" if method in row.bad else "")
 
 
-def _fd_cell(row) -> Text:
+def _fd_cell(row, num) -> Text:
     if row.fd is None:
         return Text("—", style="dim")
-    text = f"{fmt_number(row.finite_difference)} ± {row.fd_error:.1e}"
-    if not row.fd_reliable:
+    text = f"{num(row.finite_difference)} ± {float(row.fd_error):.1e}"
+    if not row.fd_reliable or row.fd_suspect:
         return Text(text + " ⚠", style="yellow")
     return _cell(text, row, "fd")
 
 
-def _sym_cell(row) -> Text:
+def _sym_cell(row, num, digits) -> Text:
     if row.symbolic_digits is None:
         return Text(row.symbolic_note or "—", style="dim")
-    return _cell(row.symbolic_digits, row, "symbolic")
+    shown = row.symbolic_digits if digits is None else num(row.symbolic_value)
+    return _cell(shown, row, "symbolic")
 
 
-def methods_table(g, report) -> Table:
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-              title="derivatives", title_justify="left", title_style="bold")
-    for k, name in enumerate(("partial", "forward AD", "reverse AD", "central FD ± error",
-                              "SymPy (high precision)", "verdict")):
-        t.add_column(name, justify="left" if k in (0, 5) else "right", no_wrap=True)
-    for row in report.rows:
-        t.add_row(partial_name(g, row), _cell(fmt_number(row.forward), row, "forward"),
-                  _cell(fmt_number(row.reverse), row, "reverse"), _fd_cell(row),
-                  _sym_cell(row), Text(row.verdict, style=VERDICT_STYLE[row.verdict]))
-    return t
+def _verdict(row) -> Text:
+    return Text(row.verdict, style=VERDICT_STYLE[row.verdict])
 
 
 def _g(v, fmt: str = ".3g") -> str:
-    return "—" if v is None else format(v, fmt)
+    return "—" if v is None else format(float(v), fmt)
+
+
+def _methods(row, num, digits) -> list:
+    """(column name, cell) for the methods, in table order."""
+    return [("forward AD", _cell(num(row.forward), row, "forward")),
+            ("reverse AD", _cell(num(row.reverse), row, "reverse")),
+            ("central FD ± error", _fd_cell(row, num)),
+            ("SymPy (high precision)" if digits is None else f"SymPy ({digits} digits)",
+             _sym_cell(row, num, digits))]
+
+
+def _differences(row, num) -> list:
+    """(column name, text) for the differences, in table order."""
+    d = row.diffs
+    return [("fwd vs rev (ULP)", _g(d.get("forward_reverse_ulps"))),
+            ("AD vs SymPy (ULP)", _g(d.get("ad_symbolic_ulps"))),
+            ("AD tolerance (ULP)", _g(d.get("ad_symbolic_tolerance_ulps"))),
+            ("|FD − AD| / est.", _g(d.get("fd_ad_in_estimates"))),
+            ("FD rel. error", _g(d.get("fd_ad_rel"), ".2e")),
+            ("Richardson", "—" if row.fd_richardson is None else num(row.fd_richardson)),
+            ("Richardson ratio", _g(d.get("fd_richardson_ratio"))),
+            ("step h", _g(None if row.fd is None else row.fd.h, ".3g")),
+            ("max rel. diff", _g(d.get("max_rel_diff"), ".2e"))]
+
+
+def _wide(title: str) -> Table:
+    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 title=title, title_justify="left", title_style="bold")
+
+
+def methods_table(g, report) -> Table:
+    num, digits = _formatter(report), report.digits
+    t = _wide("derivatives")
+    names = [k for k, _ in _methods(report.rows[0], num, digits)]
+    for k, name in enumerate(["partial"] + names + ["verdict"]):
+        t.add_column(name, justify="left" if k in (0, len(names) + 1) else "right",
+                     no_wrap=True)
+    for row in report.rows:
+        t.add_row(partial_name(g, row), *(c for _, c in _methods(row, num, digits)),
+                  _verdict(row))
+    return t
 
 
 def differences_table(g, report) -> Table:
-    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-              title="differences", title_justify="left", title_style="bold")
-    for k, name in enumerate(("partial", "fwd vs rev (ULP)", "AD vs SymPy (ULP)",
-                              "|FD − AD| / est.", "FD rel. error", "Richardson", "step h",
-                              "max rel. diff")):
+    num = _formatter(report)
+    t = _wide("differences")
+    names = [k for k, _ in _differences(report.rows[0], num)]
+    for k, name in enumerate(["partial"] + names):
         t.add_column(name, justify="left" if k == 0 else "right", no_wrap=True)
     for row in report.rows:
-        d = row.diffs
-        t.add_row(partial_name(g, row), _g(d.get("forward_reverse_ulps")),
-                  _g(d.get("ad_symbolic_ulps")), _g(d.get("fd_ad_in_estimates")),
-                  _g(d.get("fd_ad_rel"), ".2e"), _num(row.fd_richardson),
-                  _g(None if row.fd is None else row.fd.h, ".3g"),
-                  _g(d.get("max_rel_diff"), ".2e"))
+        t.add_row(partial_name(g, row), *(v for _, v in _differences(row, num)))
+    return t
+
+
+def row_block(g, row, report) -> Table:
+    """One partial as a key/value list: for terminals too narrow for the wide tables."""
+    num, digits = _formatter(report), report.digits
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="dim", no_wrap=True)
+    t.add_column(overflow="fold")
+    for key, cell in _methods(row, num, digits):
+        t.add_row(key, cell)
+    for key, text in _differences(row, num):
+        t.add_row(key, text)
+    title = Text(partial_name(g, row) + "  ", style="bold") + _verdict(row)
+    return Padding(Group(title, Padding(t, (0, 0, 0, 2))), (0, 0, 1, 0))
+
+
+def fits(c: Console, table: Table) -> bool:
+    """True when the table's widest rendering fits the console (nothing cut)."""
+    wide = c.options.update(width=1_000_000)
+    return Measurement.get(c, wide, table).maximum <= c.width
+
+
+def _notes(g, report) -> Text:
+    t = Text()
+    for row in report.rows:
+        for note in [row.fd_note] * bool(row.fd_note) + row.reasons:
+            t.append(f"  {partial_name(g, row)}: ", style="bold")
+            t.append(note + "\n", style="yellow" if row.verdict != "disagree" else "red")
     return t
 
 
@@ -110,10 +169,10 @@ def _swell(report) -> Text:
                 f"{show['trace_ops']}", style="dim")
 
 
-def _against(g, ag) -> list:
+def _against(g, ag, num=fmt_number) -> list:
     out = []
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-              title=f"--against {one_line(ag.text, 80)}", title_justify="left",
+              title=Text(f"--against {one_line(ag.text, 80)}"), title_justify="left",
               title_style="bold")
     for k, name in enumerate(("partial", "point", "expected (AD)", "got", "difference", "")):
         t.add_column(name, justify="left" if k in (0, 1, 5) else "right", no_wrap=True)
@@ -123,38 +182,62 @@ def _against(g, ag) -> list:
         f = output_label(g, e.output)
         mark = "ok" if e.agree else ("kink" if e.at_kink else "WRONG")
         style = "" if e.agree else ("yellow" if e.at_kink else "bold red")
-        where = "P" if e.sample == 0 else "(" + ", ".join(f"{x:.6g}" for x in e.point) + ")"
-        t.add_row(f"∂{f}/∂{g.names[e.variable]}", where, fmt_number(e.expected),
-                  Text(fmt_number(e.got), style=style), f"{e.got - e.expected:.3g}",
-                  Text(mark, style=style))
+        got = "cannot be evaluated" if e.got is None else num(e.got)
+        diff = "—" if e.got is None else f"{float(e.got - e.expected):.3g}"
+        t.add_row(f"∂{f}/∂{g.names[e.variable]}", "P" if e.sample == 0 else f"#{e.sample}",
+                  num(e.expected), Text(got, style=style), diff, Text(mark, style=style))
     out.append(t)
+    samples = dict((e.sample, e.point) for e in shown if e.sample != 0)
+    if samples:
+        out.append(Text("; ".join(f"#{k}: " + ", ".join(f"{n} = {num(x)}" for n, x in
+                                                         zip(g.names, p))
+                                  for k, p in samples.items()), style="dim"))
     more = len([e for e in ag.failures if e.sample != 0]) - 10
     where = ("at P only (--samples K adds K random points near it)" if ag.points == 1 else
              f"at {ag.points} points (P and {ag.points - 1} random "
              f"point{'s' if ag.points != 2 else ''} near it)")
     note = (f"checked {where}"
             f"{f', {ag.skipped} outside the domain skipped' if ag.skipped else ''}; "
-            f"relative tolerance {ag.rtol:g}" + (f"; {more} more failures in --json"
+            f"relative tolerance {float(ag.rtol):g}" + (f"; {more} more failures in --json"
                                                   if more > 0 else ""))
     out.append(Text(note, style="dim"))
     out.append(Text("against: ") + Text(ag.verdict, style=VERDICT_STYLE[ag.verdict]))
     return out
 
 
-def print_check(g, point, report) -> None:
-    c = console()
-    c.print(header("check", g, point))
-    c.print(methods_table(g, report))
-    c.print(differences_table(g, report))
+def print_check(g, point, report, c: Console = None) -> None:
+    c = c or console()
+    c.print(header("check", g, [_shown(x, report) for x in point]))
+    methods, diffs = methods_table(g, report), differences_table(g, report)
+    if fits(c, methods) and fits(c, diffs):
+        c.print(methods)
+        c.print(diffs)
+    else:
+        c.print(Text("derivatives", style="bold"))
+        for row in report.rows:
+            c.print(row_block(g, row, report))
+    if any(row.reasons or row.fd_note for row in report.rows):
+        c.print(Text("notes", style="bold"))
+        c.print(_notes(g, report))
     c.print(_expressions(g, report))
     c.print(_swell(report))
-    c.print(Text(f"tolerances: AD and SymPy within {report.ad_ulps} ULPs; finite differences "
+    unit = "ULPs" if report.digits is None else f"units of 10^-{report.digits}"
+    c.print(Text(f"tolerances: AD and SymPy within {report.ad_ulps} {unit}, or "
+                 f"{ROUNDING_FACTOR:g} × AD's rounding spread if more; finite differences "
                  f"within {FD_FACTOR:g} × their error estimate", style="dim"))
     if report.against is not None:
-        for part in _against(g, report.against):
+        for part in _against(g, report.against, _formatter(report)):
             c.print(part)
     c.print(Text("verdict: ", style="bold") + Text(report.verdict,
                                                    style=VERDICT_STYLE[report.verdict]))
+
+
+def _shown(x, report):
+    """A point coordinate for the header (N digits under --digits N)."""
+    if report.digits is None:
+        return x
+    from ..mpmath_ns import Shown
+    return Shown(x, report.digits)
 
 
 # -- the error-versus-step plot ------------------------------------------------------------------
