@@ -662,8 +662,7 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
     one = one or single(g, command, mode)
     prog = compile_program(g, command, mode) if vectorized else None
     block = block or _block_size(g.n_inputs, len(lay.columns))
-    stream = pointsio.open_source(source)
-    try:
+    with pointsio.open_source(source) as stream:
         reader = pointsio.PointReader(stream, g.names, input_format, source, block)
         n_results = len(lay.columns) + len(lay.json_only)
         writer = (pointsio.JsonlWriter(out, lay.make, g.n_inputs, n_results) if as_json
@@ -676,9 +675,6 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
                 progress.update(state.points, blk.nbytes)
         finally:
             progress.close()
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
     state.summary()
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
 

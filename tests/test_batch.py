@@ -240,6 +240,52 @@ def test_hessian_points_usage_errors(adcli, tmp_path):
     assert r.code == 2 and "not both" in r.err
 
 
+def test_a_row_that_is_not_utf8_fails_or_is_skipped_by_number(adcli, tmp_path):
+    src = tmp_path / "latin1.csv"
+    src.write_bytes(b"x1,x2,note\n1,2,ok\n1,2,caf\xe9\n3,1,ok\n")
+    r = adcli("grad", MATLAB, "--points", str(src))
+    assert r.code == 2, r
+    assert "row 2 (line 3): not UTF-8 text (byte 0xe9 at column 8)" in r.err
+    assert "internal" not in r.err
+    assert r.out.splitlines()[0] == "x1,x2,value,d/dx1,d/dx2" and len(r.out.splitlines()) == 2
+    r = adcli("grad", MATLAB, "--points", str(src), "--json")
+    err = json.loads(r.out.splitlines()[-1])["error"]
+    assert (err["type"], err["input_row"], err["input_line"]) == ("point", 2, 3)
+    r = adcli("grad", MATLAB, "--points", str(src), "--on-error", "skip")
+    assert r.code == 0, r
+    assert [line.split(",")[:2] for line in r.out.splitlines()[1:]] == [["1.0", "2.0"],
+                                                                        ["3.0", "1.0"]]
+    assert "skipped row 2 (line 3): not UTF-8" in r.err and "skipped 1 of 3 rows" in r.err
+
+
+def test_a_binary_file_is_a_usage_error(adcli, tmp_path):
+    src = tmp_path / "prog"
+    src.write_bytes(bytes(range(256)) * 4)
+    r = adcli("grad", MATLAB, "--points", str(src), "--json")
+    assert r.code == 2, r
+    assert r.json["error"]["type"] == "usage" and "binary file" in r.json["error"]["message"]
+
+
+def test_quoted_cells_and_a_byte_order_mark_on_the_command_line(adcli, tmp_path):
+    src = tmp_path / "excel.csv"
+    src.write_bytes(b'\xef\xbb\xbfname,x1,x2\r\n"a, b",2,0.5\r\n')
+    r = adcli("grad", MATLAB, "--points", str(src))
+    assert r.code == 0, r
+    e = math.exp(-(4 + 0.25) / 2)
+    assert r.out.splitlines() == ["x1,x2,value,d/dx1,d/dx2",
+                                  f"2.0,0.5,{2 * e!r},{-3 * e!r},{-0.5 * 2 * e!r}"]
+
+
+def test_stdin_bytes_are_decoded_like_a_file(adcli, monkeypatch):
+    import io
+    data = b'\xef\xbb\xbfx,note\n1,"caf\xc3\xa9, ok"\n2,caf\xe9\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+    r = adcli("eval", "2*x", "--points", "-", "--on-error", "skip")
+    assert r.code == 0 and r.out.splitlines() == ["x,value", "1.0,2.0"], r
+    assert "row 2 (line 3): not UTF-8" in r.err
+    assert not sys.stdin.buffer.closed      # wrapped for the read, never closed
+
+
 # -- the compiled sweep -----------------------------------------------------------------------
 def test_dead_partials_are_not_computed():
     # x^2's ∂/∂(2) = x^2·log x is never needed: no log in the program
