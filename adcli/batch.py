@@ -668,13 +668,18 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
         writer = (pointsio.JsonlWriter(out, lay.make, g.n_inputs, n_results) if as_json
                   else _CsvColumns(pointsio.CsvWriter(out, g.names, lay.columns), n_results))
         state = _State(on_error, err)
-        progress = _Progress(_tty(err) and not as_json, pointsio.source_size(source), err)
+        progress = _Progress(show_progress(out, err, as_json), pointsio.source_size(source),
+                             err)
         try:
             for blk in reader:
                 _one_block(blk, prog, one, writer, state, as_json, threads)
                 progress.update(state.points, blk.nbytes)
         finally:
             progress.close()
+    if state.points == 0:
+        # Not an error: no points in, no results out (a CSV header only), exit 0,
+        # as sort or jq do with empty input; the note tells a person it was empty.
+        err.write(f"adcli: no points in {'stdin' if source == '-' else source}\n")
     state.summary()
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
 
@@ -688,6 +693,13 @@ class _CsvColumns:
 
     def write(self, X, Y, echo=None) -> None:
         self.writer.write(X, Y if len(Y) == self.shown else Y[:self.shown], echo)
+
+
+def show_progress(out, err, as_json: bool) -> bool:
+    """A progress line goes to stderr when a person watches it there, and only
+    if the results are not on that screen too (it would mix into the rows):
+    stderr a terminal, stdout not one, and no --json."""
+    return _tty(err) and not _tty(out) and not as_json
 
 
 def _tty(stream) -> bool:

@@ -276,6 +276,24 @@ def test_quoted_cells_and_a_byte_order_mark_on_the_command_line(adcli, tmp_path)
                                   f"2.0,0.5,{2 * e!r},{-3 * e!r},{-0.5 * 2 * e!r}"]
 
 
+@pytest.mark.parametrize("content, fmt", [("", []), ("x1,x2\n", []), ("\n\n", []),
+                                          ("", ["--json"])])
+def test_no_points_is_a_note_not_an_error(adcli, tmp_path, content, fmt):
+    src = tmp_path / "empty.csv"
+    src.write_text(content)
+    r = adcli("grad", MATLAB, "--points", str(src), *fmt)
+    assert r.code == 0, r
+    assert r.out == ("" if fmt else "x1,x2,value,d/dx1,d/dx2\n")
+    assert r.err == f"adcli: no points in {src}\n"
+
+
+def test_no_points_on_stdin(adcli, monkeypatch):
+    import io
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(b""))))
+    r = adcli("eval", "x", "--points", "-")
+    assert (r.code, r.out, r.err) == (0, "x,value\n", "adcli: no points in stdin\n")
+
+
 def test_stdin_bytes_are_decoded_like_a_file(adcli, monkeypatch):
     import io
     data = b'\xef\xbb\xbfx,note\n1,"caf\xc3\xa9, ok"\n2,caf\xe9\n'
@@ -284,6 +302,45 @@ def test_stdin_bytes_are_decoded_like_a_file(adcli, monkeypatch):
     assert r.code == 0 and r.out.splitlines() == ["x,value", "1.0,2.0"], r
     assert "row 2 (line 3): not UTF-8" in r.err
     assert not sys.stdin.buffer.closed      # wrapped for the read, never closed
+
+
+class _Stream:
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text.append(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("out_tty, err_tty, as_json, shown", [
+    (False, True, False, True),      # adcli … > out.csv in a terminal
+    (True, True, False, False),      # both on the screen: it would mix into the rows
+    (False, False, False, False),    # stderr piped or logged
+    (True, False, False, False),
+    (False, True, True, False),      # never with --json
+])
+def test_progress_only_when_stderr_alone_is_a_terminal(out_tty, err_tty, as_json, shown):
+    assert batch.show_progress(_Stream(out_tty), _Stream(err_tty), as_json) is shown
+
+
+def test_a_closed_stdout_propagates_as_broken_pipe(tmp_path):
+    """A reader that went away (| head) is not a row error, nor swallowed: the
+    BrokenPipeError reaches the caller (the CLI then exits quietly)."""
+    class Closed(_Stream):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+    src = tmp_path / "p.csv"
+    write_csv(src, ["x1", "x2"], np.ones((10, 2)))
+    for command, kw in (("grad", {}), ("eval", {"as_json": True})):
+        with pytest.raises(BrokenPipeError):
+            batch.run_points(command, parse(MATLAB), str(src), out=Closed(False),
+                             err=_Stream(False), **kw)
 
 
 # -- the compiled sweep -----------------------------------------------------------------------
