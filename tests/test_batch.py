@@ -34,9 +34,28 @@ def write_csv(path, names, pts):
             fh.write(",".join(map(repr, p)) + "\n")
 
 
-def close(a, b) -> bool:
-    # NumPy's SIMD exp/log/sin may differ from libm's in the last bit
-    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-13)
+EPS = 2.0 ** -52     # one unit in the last place (ulp) of 1.0
+ULPS = 16
+
+
+def agree(got, want) -> bool:
+    """The results of one point agree to within ULPS ulp of its largest result.
+
+    Why not exactly: NumPy's exp, log, sinh, cbrt, … differ from libm's
+    (math.*) by up to 3 ulp for a few % of arguments, and glibc's pow(x, 2)
+    misrounds x² (NumPy's x·x) about once in 1,000.  Why relative to the
+    largest result: k ulp of difference in one operation reaches a result as
+    k ulp of the terms summed into it, so a result much smaller than its terms
+    (cancellation, e.g. ∂²/∂x² exp(−x²) = (4x² − 2)·exp(−x²) near x = 0.7)
+    carries it as a larger relative error; the point's largest result (value,
+    derivative) stands for the scale of those terms.  Measured worst, every
+    sample and command, 1,000 points, 3 seeds: 6.5 ulp.
+    """
+    got, want = np.asarray(flat(got), dtype=float), np.asarray(flat(want), dtype=float)
+    if got.shape != want.shape:
+        return False
+    scale = float(np.abs(want).max(initial=0.0))
+    return bool(np.all(np.abs(got - want) <= ULPS * EPS * scale))
 
 
 def single(g, command, mode, point):
@@ -87,11 +106,9 @@ def test_batch_equals_single_point(adcli, tmp_path, path, command, mode):
         d = json.loads(line)
         assert d["command"] == command and d["point"] == p
         ref = single(g, command, mode, p)
-        for key, want in ref.items():
-            if key == "warnings":
-                assert d[key] == want
-            else:
-                assert all(close(a, b) for a, b in zip(flat(d[key]), flat(want))), (key, d, ref)
+        if "warnings" in ref:
+            assert d["warnings"] == ref.pop("warnings")
+        assert agree([d[key] for key in ref], list(ref.values())), (d, ref)
 
 
 def test_csv_output_columns_and_values(adcli, tmp_path):
@@ -105,8 +122,7 @@ def test_csv_output_columns_and_values(adcli, tmp_path):
     assert cells[:2] == ["2", "0.5"]
     # MATLAB's page: f(2, 0.5) and its gradient
     e = math.exp(-(4 + 0.25) / 2)
-    assert close(float(cells[2]), 2 * e)
-    assert close(float(cells[3]), e * (1 - 4)) and close(float(cells[4]), -2 * 0.5 * e)
+    assert agree([float(c) for c in cells[2:]], [2 * e, e * (1 - 4), -2 * 0.5 * e])
 
 
 def test_jacobian_columns(adcli, tmp_path):
@@ -148,7 +164,7 @@ def test_hessian_csv_columns_and_values(adcli, tmp_path):
             [sp.diff(f, u, v) for u in (x1, x2) for v in (x1, x2)]
         cells = [float(c) for c in line.split(",")]
         assert cells[:2] == [float(a), float(b)]
-        assert all(close(c, float(sp.N(w.subs(at), 30))) for c, w in zip(cells[2:], want))
+        assert agree(cells[2:], [float(sp.N(w.subs(at), 30)) for w in want])
 
 
 # -- bad rows -----------------------------------------------------------------------------------
