@@ -372,9 +372,10 @@ class Program:
     def chunk(self) -> int:
         """Points per chunk: one thread's buffers fill at most about 4 MB (an L2
         cache), 4k … 64k points.  Bigger chunks mean fewer NumPy calls, hence
-        fewer GIL hand-overs between the threads."""
+        fewer GIL hand-overs between the threads.  Fewer than 4k only when 4k
+        would take more than _CHUNK_BYTES (a Hessian of many inputs)."""
         per_point = 8 * (len(self.buffers) + self.n_inputs + self.n_results)
-        size = 1 << 12
+        size = _floor(per_point, _CHUNK_BYTES)
         while size < 1 << 16 and 2 * size * per_point <= 4 << 20:
             size *= 2
         return size
@@ -804,9 +805,22 @@ def _tty(stream) -> bool:
 
 def _block_size(n_inputs: int, n_results: int) -> int:
     """Rows per block: about 16 MB of text, floats and their Python copies
-    in flight, 4k … 64k rows."""
+    in flight, 4k … 64k rows; fewer than 4k only when 4k would take more than
+    _BLOCK_BYTES (a Hessian of many inputs: n² results per row)."""
     per_row = 32 * (n_inputs + n_results) + 150
-    return int(min(1 << 16, max(1 << 12, (16 << 20) // per_row)))
+    return int(min(1 << 16, max(_floor(per_row, _BLOCK_BYTES), (16 << 20) // per_row)))
+
+
+_CHUNK_BYTES = 32 << 20     # one thread's scratch buffers, at most
+_BLOCK_BYTES = 64 << 20     # one block of rows in flight, at most
+
+
+def _floor(per_item: int, budget: int) -> int:
+    """4096, or the largest power of two ≥ 16 whose items fit in ``budget``."""
+    size = 1 << 12
+    while size > 16 and size * per_item > budget:
+        size //= 2
+    return size
 
 
 class _State:

@@ -202,3 +202,32 @@ def test_one_input_against_the_formula():
         assert agree(Y[:, k].tolist(), [e, -2 * t * e, (4 * t * t - 2) * e, 0.0])
         assert agree(Y[:, k].tolist(), reference(g, [t]))
     assert Y[:, 2].tolist() == [1.0, 0.0, -2.0, 0.0]
+
+
+def test_memory_per_block_stays_bounded_with_many_inputs():
+    """60 inputs: 3,662 results per point.  Blocks of 4,096 rows took 1 GB
+    (measured); now a block and a chunk fit their budgets, while a small
+    formula keeps its 4k … 64k points."""
+    n = 60
+    g = parse(" + ".join(f"sin(x{i})*exp(-x{i % n + 1}^2/2)" for i in range(1, n + 1)))
+    prog = batch.compile_program(g, "hessian")
+    per_point = 8 * (len(prog.buffers) + n + prog.n_results)
+    assert prog.chunk * per_point <= batch._CHUNK_BYTES and prog.chunk >= 256
+    rows = batch._block_size(n, prog.n_results)
+    assert rows * (32 * (n + prog.n_results) + 150) <= batch._BLOCK_BYTES and rows >= 256
+    small = batch.compile_program(parse(MATLAB), "hessian")
+    assert small.chunk >= 1 << 12 and batch._block_size(2, small.n_results) >= 1 << 12
+    X = np.random.default_rng(3).standard_normal((n, 700))   # more than one chunk
+    Y, bad = prog.run(X, threads=2)
+    assert not bad.any()
+    for k in (0, 511, 512, 699):
+        assert agree(Y[:, k].tolist(), reference(g, X[:, k].tolist()))
+
+
+def test_chunks_and_threads_do_not_change_hessians():
+    g = parse("sin(x)*exp(-y^2) + atan2(y, x) + hypot(x, y)^1.5")
+    X = np.random.default_rng(1).uniform(-2, 2, (2, 50_001))
+    prog = batch.compile_program(g, "hessian")
+    Y1, bad1 = prog.run(X, threads=1, chunk=50_001)
+    Y2, bad2 = prog.run(X, threads=2, chunk=4096)
+    assert np.array_equal(Y1, Y2) and np.array_equal(bad1, bad2)
