@@ -9,7 +9,11 @@ chunk by chunk:
    each row's ``d``, tangent or adjoint sweeps) run once over a recording
    number namespace (:class:`_Recorder`): every ``m.<fn>`` call and every
    arithmetic operator appends one instruction to a flat tape instead of
-   computing.  Constants fold on the spot with :class:`FloatMath`.
+   computing.  Constants fold on the spot with :class:`FloatMath`, and a call
+   already on the tape (same kernel, same arguments) is not recorded again.
+   ``hessian`` runs the core's own sweeps over dual numbers whose parts are
+   recorded values (:mod:`adcli.dualover`): forward-over-reverse, one sweep
+   per input, sharing everything but the tangent parts.
 2. **Prune.**  Instructions no requested result depends on are dropped (e.g.
    ``x^y``'s ``∂/∂y = x^y·log x`` when ``y`` is a constant).
 3. **Allocate.**  Each surviving instruction gets a chunk-sized buffer; a
