@@ -86,10 +86,7 @@ def _text(raw):
 
 def _refuse_binary(raw, what: str) -> None:
     peek = getattr(raw, "peek", None)
-    try:
-        head = peek(8192)[:8192] if peek is not None else b""
-    except OSError:
-        return                              # unreadable here: reading will say so
+    head = peek(8192)[:8192] if peek is not None else b""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UsageError(f"--points: {what} is UTF-16 text; adcli reads UTF-8 "
                          "(save it as CSV UTF-8, or convert it with iconv -f UTF-16 -t UTF-8)")
