@@ -9,7 +9,11 @@ chunk by chunk:
    each row's ``d``, tangent or adjoint sweeps) run once over a recording
    number namespace (:class:`_Recorder`): every ``m.<fn>`` call and every
    arithmetic operator appends one instruction to a flat tape instead of
-   computing.  Constants fold on the spot with :class:`FloatMath`.
+   computing.  Constants fold on the spot with :class:`FloatMath`, and a call
+   already on the tape (same kernel, same arguments) is not recorded again.
+   ``hessian`` runs the core's own sweeps over dual numbers whose parts are
+   recorded values (:mod:`adcli.dualover`): forward-over-reverse, one sweep
+   per input, sharing everything but the tangent parts.
 2. **Prune.**  Instructions no requested result depends on are dropped (e.g.
    ``x^y``'s ``∂/∂y = x^y·log x`` when ``y`` is a constant).
 3. **Allocate.**  Each surviving instruction gets a chunk-sized buffer; a
@@ -47,7 +51,11 @@ _isfinite = math.isfinite
 
 # -- 1. recording --------------------------------------------------------------------------
 class _Sym:
-    """A recorded value: the id of the tape slot that will hold an array."""
+    """A recorded value: the id of the tape slot that will hold an array.
+
+    Operators take recorded values and real numbers; anything else (a dual
+    number whose parts are recorded values) gets to handle the operation.
+    """
 
     __slots__ = ("tape", "id")
 
@@ -55,31 +63,35 @@ class _Sym:
         self.tape, self.id = tape, ident
 
     def __add__(self, o):
-        return self.tape.call("add", self, o)
+        return self.tape.call("add", self, o) if _operand(o) else NotImplemented
 
     def __radd__(self, o):
-        return self.tape.call("add", o, self)
+        return self.tape.call("add", o, self) if _operand(o) else NotImplemented
 
     def __sub__(self, o):
-        return self.tape.call("subtract", self, o)
+        return self.tape.call("subtract", self, o) if _operand(o) else NotImplemented
 
     def __rsub__(self, o):
-        return self.tape.call("subtract", o, self)
+        return self.tape.call("subtract", o, self) if _operand(o) else NotImplemented
 
     def __mul__(self, o):
-        return self.tape.mul(self, o)
+        return self.tape.mul(self, o) if _operand(o) else NotImplemented
 
     def __rmul__(self, o):
-        return self.tape.mul(o, self)
+        return self.tape.mul(o, self) if _operand(o) else NotImplemented
 
     def __truediv__(self, o):
-        return self.tape.call("divide", self, o)
+        return self.tape.call("divide", self, o) if _operand(o) else NotImplemented
 
     def __rtruediv__(self, o):
-        return self.tape.call("divide", o, self)
+        return self.tape.call("divide", o, self) if _operand(o) else NotImplemented
 
     def __neg__(self):
         return self.tape.call("negative", self)
+
+
+def _operand(o) -> bool:
+    return isinstance(o, (_Sym, float, int))
 
 
 _OPERATORS = {
@@ -98,10 +110,16 @@ class _Instr:
 
 
 class _Tape:
+    """A flat list of kernel calls.  The same call on the same arguments is
+    recorded once (kernels are pure), so sweeps that recompute values, such as
+    one dual-number sweep per Hessian row, share them."""
+
     def __init__(self, n_inputs: int):
         self.n_values = n_inputs           # ids 0..n-1 are the input columns
         self.instrs: list = []
         self.producer: dict = {}           # value id -> index of its instruction
+        self.memo: dict = {}               # (kernel, argument keys) -> value id
+        self.check_all = False             # flag every value recorded from now on
 
     def sym(self, ident: int) -> _Sym:
         return _Sym(self, ident)
@@ -114,11 +132,20 @@ class _Tape:
         if name == "divide" and isinstance(args[1], float) and _exact_reciprocal(args[1]):
             name, args = "multiply", (args[0], 1.0 / args[1])  # x/2 = x·0.5 exactly
         fn = getattr(NumpyMath, name)
+        keys = tuple((0, a.id) if isinstance(a, _Sym) else (1, repr(float(a))) for a in args)
+        if name in _COMMUTATIVE:
+            keys = tuple(sorted(keys))
+        ident = self.memo.get((name, keys))
+        if ident is not None:
+            if self.check_all:
+                self.instrs[self.producer[ident]].check = True
+            return _Sym(self, ident)
         ident = self.n_values
         self.n_values += 1
+        self.memo[(name, keys)] = ident
         self.producer[ident] = len(self.instrs)
         self.instrs.append(_Instr(fn, tuple(a.id if isinstance(a, _Sym) else float(a)
-                                            for a in args), ident))
+                                            for a in args), ident, check=self.check_all))
         return _Sym(self, ident)
 
     def mul(self, x, y):
@@ -138,6 +165,9 @@ class _Tape:
     def kink(self, pred: Callable, args) -> None:
         self.instrs.append(_Instr(pred, tuple(a.id if isinstance(a, _Sym) else a for a in args),
                                   None, kink=True))
+
+
+_COMMUTATIVE = ("add", "multiply")   # exactly, in IEEE arithmetic
 
 
 def _exact_reciprocal(c: float) -> bool:
@@ -191,23 +221,20 @@ def record(g, command: str, mode: str = "reverse", kinks: bool = True):
     """The engine's sweeps over ``g``, recorded.
 
     Returns the tape and the requested results in output order: the values,
-    then (for ``grad``/``jacobian``) the derivative row by row.  Each result
-    is a recorded value (_Sym) or a float constant.
+    then (for ``grad``/``jacobian``) the derivative row by row, or (for
+    ``hessian``) the gradient, the Hessian row by row and its asymmetry.
+    Each result is a recorded value (_Sym) or a float constant.
     """
     tape = _Tape(g.n_inputs)
     m = _Recorder(tape)
     n = g.n_inputs
-    vals = [tape.sym(j) for j in range(n)] + [m.const(c) for c in g.const[n:g.first_op]]
-    vals += [None] * g.n_ops
-    ops, args, active = g.op, g.args, g.active
-    for i in range(g.first_op, len(ops)):
-        v = ops[i].f(m, *[vals[a] for a in args[i]])
-        tape.check(v)
-        vals[i] = v
+    vals = _primal(g, m, tape)
     results = [vals[o] for o in g.outputs]
     if command == "eval":
         return tape, results
     pairs, order = _linearize(g, vals, m, tape, kinks)
+    if command == "hessian":
+        return tape, results + _hessian(g, m, tape, vals[:n])
     if mode == "forward":
         rows = [[0.0] * n for _ in g.outputs]
         for j in range(n):
@@ -224,6 +251,64 @@ def record(g, command: str, mode: str = "reverse", kinks: bool = True):
             tape.check(v)
         results.extend(row)
     return tape, results
+
+
+def _primal(g, m, tape) -> list:
+    """The primal sweep (engine.evaluate), recorded, every value checked."""
+    n = g.n_inputs
+    vals = [tape.sym(j) for j in range(n)] + [m.const(c) for c in g.const[n:g.first_op]]
+    vals += [None] * g.n_ops
+    ops, args = g.op, g.args
+    for i in range(g.first_op, len(ops)):
+        v = ops[i].f(m, *[vals[a] for a in args[i]])
+        tape.check(v)
+        vals[i] = v
+    return vals
+
+
+def _hessian(g, m, tape, inputs: list) -> list:
+    """Forward-over-reverse, recorded: :func:`adcli.higher.hessian`'s sweeps.
+
+    The core's own ``evaluate``, ``linearize`` and ``adjoint_sweep`` run over
+    dual numbers whose parts are recorded values (:func:`adcli.dualover.dual_over`),
+    seeded with eⱼ for row j.  The tape shares what the n sweeps recompute
+    (their value parts are the first-order sweep).  Every value they record
+    is checked: wherever the float sweeps would raise or find a non-finite
+    number, the replay flags the point and the float engine redoes it.
+    Returns the gradient, the symmetrized rows, and the asymmetry.
+    """
+    from .dual import Dual, tangent, value
+    from .dualover import dual_over
+    from .engine import adjoint_sweep, evaluate, linearize
+    D = dual_over(m)
+    n, out = len(inputs), g.outputs[0]
+    tape.check_all = True
+    rows, grad = [], []
+    for j in range(n):
+        seeded = list(inputs)
+        seeded[j] = Dual(inputs[j], 1.0)
+        dvals = evaluate(g, seeded, D)
+        adj = adjoint_sweep(g, linearize(g, dvals, D), out)[:n]
+        rows.append([tangent(a) for a in adj])
+        grad = [value(a) for a in adj]
+    sym = [row[:] for row in rows]
+    gap = 0.0
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = rows[i][j], rows[j][i]
+            if a is b or (not _is_sym(a) and not _is_sym(b) and a == b):
+                continue
+            # higher._symmetrize: a if a == b else (a + b)/2, which (a + b)·½ equals
+            # (a + a overflowing is flagged, and the float engine redoes the point)
+            sym[i][j] = sym[j][i] = (a + b) * 0.5
+            d = m.fabs(a - b)
+            gap = d if _is_zero(gap) else m.fmax(gap, d)
+    tape.check_all = False
+    return grad + [v for row in sym for v in row] + [gap]
+
+
+def _is_zero(v) -> bool:
+    return not _is_sym(v) and v == 0.0
 
 
 def _linearize(g, vals, m, tape, kinks: bool):
@@ -291,9 +376,10 @@ class Program:
     def chunk(self) -> int:
         """Points per chunk: one thread's buffers fill at most about 4 MB (an L2
         cache), 4k … 64k points.  Bigger chunks mean fewer NumPy calls, hence
-        fewer GIL hand-overs between the threads."""
+        fewer GIL hand-overs between the threads.  Fewer than 4k only when 4k
+        would take more than _CHUNK_BYTES (a Hessian of many inputs)."""
         per_point = 8 * (len(self.buffers) + self.n_inputs + self.n_results)
-        size = 1 << 12
+        size = _floor(per_point, _CHUNK_BYTES)
         while size < 1 << 16 and 2 * size * per_point <= 4 << 20:
             size *= 2
         return size
@@ -644,10 +730,12 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
                block: int = 0) -> dict:
     """Stream the points of ``source`` (a path or '-') through ``command``.
 
-    eval/grad/jacobian run vectorized.  Another command (hessian) passes its
-    own ``lay`` (:class:`Layout`) and ``one`` (point -> (results, warnings))
-    with ``vectorized=False``: then each point runs through ``one``, still
-    streamed, with the same row numbers, ``--on-error`` and output formats.
+    eval/grad/jacobian/hessian run vectorized (:func:`compile_program`); a
+    point the replay flags runs through ``one`` (point -> (results,
+    warnings)), the float engine.  hessian passes its own ``lay``
+    (:class:`Layout`) and ``one``.  With ``vectorized=False`` every point runs
+    through ``one``, still streamed, with the same row numbers,
+    ``--on-error`` and output formats.
     Returns counts {"points", "written", "skipped"}; raises :class:`RowError`
     for the first bad row under ``on_error='fail'``.
     """
@@ -660,27 +748,38 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
         raise UsageError(f"--input-format must be one of {', '.join(pointsio.FORMATS)}")
     lay = lay or layout(command, g, mode, reason)
     one = one or single(g, command, mode)
-    prog = compile_program(g, command, mode) if vectorized else None
+    prog = _compile(g, command, mode) if vectorized else None
     block = block or _block_size(g.n_inputs, len(lay.columns))
-    stream = pointsio.open_source(source)
-    try:
+    with pointsio.open_source(source) as stream:
         reader = pointsio.PointReader(stream, g.names, input_format, source, block)
         n_results = len(lay.columns) + len(lay.json_only)
         writer = (pointsio.JsonlWriter(out, lay.make, g.n_inputs, n_results) if as_json
                   else _CsvColumns(pointsio.CsvWriter(out, g.names, lay.columns), n_results))
         state = _State(on_error, err)
-        progress = _Progress(_tty(err) and not as_json, pointsio.source_size(source), err)
+        progress = _Progress(show_progress(out, err, as_json), pointsio.source_size(source),
+                             err)
         try:
             for blk in reader:
                 _one_block(blk, prog, one, writer, state, as_json, threads)
                 progress.update(state.points, blk.nbytes)
         finally:
             progress.close()
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+    if state.points == 0:
+        # Not an error: no points in, no results out (a CSV header only), exit 0,
+        # as sort or jq do with empty input; the note tells a person it was empty.
+        err.write(f"adcli: no points in {'stdin' if source == '-' else source}\n")
     state.summary()
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
+
+
+def _compile(g, command: str, mode: str) -> Optional[Program]:
+    try:
+        return compile_program(g, command, mode)
+    except (AdcliError, ArithmeticError):
+        # Recording met an error that holds at every point (a constant divided
+        # by a constant 0, in a partial or a dual number): no program, and each
+        # point goes through the float engine, which reports it row by row.
+        return None
 
 
 class _CsvColumns:
@@ -694,6 +793,13 @@ class _CsvColumns:
         self.writer.write(X, Y if len(Y) == self.shown else Y[:self.shown], echo)
 
 
+def show_progress(out, err, as_json: bool) -> bool:
+    """A progress line goes to stderr when a person watches it there, and only
+    if the results are not on that screen too (it would mix into the rows):
+    stderr a terminal, stdout not one, and no --json."""
+    return _tty(err) and not _tty(out) and not as_json
+
+
 def _tty(stream) -> bool:
     try:
         return stream.isatty()
@@ -703,9 +809,22 @@ def _tty(stream) -> bool:
 
 def _block_size(n_inputs: int, n_results: int) -> int:
     """Rows per block: about 16 MB of text, floats and their Python copies
-    in flight, 4k … 64k rows."""
+    in flight, 4k … 64k rows; fewer than 4k only when 4k would take more than
+    _BLOCK_BYTES (a Hessian of many inputs: n² results per row)."""
     per_row = 32 * (n_inputs + n_results) + 150
-    return int(min(1 << 16, max(1 << 12, (16 << 20) // per_row)))
+    return int(min(1 << 16, max(_floor(per_row, _BLOCK_BYTES), (16 << 20) // per_row)))
+
+
+_CHUNK_BYTES = 32 << 20     # one thread's scratch buffers, at most
+_BLOCK_BYTES = 64 << 20     # one block of rows in flight, at most
+
+
+def _floor(per_item: int, budget: int) -> int:
+    """4096, or the largest power of two ≥ 16 whose items fit in ``budget``."""
+    size = 1 << 12
+    while size > 16 and size * per_item > budget:
+        size //= 2
+    return size
 
 
 class _State:

@@ -16,11 +16,14 @@ Python writes floats: the shortest text that reads back as the same float64.
 """
 from __future__ import annotations
 
+import contextlib
+import csv
 import io
 import itertools
 import json
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass
 from typing import Optional
@@ -46,14 +49,65 @@ class Block:
     nbytes: int = 0               # input characters this block consumed
 
 
+@contextlib.contextmanager
 def open_source(source: str):
-    """A text stream for FILE, or stdin for '-'."""
+    """A text stream for FILE, or for stdin with '-'.
+
+    Bytes are decoded as UTF-8 with ``surrogateescape``: a byte that is not
+    UTF-8 becomes a lone surrogate, so one bad row is a row error (see
+    :func:`not_utf8`) instead of stopping the whole read.  A file that holds
+    NUL bytes in its first 8 kB is refused as binary (UTF-16 gets its own
+    message).  stdin is wrapped, not closed.
+    """
     if source == "-":
-        return sys.stdin
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:                     # already text (an embedding caller, tests)
+            yield sys.stdin
+            return
+        _refuse_binary(raw, "stdin")
+        text = _text(raw)
+        try:
+            yield text
+        finally:
+            text.detach()
+        return
     try:
-        return open(source, encoding="utf-8", newline=None)
+        raw = open(source, "rb")
     except OSError as exc:
         raise UsageError(f"--points: cannot read {source!r}: {exc.strerror}") from None
+    with raw:
+        _refuse_binary(raw, repr(source))
+        yield _text(raw)
+
+
+def _text(raw):
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline=None)
+
+
+def _refuse_binary(raw, what: str) -> None:
+    peek = getattr(raw, "peek", None)
+    head = peek(8192)[:8192] if peek is not None else b""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UsageError(f"--points: {what} is UTF-16 text; adcli reads UTF-8 "
+                         "(save it as CSV UTF-8, or convert it with iconv -f UTF-16 -t UTF-8)")
+    if b"\x00" in head:
+        raise UsageError(f"--points: {what} is a binary file (it holds NUL bytes), "
+                         "not CSV or JSON Lines text")
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")   # bytes that surrogateescape could not decode
+
+
+def not_utf8(text: str) -> Optional[str]:
+    """Why ``text`` (decoded with surrogateescape) is not UTF-8, or None."""
+    if text.isascii():
+        return None
+    bad = _NOT_UTF8.search(text)
+    if bad is None:
+        return None
+    byte = ord(bad.group()) - 0xDC00
+    return (f"not UTF-8 text (byte 0x{byte:02x} at column {bad.start() + 1}); "
+            "save the file as UTF-8")
 
 
 def source_size(source: str) -> Optional[int]:
@@ -76,7 +130,13 @@ def detect(source: str, first: str, fmt: str = "auto") -> str:
 
 
 class PointReader:
-    """Blocks of points from a text stream, in input order."""
+    """Blocks of points from a text stream, in input order.
+
+    CSV follows RFC 4180: a cell in double quotes may hold commas, doubled
+    quotes ("") and line breaks (a record then spans several lines; rows keep
+    the number of their first line).  Cells are stripped of surrounding
+    spaces.  A leading byte-order mark (Excel's UTF-8 CSV) is ignored.
+    """
 
     def __init__(self, stream, names: list, fmt: str = "auto", source: str = "-",
                  block: int = 65536):
@@ -94,6 +154,8 @@ class PointReader:
     # -- set-up -----------------------------------------------------------------------------
     def _first_nonblank(self) -> Optional[str]:
         for text in self.stream:
+            if self.line == 0 and text.startswith("\ufeff"):
+                text = text[1:]    # a UTF-8 byte-order mark (Excel), not part of the data
             self.line += 1
             if text.strip():
                 self.line -= 1     # counted again when consumed
@@ -105,9 +167,19 @@ class PointReader:
             self.columns = []
             self._index = []
             return
-        header = self._pending.pop()
-        self.line += 1
-        cells = [c.strip().strip('"') for c in header.rstrip("\r\n").split(",")]
+        lines = [self._pending.pop()]
+        cells, why, used = (self._quoted(lines, 0) if '"' in lines[0] else
+                            (lines[0].rstrip("\r\n").split(","), None, 1))
+        self._pending = lines[used:]
+        header = "".join(lines[:used])
+        where = f"--points: the CSV header (line {self.line + 1})"
+        self.line += used
+        bad = not_utf8(header)
+        if bad:
+            raise UsageError(f"{where} is {bad}")
+        if why:
+            raise UsageError(f"{where}: {why}")
+        cells = [c.strip() for c in cells]
         missing = [n for n in self.names if n not in cells]
         if missing:
             have = ", ".join(cells) if len(header) < 200 else header[:200] + "…"
@@ -136,11 +208,10 @@ class PointReader:
             if self.format == "csv":
                 yield self._csv_block(lines)
             else:
-                yield self._jsonl_block(lines)
+                yield self._slow(lines)
 
     def _csv_block(self, lines: list) -> Block:
         first_line = self.line + 1
-        nbytes = sum(map(len, lines))
         fast = self._csv_fast(lines)
         if fast is not None:
             X, B = fast
@@ -149,11 +220,12 @@ class PointReader:
             self.row += B
             self.line += B
             echo = [t.rstrip("\r\n") for t in lines] if self.verbatim else None
-            return Block(X, rows, lines_no, [], echo, nbytes)
-        return self._slow(lines, self._csv_row, nbytes)
+            return Block(X, rows, lines_no, [], echo, sum(map(len, lines)))
+        return self._slow(lines)
 
     def _csv_fast(self, lines: list):
-        """The whole block through NumPy's C parser, when every row is clean."""
+        """The whole block through NumPy's C parser, when every row is clean
+        (numbers only: no quotes, no blank lines, no other text)."""
         if "\n" in lines or "\r\n" in lines or not self.names:
             return None
         try:
@@ -168,22 +240,96 @@ class PointReader:
             return None
         return X, len(lines)
 
-    def _csv_row(self, text: str):
-        cells = text.rstrip("\r\n").split(",")
+    def _slow(self, lines: list) -> Block:
+        """Record by record, collecting the rows that cannot be read."""
+        points, rows, lines_no, errors, echo = [], [], [], [], []
+        is_csv = self.format == "csv"
+        spans = False
+        k, end = 0, len(lines)
+        while k < end:
+            text = lines[k]
+            k += 1
+            self.line += 1
+            if not text.strip():
+                continue
+            self.row += 1
+            line = self.line
+            if not is_csv:
+                why = not_utf8(text)
+                point, why = (None, why) if why else self._json_row(text)
+            else:
+                if '"' not in text:              # the common case: no quoting at all
+                    cells, why = text.rstrip("\r\n").split(","), None
+                else:
+                    cells, why, used = self._quoted(lines, k - 1)
+                    end = len(lines)             # it may have read more lines
+                    if used > 1:
+                        spans = True
+                        text = "".join(lines[k - 1:k - 1 + used])
+                        k += used - 1
+                        self.line += used - 1
+                why = not_utf8(text) or why
+                point, why = (None, why) if why else self._csv_point(cells)
+            if why:
+                errors.append((self.row, line, why))
+                continue
+            points.append(point)
+            rows.append(self.row)
+            lines_no.append(line)
+            echo.append(text.rstrip("\r\n"))
+        n = len(self.names)
+        X = np.array(points, dtype=float).reshape(len(points), n).T.copy()
+        return Block(X, np.array(rows, dtype=np.int64), np.array(lines_no, dtype=np.int64),
+                     errors, echo if self.verbatim and not spans else None,
+                     sum(map(len, lines)))
+
+    # -- CSV records ----------------------------------------------------------------------
+    def _quoted(self, lines: list, k: int):
+        """The cells of the record that starts at ``lines[k]`` (which holds a
+        quote): (cells, why, lines it takes).  A quoted cell still open at the
+        end of a line takes the next lines, read from the stream when ``lines``
+        runs out (they are appended to it), up to _MAX_SPAN lines; a cell never
+        closed is an error on its own line, and the lines after it are read
+        again as rows."""
+        try:
+            return next(csv.reader((lines[k],), strict=True, skipinitialspace=True)), None, 1
+        except csv.Error:
+            pass                             # malformed, or a cell that goes on: see below
+        used = 1
+        while True:
+            feed = _Feed(lines, k, k + used)
+            try:
+                cells = next(csv.reader(feed, strict=True, skipinitialspace=True))
+            except csv.Error as exc:
+                if not feed.starved:
+                    return None, f"not valid CSV: {exc}", used
+            else:
+                return cells, None, used
+            if k + used == len(lines):
+                more = next(self.stream, None) if used < _MAX_SPAN else None
+                if more is None:
+                    return None, ("a quoted cell opened on this line is not closed "
+                                  f"(a cell in \"…\" may span at most {_MAX_SPAN} lines)"), 1
+                lines.append(more)
+            elif used >= _MAX_SPAN:
+                return None, ("a quoted cell opened on this line is not closed "
+                              f"(a cell in \"…\" may span at most {_MAX_SPAN} lines)"), 1
+            used += 1
+
+    def _csv_point(self, cells: list):
+        """(point, None) from one CSV record's cells, or (None, why not)."""
         if len(cells) != len(self.columns):
             return None, (f"expected {len(self.columns)} cells "
                           f"({','.join(self.columns)}), got {len(cells)}")
         point = []
         for name, k in zip(self.names, self._index):
-            v, why = _number(cells[k].strip().strip('"'), name)
+            v, why = _number(cells[k].strip(), name)
             if why:
                 return None, why
             point.append(v)
         return point, None
 
-    def _jsonl_block(self, lines: list) -> Block:
-        return self._slow(lines, self._json_row, sum(map(len, lines)))
-
+    # -- JSON Lines -----------------------------------------------------------------------
     def _json_row(self, text: str):
         try:
             obj = json.loads(text)
@@ -208,26 +354,27 @@ class PointReader:
             point.append(v)
         return point, None
 
-    def _slow(self, lines: list, parse_row, nbytes: int) -> Block:
-        """Row by row, collecting the rows that cannot be read."""
-        points, rows, lines_no, errors, echo = [], [], [], [], []
-        for text in lines:
-            self.line += 1
-            if not text.strip():
-                continue
-            self.row += 1
-            point, why = parse_row(text)
-            if why:
-                errors.append((self.row, self.line, why))
-                continue
-            points.append(point)
-            rows.append(self.row)
-            lines_no.append(self.line)
-            echo.append(text.rstrip("\r\n"))
-        n = len(self.names)
-        X = np.array(points, dtype=float).reshape(len(points), n).T.copy()
-        return Block(X, np.array(rows, dtype=np.int64), np.array(lines_no, dtype=np.int64),
-                     errors, echo if self.verbatim else None, nbytes)
+
+_MAX_SPAN = 100   # physical lines one CSV record may take (a quoted cell with line breaks)
+
+
+class _Feed:
+    """lines[k:end] for csv.reader; notes whether csv asked for more."""
+
+    __slots__ = ("lines", "k", "end", "starved")
+
+    def __init__(self, lines: list, k: int, end: int):
+        self.lines, self.k, self.end, self.starved = lines, k, end, False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.k < self.end:
+            self.k += 1
+            return self.lines[self.k - 1]
+        self.starved = True
+        raise StopIteration
 
 
 def _is_number(text: str) -> bool:

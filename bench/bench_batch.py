@@ -11,9 +11,16 @@
    backward, SymPy lambdify and HIPS autograd.  Peers are optional; none is
    a dependency.  They may run in another interpreter (--peer-python), which
    then only needs NumPy and the peers.
-2. End to end for 10⁶ points (process start, CSV read and write included):
+2. The same for ``hessian --points`` (value, gradient and Hessian): 10⁶
+   points of x1·exp(−(x1²+x2²)/2), 10⁴ of the 20-input formula (its 400
+   Hessian entries per point).  Against NumPy with the analytic Hessian by
+   hand, JAX jit(vmap(hessian)), PyTorch torch.func.vmap(hessian) and SymPy
+   lambdify, and against adcli's float engine one point at a time (what
+   hessian --points did before it was vectorized).
+3. End to end for 10⁶ points (process start, CSV read and write included):
    ``adcli grad F --points in.csv > out.csv`` against a JAX script that reads
-   and writes the same CSV with NumPy (loadtxt / savetxt).
+   and writes the same CSV with NumPy (loadtxt / savetxt), and
+   ``adcli hessian F --points in.csv > out.csv``.
 """
 from __future__ import annotations
 
@@ -71,16 +78,56 @@ def numpy_hand20(X):
     return value, grad
 
 
-def peer_rows(n: int, n20: int) -> list:
-    """(peer, problem, seconds or None, note) for every peer that is installed."""
+def numpy_hand_hessian(X):
+    """f = x1·e, e = exp(−(x1²+x2²)/2): f₁₁ = x1(x1² − 3)e, f₁₂ = x2(x1² − 1)e,
+    f₂₂ = x1(x2² − 1)e."""
+    import numpy as np
+    x1, x2 = X
+    e = np.exp(-(x1 * x1 + x2 * x2) / 2)
+    v = x1 * e
+    a, b = x1 * x1, x2 * x2
+    h12 = x2 * (a - 1) * e
+    return v, e - a * e, -x2 * v, x1 * (a - 3) * e, h12, h12, x1 * (b - 1) * e
+
+
+def numpy_hand_hessian20(X):
+    """Σ sin(xᵢ)·g(xᵢ₊₁), g(t) = exp(−t²/2): a cyclic tridiagonal Hessian,
+    written out dense (n² entries per point, as adcli writes it)."""
+    import numpy as np
+    d, m = X.shape
+    s, c = np.sin(X), np.cos(X)
+    g = np.exp(-X * X / 2)
+    gn, Xn = np.roll(g, -1, axis=0), np.roll(X, -1, axis=0)
+    value = (s * gn).sum(axis=0)
+    grad = c * gn + np.roll(s * gn * -Xn, 1, axis=0)
+    H = np.zeros((d, d, m))
+    idx = np.arange(d)
+    H[idx, idx] = -s * gn + np.roll(s * gn * (Xn * Xn - 1), 1, axis=0)
+    off = -c * Xn * gn                          # ∂²/∂xᵢ∂xᵢ₊₁
+    H[idx, (idx + 1) % d] += off
+    H[(idx + 1) % d, idx] += off
+    return value, grad, H
+
+
+def peer_rows(n: int, n20: int, nh: int, nh20: int) -> list:
+    """(peer, problem, seconds or None, note) for every peer that is installed.
+    Problems: "2", "20" (gradient), "2h", "20h" (Hessian)."""
     rows = []
     X, X20 = points(n, 2), points(n20, N20)
-    rows.append(("NumPy, analytic gradient by hand", "2", best(lambda: numpy_hand(X)), ""))
-    rows.append(("NumPy, analytic gradient by hand", "20", best(lambda: numpy_hand20(X20)), ""))
-    for name, fn in (("JAX jit(vmap(grad))", _jax), ("PyTorch backward", _torch),
-                     ("SymPy lambdify", _sympy), ("HIPS autograd", _autograd)):
+    XH, XH20 = points(nh, 2), points(nh20, N20)
+    hand = "NumPy, analytic derivatives by hand"
+    rows.append((hand, "2", best(lambda: numpy_hand(X)), ""))
+    rows.append((hand, "20", best(lambda: numpy_hand20(X20)), ""))
+    rows.append((hand, "2h", best(lambda: numpy_hand_hessian(XH)), ""))
+    rows.append((hand, "20h", best(lambda: numpy_hand_hessian20(XH20)), ""))
+    for name, fn, data in (
+            ("JAX jit(vmap(grad))", _jax, (X, X20)), ("PyTorch backward", _torch, (X, X20)),
+            ("SymPy lambdify", _sympy, (X, X20)), ("HIPS autograd", _autograd, (X, X20)),
+            ("JAX jit(vmap(hessian))", _jax_hessian, (XH, XH20)),
+            ("PyTorch torch.func.vmap(hessian)", _torch_hessian, (XH, XH20)),
+            ("SymPy lambdify", _sympy_hessian, (XH, XH20))):
         try:
-            rows.extend(fn(X, X20))
+            rows.extend(fn(*data))
         except ImportError as exc:
             rows.append((name, "-", None, f"not installed ({exc.name})"))
     return rows
@@ -155,18 +202,83 @@ def _autograd(X, X20):
             ("HIPS autograd", "20", best(lambda: (f20(X20), g20(X20))), "")]
 
 
+def _f_matlab(np_):
+    return lambda x: x[0] * np_.exp(-(x[0] ** 2 + x[1] ** 2) / 2)
+
+
+def _jax_hessian(X, X20):
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_enable_x64", True)
+
+    def f20(x):
+        return jnp.sum(jnp.sin(x) * jnp.exp(-jnp.roll(x, -1) ** 2 / 2))
+    out = []
+    for prob, fun, data in (("2h", _f_matlab(jnp), X), ("20h", f20, X20)):
+        vgh = jax.jit(jax.vmap(lambda x, fun=fun: (fun(x), jax.grad(fun)(x),
+                                                   jax.hessian(fun)(x))))
+        xs = jnp.asarray(data.T)
+        t = time.perf_counter()
+        jax.block_until_ready(vgh(xs))
+        compile_s = time.perf_counter() - t
+        s = best(lambda: jax.block_until_ready(vgh(xs)))
+        out.append(("JAX jit(vmap(hessian))", prob, s,
+                    f"after a {compile_s * 1e3:.0f} ms compile"))
+    return out
+
+
+def _torch_hessian(X, X20):
+    import torch
+    from torch.func import grad, hessian, vmap
+    torch.set_num_threads(os.cpu_count() or 1)
+
+    def f20(x):
+        return (torch.sin(x) * torch.exp(-torch.roll(x, -1, 0) ** 2 / 2)).sum()
+    out = []
+    for prob, fun, data in (("2h", _f_matlab(torch), X), ("20h", f20, X20)):
+        x = torch.tensor(data.T, dtype=torch.float64)
+        vgh = vmap(lambda p, fun=fun: (fun(p), grad(fun)(p), hessian(fun)(p)))
+        out.append(("PyTorch torch.func.vmap(hessian)", prob, best(lambda: vgh(x)), ""))
+    return out
+
+
+def _sympy_hessian(X, X20):
+    import sympy as sp
+    out = []
+    for prob, d, data in (("2h", 2, X), ("20h", N20, X20)):
+        xs = sp.symbols(f"x1:{d + 1}")
+        if d == 2:
+            f = xs[0] * sp.exp(-(xs[0] ** 2 + xs[1] ** 2) / 2)
+        else:
+            f = sum(sp.sin(xs[i]) * sp.exp(-xs[(i + 1) % d] ** 2 / 2) for i in range(d))
+        exprs = [f] + [sp.diff(f, x) for x in xs] + [sp.diff(f, a, b) for a in xs for b in xs]
+        fn = sp.lambdify(xs, exprs, "numpy")
+        out.append(("SymPy lambdify", prob, best(lambda: fn(*data)), ""))
+    return out
+
+
 # -- adcli ------------------------------------------------------------------------------------
-def adcli_rows(n: int, n20: int) -> list:
+def adcli_rows(n: int, n20: int, nh: int, nh20: int) -> list:
     sys.path.insert(0, os.path.dirname(HERE))
-    from adcli import batch
+    from adcli import batch, higher
     from adcli.parser import parse
     rows = []
-    for prob, text, data in (("2", MATLAB, points(n, 2)), ("20", f20_text(), points(n20, N20))):
-        prog = batch.compile_program(parse(text), "grad", "reverse")
+    for prob, cmd, text, data in (("2", "grad", MATLAB, points(n, 2)),
+                                  ("20", "grad", f20_text(), points(n20, N20)),
+                                  ("2h", "hessian", MATLAB, points(nh, 2)),
+                                  ("20h", "hessian", f20_text(), points(nh20, N20))):
+        g = parse(text)
+        prog = batch.compile_program(g, cmd, "reverse")
         for threads, label in ((1, "adcli --points (1 thread)"), (0, "adcli --points")):
             s = best(lambda: prog.run(data, threads=threads))
             rows.append((label, prob, s, f"{len(prog.steps)} NumPy calls per chunk of "
                                          f"{prog.chunk:,}"))
+        if cmd == "hessian":     # the float engine, one point at a time (hessian --at)
+            k = 2000 if prob == "2h" else 200
+            pts = data[:, :k].T.tolist()
+            s = best(lambda: [higher.hessian(g, p) for p in pts], 3) * data.shape[1] / k
+            rows.append(("adcli float engine, one point at a time", prob, s,
+                         "hessian --points before it was vectorized"))
     return rows
 
 
@@ -194,10 +306,14 @@ def end_to_end(n: int, peer_python: str, tmp: str) -> list:
         ["grad", MATLAB, "--points", src]
     out = os.path.join(tmp, "out.csv")
 
-    def run_adcli():
+    def run_adcli(command=cmd):
         with open(out, "w") as fh:
-            subprocess.run(cmd, stdout=fh, check=True)
+            subprocess.run(command, stdout=fh, check=True)
     rows = [("adcli grad --points in.csv > out.csv", best(run_adcli, 3))]
+    hess = [c if c != "grad" else "hessian" for c in cmd]
+    rows.append(("adcli hessian --points in.csv > out.csv",
+                 best(lambda: run_adcli(hess), 3)))
+    run_adcli()
     script = os.path.join(tmp, "jax_csv.py")
     with open(script, "w") as fh:
         fh.write(JAX_SCRIPT)
@@ -215,6 +331,23 @@ def end_to_end(n: int, peer_python: str, tmp: str) -> list:
     return rows
 
 
+def table(rows: list, sizes: dict, problems: tuple) -> None:
+    print("| | x1·exp(−(x1²+x2²)/2) | 20 inputs | note |\n|---|---|---|---|")
+    for peer in dict.fromkeys(r[0] for r in rows if r[1] in problems or r[1] == "-"):
+        cells, notes = {}, []
+        for p, prob, s, note in (r for r in rows if r[0] == peer):
+            if prob in problems:
+                cells[prob] = f"{rate(sizes[prob] / s)} points/s" if s else "–"
+            if note and note not in notes and (prob in problems or prob == "-"):
+                notes.append(note)
+        print(f"| {peer} | {cells.get(problems[0], '–')} | {cells.get(problems[1], '–')} | "
+              f"{'; '.join(notes)} |")
+
+
+def rate(r: float) -> str:
+    return f"{r / 1e6:.1f} M" if r >= 1e5 else f"{r / 1e3:.1f} k" if r >= 100 else f"{r:.0f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
@@ -222,26 +355,22 @@ def main() -> None:
     ap.add_argument("--peers-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     n, n20 = (10 ** 5, 10 ** 4) if args.quick else (10 ** 6, 10 ** 5)
+    nh, nh20 = (10 ** 5, 10 ** 3) if args.quick else (10 ** 6, 10 ** 4)
     if args.peers_only:
-        print(json.dumps(peer_rows(n, n20)))
+        print(json.dumps(peer_rows(n, n20, nh, nh20)))
         return
-    rows = adcli_rows(n, n20)
+    rows = adcli_rows(n, n20, nh, nh20)
     peers = subprocess.run([args.peer_python, __file__, "--peers-only"] +
                            (["--quick"] if args.quick else []),
                            capture_output=True, text=True, check=True)
     rows += [tuple(r) for r in json.loads(peers.stdout)]
+    sizes = {"2": n, "20": n20, "2h": nh, "20h": nh20}
     print(f"Compute throughput, best of 5, float64, {os.cpu_count()} cores "
-          f"(gradient and value at {n:,} points; 20 inputs at {n20:,})\n")
-    print("| | x1·exp(−(x1²+x2²)/2) | 20 inputs | note |\n|---|---|---|---|")
-    for peer in dict.fromkeys(r[0] for r in rows):
-        cells, notes = {}, []
-        for p, prob, s, note in (r for r in rows if r[0] == peer):
-            size = n if prob == "2" else n20
-            cells[prob] = f"{size / s / 1e6:.1f} M points/s" if s else "–"
-            if note and note not in notes:
-                notes.append(note)
-        print(f"| {peer} | {cells.get('2', '–')} | {cells.get('20', '–')} | "
-              f"{'; '.join(notes)} |")
+          f"(value and gradient at {n:,} points; 20 inputs at {n20:,})\n")
+    table(rows, sizes, ("2", "20"))
+    print(f"\nhessian: value, gradient and Hessian at {nh:,} points; 20 inputs "
+          f"(400 entries) at {nh20:,}\n")
+    table(rows, sizes, ("2h", "20h"))
     with tempfile.TemporaryDirectory() as tmp:
         e2e = end_to_end(n, args.peer_python, tmp)
     print(f"\nEnd to end, {n:,} points, CSV in and out, whole processes (best of 3)\n")

@@ -103,3 +103,101 @@ def test_jsonl_writer_is_byte_identical_to_json_dumps():
     want = [json.dumps(make(x, y, []), ensure_ascii=False, allow_nan=False)
             for x, y in zip(X.T.tolist(), Y.T.tolist())]
     assert out.getvalue().splitlines() == want
+
+
+# -- bytes on disk: encodings, byte-order marks, binary files ----------------------------------
+def read_bytes(tmp_path, data: bytes, names, name="p.csv", block=1000):
+    from adcli.pointsio import open_source
+    path = tmp_path / name
+    path.write_bytes(data)
+    with open_source(str(path)) as stream:
+        r = PointReader(stream, names, "auto", str(path), block)
+        return r, list(r)
+
+
+def test_a_row_that_is_not_utf8_is_a_row_error_with_its_byte(tmp_path):
+    r, (b,) = read_bytes(tmp_path, b"x,note\n1,ok\n2,caf\xe9\n3,\xc3\xa9t\xc3\xa9\n", ["x"])
+    assert b.X.tolist() == [[1.0, 3.0]] and b.rows.tolist() == [1, 3]
+    (row, line, why), = b.errors
+    assert (row, line) == (2, 3)
+    assert why.startswith("not UTF-8 text (byte 0xe9 at column 6)")
+
+
+def test_jsonl_row_that_is_not_utf8(tmp_path):
+    data = b'{"x": 1}\n{"x": 2, "n": "caf\xe9"}\n{"x": 3}\n'
+    r, (b,) = read_bytes(tmp_path, data, ["x"], name="p.jsonl")
+    assert b.X.tolist() == [[1.0, 3.0]]
+    assert [(row, line) for row, line, _ in b.errors] == [(2, 2)]
+    assert "not UTF-8 text (byte 0xe9" in b.errors[0][2]
+
+
+def test_a_header_that_is_not_utf8_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match=r"header \(line 1\) is not UTF-8 text \(byte 0xe9"):
+        read_bytes(tmp_path, b"x,caf\xe9\n1,2\n", ["x"])
+
+
+@pytest.mark.parametrize("data, needle", [
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x03\x00>\x00\n1,2\n", "binary file"),
+    (b"\xff\xfex\x00,\x00y\x00\n\x001\x00,\x002\x00\n\x00", "UTF-16 text"),
+])
+def test_binary_and_utf16_files_are_refused(tmp_path, data, needle):
+    with pytest.raises(UsageError, match=needle):
+        read_bytes(tmp_path, data, ["x", "y"])
+
+
+@pytest.mark.parametrize("data, name", [
+    (b"\xef\xbb\xbfx1,x2\r\n2,0.5\r\n", "excel.csv"),         # Excel's "CSV UTF-8"
+    (b"\xef\xbb\xbfx1,x2\n2,0.5\n", "p.txt"),                 # and detected as CSV
+    (b'\xef\xbb\xbf{"x1": 2, "x2": 0.5}\n', "p.txt"),         # JSON Lines, detected by '{'
+    (b'\xef\xbb\xbf{"x1": 2, "x2": 0.5}\n', "p.jsonl"),
+])
+def test_a_byte_order_mark_is_ignored(tmp_path, data, name):
+    r, (b,) = read_bytes(tmp_path, data, ["x1", "x2"], name=name)
+    assert b.X.tolist() == [[2.0], [0.5]] and not b.errors
+    assert b.lines.tolist() == ([2] if r.format == "csv" else [1])
+    if r.format == "csv":
+        assert r.columns == ["x1", "x2"] and b.echo == ["2,0.5"]
+
+
+# -- RFC 4180 quoting -----------------------------------------------------------------------------
+def test_quoted_cells_hold_commas_and_doubled_quotes():
+    text = 'name,x1,x2\n"a, b",2,0.5\n"say ""hi""","3", "4"\nplain,5,6\n'
+    r, (b,) = read(text, ["x1", "x2"])
+    assert b.X.tolist() == [[2.0, 3.0, 5.0], [0.5, 4.0, 6.0]] and not b.errors
+    assert b.rows.tolist() == [1, 2, 3] and b.lines.tolist() == [2, 3, 4]
+
+
+def test_quoted_header_names():
+    r, (b,) = read('"x","y, the second"\n1,2\n', ["x"])
+    assert r.columns == ["x", "y, the second"] and b.X.tolist() == [[1.0]]
+
+
+def test_a_quoted_cell_with_line_breaks_spans_lines_and_keeps_line_numbers():
+    text = 'note,x\n"two\nlines",1\n2nd,2\n"three\n\nlines ""q""",3\nlast,4\n'
+    r, blocks = read(text, ["x"], block=2)    # the records cross block boundaries too
+    X = np.concatenate([blk.X for blk in blocks], axis=1)
+    assert X.tolist() == [[1.0, 2.0, 3.0, 4.0]]
+    assert np.concatenate([blk.rows for blk in blocks]).tolist() == [1, 2, 3, 4]
+    assert np.concatenate([blk.lines for blk in blocks]).tolist() == [2, 4, 5, 8]
+    assert not any(blk.errors for blk in blocks)
+
+
+def test_an_unclosed_quote_is_one_bad_row_and_the_next_lines_are_read_again():
+    text = 'note,x\nok,1\n"never closed,2\nfine,3\nalso,4\n'
+    r, (b,) = read(text, ["x"])
+    assert b.X.tolist() == [[1.0, 3.0, 4.0]] and b.rows.tolist() == [1, 3, 4]
+    assert b.lines.tolist() == [2, 4, 5]
+    (row, line, why), = b.errors
+    assert (row, line) == (2, 3) and "quoted cell opened on this line is not closed" in why
+
+
+def test_malformed_quoting_is_a_row_error():
+    r, (b,) = read('note,x\n"a"b,1\n"ok",2\n', ["x"])
+    assert b.X.tolist() == [[2.0]]
+    (row, line, why), = b.errors
+    assert (row, line) == (1, 2) and why.startswith("not valid CSV:")
+
+
+def test_echo_keeps_quoted_cells_as_given():
+    r, (b,) = read('x,y\n"1",2\n3,4\n', ["x", "y"])
+    assert b.echo == ['"1",2', "3,4"] and b.X.tolist() == [[1.0, 3.0], [2.0, 4.0]]

@@ -158,8 +158,10 @@ def _hessian_keys(res) -> dict:
 
 
 def _hessian_points(g, points: str, as_json: bool, input_format, on_error) -> None:
-    """--points: each point through the float forward-over-reverse sweeps (not
-    vectorized), streamed with the same rows, --on-error and formats as grad."""
+    """--points: the forward-over-reverse sweeps recorded once and replayed
+    over chunks of points with NumPy (:mod:`adcli.batch`); a point the replay
+    flags (non-finite, a kink) goes through the float ``hessian`` instead.
+    Streamed with the same rows, --on-error and formats as grad."""
     from ..errors import UsageError
     from ..higher import Hessian, hessian
     try:
@@ -188,7 +190,7 @@ def _hessian_points(g, points: str, as_json: bool, input_format, on_error) -> No
         [f"d2/d{a}d{b}" for a in names for b in names]
     lay = Layout(columns, make, json_only=["asymmetry"])
     run_points("hessian", g, points, as_json=as_json, input_format=input_format.value,
-               on_error=on_error.value, lay=lay, one=one, vectorized=False)
+               on_error=on_error.value, lay=lay, one=one)
 
 
 def hvp_cmd(expr: Expr, at: At = None, direction: Direction = None, variables: Vars = None,

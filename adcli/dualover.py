@@ -1,0 +1,131 @@
+"""Dual numbers over any number namespace: :class:`~adcli.dual.Dual` parts that are not floats.
+
+:class:`adcli.dual.DualMath` is the dual-number namespace over floats (its
+values come from :class:`~adcli.numbers.FloatMath`, and a domain error
+raises).  :func:`dual_over` builds the same namespace over another one
+``m``, e.g. the recording namespace of :mod:`adcli.batch`, so that
+``evaluate`` + ``linearize`` + ``adjoint_sweep`` over ``Dual(x, v)`` record a
+forward-over-reverse sweep (H·v) that replays over arrays of points.
+
+The :class:`~adcli.dual.Dual` class itself is reused: its arithmetic only
+uses ``+ − × ÷`` on its parts.  Each function is derived from its op-table
+row as DualMath derives it, value by ``m`` and tangent by the row's local
+partials over ``m``, in the same order of operations, so with NumPy kernels
+the results match DualMath's to the last bits the kernels agree on.  What
+differs is what cannot branch on a value:
+
+* a part is known to be zero only if it is the float 0.0 (a recorded value
+  never is), so ``∂/∂y·0`` is skipped only for a constant y;
+* ``div0`` returns 0 through ``m.div0`` instead of testing b = 0;
+* ``dpowx`` and ``powlog`` on duals are the smooth formulas y·x^(y−1) and
+  x^y·log x; at x ≤ 0 (or y = 0 with x = 0) they give NaN or ±inf where
+  DualMath returns 0 or raises.  ``isbad`` is None: the caller flags
+  non-finite results and recomputes those points with DualMath.
+
+So ``m`` should be a namespace that does not raise (NumPy, the recorder):
+over FloatMath, ``powlog`` of a dual x < 0 would raise where DualMath gives
+NaN.  Elsewhere ``dual_over(FloatMath)`` and DualMath agree bit for bit.
+"""
+from __future__ import annotations
+
+from .dual import Dual, value
+from .ops import OPS
+
+# the op-table names each function's partials come from (as in adcli.dual)
+_UNARY = {name: name for name in (
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
+    "atanh", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "erf", "erfc",
+    "sigmoid", "softplus", "relu")}
+_UNARY["fabs"] = "abs"
+_BINARY = {"atan2": "atan2", "hypot": "hypot", "pow": "pow", "fmin": "min", "fmax": "max"}
+
+
+def _zero(v) -> bool:
+    """v is the constant 0 (a recorded or array value is never known to be)."""
+    return isinstance(v, (int, float)) and v == 0.0
+
+
+def dual_over(m):
+    """The dual-number namespace whose parts are numbers of namespace ``m``."""
+    ns = {"LN2": m.LN2, "LN10": m.LN10, "TWO_OVER_SQRTPI": m.TWO_OVER_SQRTPI,
+          "isbad": None, "primal": None, "const": staticmethod(lambda c: c)}
+    for name, op in _UNARY.items():
+        ns[name] = staticmethod(_unary(m, name, op))
+    for name, op in _BINARY.items():
+        ns[name] = staticmethod(_binary(m, name, op))
+    D = type("DualOver", (), ns)
+
+    # piecewise helpers: their derivative is 0 wherever they are differentiable
+    def step(x, at0):
+        return m.step(value(x), at0)
+
+    def sign(x):
+        return m.sign(value(x))
+
+    def div0(a, b):
+        """a/b as Dual division does it, and 0 (both parts) where b = 0."""
+        if type(b) is not Dual:
+            if type(a) is not Dual:
+                return m.div0(a, b)
+            return Dual(m.div0(a.a, b), m.div0(a.b, b))
+        if type(a) is Dual:
+            q = m.div0(a.a, b.a)
+            return Dual(q, m.div0(a.b - q * b.b, b.a))
+        q = m.div0(a, b.a)
+        return Dual(q, m.div0(-q * b.b, b.a))
+
+    def dpowx(x, y):
+        if type(x) is not Dual and type(y) is not Dual:
+            return m.dpowx(x, y)
+        if _zero(y):
+            return 0.0
+        return y * D.pow(x, y - 1.0)
+
+    def powlog(o, x):
+        if type(o) is not Dual and type(x) is not Dual:
+            return m.powlog(o, x)
+        return o * D.log(x)
+
+    for fn in (step, sign, div0, dpowx, powlog):
+        setattr(D, fn.__name__, staticmethod(fn))
+    return D
+
+
+def _unary(m, fname: str, opname: str):
+    """fname on duals: value from m, tangent from the op row's partial over m."""
+    f = getattr(m, fname)
+    d = OPS[opname].d
+
+    def fn(x):
+        if type(x) is not Dual:
+            return f(x)
+        a = x.a
+        fa = f(a)
+        if _zero(x.b):
+            return Dual(fa, 0.0)
+        return Dual(fa, d(m, a, fa)[0] * x.b)
+    fn.__name__ = fname
+    return fn
+
+
+def _binary(m, fname: str, opname: str):
+    f = getattr(m, fname)
+    d = OPS[opname].d
+
+    def fn(x, y):
+        if type(x) is not Dual and type(y) is not Dual:
+            return f(x, y)
+        a, xb = (x.a, x.b) if type(x) is Dual else (x, 0.0)
+        c, yb = (y.a, y.b) if type(y) is Dual else (y, 0.0)
+        fa = f(a, c)
+        if _zero(xb) and _zero(yb):
+            return Dual(fa, 0.0)
+        d0, d1 = d(m, a, c, fa)
+        t = 0.0
+        if not _zero(xb):
+            t = d0 * xb
+        if not _zero(yb):   # skip ∂/∂y·0: x^y's ∂/∂y is NaN for x < 0 and a constant y
+            t = t + d1 * yb
+        return Dual(fa, t)
+    fn.__name__ = fname
+    return fn
