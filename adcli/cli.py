@@ -230,8 +230,9 @@ def main(argv: list | None = None) -> int:
         return 130
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # stdout closed early (adcli ... | head): not an error
-        _quiet_stdout()
+    except BrokenPipeError:  # stdout closed early, outside a command (help text | head)
+        from .common import quiet_stdout
+        quiet_stdout()
         return 0
     except Exception as exc:
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage errors
@@ -251,16 +252,6 @@ def main(argv: list | None = None) -> int:
         report_internal(exc, _wants_json(argv))
         return INTERNAL_EXIT
     return rv if isinstance(rv, int) else 0
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null so that the interpreter's final flush is silent."""
-    import os
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a real file (tests)
-        pass
 
 
 def run() -> None:

@@ -163,8 +163,11 @@ def errors(as_json: bool):
     except AdcliError as exc:
         report(exc, as_json)
         raise typer.Exit(exc.exit_code) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt, BrokenPipeError):
-        raise  # a closed stdout (| head) is handled once, in cli.main
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except BrokenPipeError:  # stdout's reader went away (adcli ... | head): not an error
+        quiet_stdout()
+        raise typer.Exit(0) from None
     except RecursionError:  # pragma: no cover - nothing recurses; last resort
         report(AdcliError("the formula is too deeply nested"), as_json)
         raise typer.Exit(1) from None
@@ -177,6 +180,17 @@ def errors(as_json: bool):
 
 
 INTERNAL_EXIT = 70
+
+
+def quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that the final flush cannot fail again."""
+    import os
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests)
+        pass
 
 
 def report_internal(exc: BaseException, as_json: bool) -> None:

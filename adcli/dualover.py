@@ -28,16 +28,8 @@ NaN.  Elsewhere ``dual_over(FloatMath)`` and DualMath agree bit for bit.
 """
 from __future__ import annotations
 
-from .dual import Dual, value
+from .dual import _BINARY, _UNARY, Dual, value   # the op-table row of each function
 from .ops import OPS
-
-# the op-table names each function's partials come from (as in adcli.dual)
-_UNARY = {name: name for name in (
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
-    "atanh", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "erf", "erfc",
-    "sigmoid", "softplus", "relu")}
-_UNARY["fabs"] = "abs"
-_BINARY = {"atan2": "atan2", "hypot": "hypot", "pow": "pow", "fmin": "min", "fmax": "max"}
 
 
 def _zero(v) -> bool:

@@ -11,8 +11,17 @@ from rich.text import Text
 from .ir import fmt_number
 
 
+class _Console(Console):
+    """Rich's Console, but a closed pipe (| head) raises BrokenPipeError, which the
+    commands end quietly with exit 0, instead of Rich's own SystemExit(1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def num(v: float) -> str:

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from ..check import FD_FACTOR, ROUNDING_FACTOR
 from ..ir import fmt_number
+from .. import tables
 from ..tables import header, one_line, output_label
 
 VERDICT_STYLE = {"agree": "bold green", "disagree": "bold red", "inconclusive": "bold yellow"}
@@ -24,7 +25,7 @@ EXPR_LIMIT = 300
 
 
 def console(stderr: bool = False) -> Console:
-    c = Console(stderr=stderr, highlight=False, soft_wrap=False)
+    c = tables.console(stderr)
     if not c.is_terminal:
         c.width = max(c.width, 160)    # files and pipes: whole numbers, not ellipses
     return c
