@@ -47,6 +47,27 @@ def _row(name, arity, f, d, rule, dtext, sympy, numpy, **kw) -> None:
     _ROWS.append(Op(name, arity, f, d, rule, tuple(dtext), sympy, numpy, **kw))
 
 
+# --- partials that stay accurate, as values and as dual numbers ------------------------------
+# 1 − tanh², σ(1 − σ) and 1 − x² cancel where tanh or σ saturates or x nears ±1, so there
+# the rows use 4σ(2x)σ(−2x), σ(x)σ(−x) and (1 − x)(1 + x), which do not.  Near 0 those in
+# turn cancel in their own derivative (the product rule subtracts two terms of size 1,
+# which a Hessian's dual numbers see), so there the rows keep the classic forms.  A step
+# picks one per point without branching, so NumPy arrays, recorded values, duals and
+# mpmath all take the same rows.  The printed rules keep the textbook forms.
+def _blend(m, x, cut: float, near, far):
+    """``near`` where |x| ≤ cut, ``far`` beyond."""
+    w = m.step(m.fabs(x) - cut, 0.0)
+    return w * far + (1.0 - w) * near
+
+
+def _sq(v):
+    return v * v
+
+
+def _one_minus_sq(m, x):
+    return _blend(m, x, 0.5, 1.0 - x * x, (1.0 - x) * (1.0 + x))
+
+
 # --- arithmetic ---------------------------------------------------------------
 _row("add", 2, lambda m, x, y: x + y, lambda m, x, y, o: (1.0, 1.0),
      "{0} + {1}", ("1", "1"), lambda s, x, y: x + y, "add", infix=True)
@@ -73,12 +94,10 @@ _row("cos", 1, lambda m, x: m.cos(x), lambda m, x, o: (-m.sin(x),),
      "cos({0})", ("−sin({0})",), lambda s, x: s.cos(x), "cos")
 _row("tan", 1, lambda m, x: m.tan(x), lambda m, x, o: (1.0 + o * o,),
      "tan({0})", ("1 + {out}²",), lambda s, x: s.tan(x), "tan")
-_row("asin", 1, lambda m, x: m.asin(x),
-     lambda m, x, o: (1.0 / m.sqrt((1.0 - x) * (1.0 + x)),),
+_row("asin", 1, lambda m, x: m.asin(x), lambda m, x, o: (1.0 / m.sqrt(_one_minus_sq(m, x)),),
      "asin({0})", ("1/√(1 − {0}²)",), lambda s, x: s.asin(x), "arcsin",
      domain="asin needs −1 ≤ x ≤ 1")
-_row("acos", 1, lambda m, x: m.acos(x),
-     lambda m, x, o: (-1.0 / m.sqrt((1.0 - x) * (1.0 + x)),),
+_row("acos", 1, lambda m, x: m.acos(x), lambda m, x, o: (-1.0 / m.sqrt(_one_minus_sq(m, x)),),
      "acos({0})", ("−1/√(1 − {0}²)",), lambda s, x: s.acos(x), "arccos",
      domain="acos needs −1 ≤ x ≤ 1")
 _row("atan", 1, lambda m, x: m.atan(x), lambda m, x, o: (1.0 / (1.0 + x * x),),
@@ -95,11 +114,9 @@ _row("sinh", 1, lambda m, x: m.sinh(x), lambda m, x, o: (m.cosh(x),),
      "sinh({0})", ("cosh({0})",), lambda s, x: s.sinh(x), "sinh")
 _row("cosh", 1, lambda m, x: m.cosh(x), lambda m, x, o: (m.sinh(x),),
      "cosh({0})", ("sinh({0})",), lambda s, x: s.cosh(x), "cosh")
-# 1 − tanh² and σ(1 − σ) cancel once the output nears ±1: 4σ(2x)σ(−2x) and σ(x)σ(−x)
-# are the same numbers without the cancellation (full precision out to underflow);
-# the printed rules keep the textbook forms.
 _row("tanh", 1, lambda m, x: m.tanh(x),
-     lambda m, x, o: (4.0 * m.sigmoid(2.0 * x) * m.sigmoid(-2.0 * x),),
+     lambda m, x, o: (_blend(m, x, 1.0, 1.0 - o * o,
+                             4.0 * m.sigmoid(2.0 * x) * m.sigmoid(-2.0 * x)),),
      "tanh({0})", ("1 − {out}²",), lambda s, x: s.tanh(x), "tanh")
 _row("asinh", 1, lambda m, x: m.asinh(x), lambda m, x, o: (1.0 / m.hypot(x, 1.0),),
      "asinh({0})", ("1/√({0}² + 1)",), lambda s, x: s.asinh(x), "arcsinh")
@@ -163,7 +180,8 @@ _row("hypot", 2, lambda m, x, y: m.hypot(x, y),
      convention="hypot is not differentiable at (0, 0); adcli uses 0 for both partials")
 
 # --- smooth activations and special functions --------------------------------------------
-_row("sigmoid", 1, lambda m, x: m.sigmoid(x), lambda m, x, o: (o * m.sigmoid(-x),),
+_row("sigmoid", 1, lambda m, x: m.sigmoid(x),
+     lambda m, x, o: (_blend(m, x, 1.0, 0.25 - 0.25 * _sq(m.tanh(0.5 * x)), o * m.sigmoid(-x)),),
      "σ({0})", ("{out}·(1 − {out})",), lambda s, x: 1 / (1 + s.exp(-x)), "sigmoid")
 _row("softplus", 1, lambda m, x: m.softplus(x), lambda m, x, o: (m.sigmoid(x),),
      "softplus({0})", ("σ({0})",), lambda s, x: s.log(1 + s.exp(x)), "softplus")

@@ -384,3 +384,26 @@ def test_x_to_the_y_at_zero_one_has_no_second_derivative(adcli):
 def test_no_variables_no_direction(adcli):
     r = adcli("hvp", "2*pi", "--json")
     assert r.code == 2 and "no variables" in r.json["error"]["message"]
+
+
+# Closed-form second derivatives (mpmath at 60 digits): tanh″ = −2·tanh·sech²,
+# asin″ = x/(1−x²)^{3/2}, acos″ = −asin″, σ″ = −¼·tanh(x/2)·sech²(x/2).
+SECOND = {
+    "tanh": lambda x: -2 * mpmath.tanh(x) * mpmath.sech(x) ** 2,
+    "asin": lambda x: x / (1 - x * x) ** 1.5,
+    "acos": lambda x: -x / (1 - x * x) ** 1.5,
+    "sigmoid": lambda x: -mpmath.tanh(x / 2) * mpmath.sech(x / 2) ** 2 / 4,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND))
+@pytest.mark.parametrize("x", [1e-200, 1e-8, -1e-3, 0.3, 0.7, -0.9, 0.9999999999, 8.0, -30.0])
+def test_second_derivatives_keep_precision_near_zero_and_in_the_tails(name, x):
+    # the partials that fixed the tails cancel in their own derivative near 0; the rows
+    # switch forms by |x|, and a Hessian (dual numbers) must be exact at both ends
+    if name in ("asin", "acos") and abs(x) > 1:
+        pytest.skip("outside the domain")
+    with mpmath.workdps(60):
+        want = float(SECOND[name](mpmath.mpf(x)))
+    got = hessian(parse(f"{name}(x)"), [x]).hessian[0][0]
+    assert got == pytest.approx(want, rel=4e-15, abs=0), (name, x, got, want)
