@@ -296,8 +296,8 @@ def _straddles(points: list) -> bool:
     comps = list(zip(*points))
     if len(comps) == 1:
         return min(comps[0]) <= 0.0 <= max(comps[0])
-    nearest = min(sum(c * c for c in p) for p in points)
-    width = sum((max(c) - min(c)) ** 2 for c in comps)
+    nearest = min(math.hypot(*p) for p in points)      # hypot: no overflow at 1e200
+    width = math.hypot(*(max(c) - min(c) for c in comps))
     return nearest <= width
 
 

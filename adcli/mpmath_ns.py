@@ -65,7 +65,7 @@ class MpMath:
     atan = _wrap(mpmath.atan)
     tanh = _wrap(mpmath.tanh)
     asinh = _wrap(mpmath.asinh)
-    cbrt = _wrap(mpmath.cbrt)
+    cbrt = staticmethod(lambda x: mpmath.sign(x) * mpmath.cbrt(abs(x)))  # the real root
     erf = _wrap(mpmath.erf)
     erfc = _wrap(mpmath.erfc)
     fabs = _wrap(mpmath.fabs)

@@ -102,8 +102,9 @@ _row("acos", 1, lambda m, x: m.acos(x), lambda m, x, o: (-1.0 / m.sqrt(_one_minu
      domain="acos needs −1 ≤ x ≤ 1")
 _row("atan", 1, lambda m, x: m.atan(x), lambda m, x, o: (1.0 / (1.0 + x * x),),
      "atan({0})", ("1/(1 + {0}²)",), lambda s, x: s.atan(x), "arctan")
-_row("atan2", 2, lambda m, y, x: m.atan2(y, x),
-     lambda m, y, x, o: (m.div0(x, x * x + y * y), m.div0(-y, x * x + y * y)),
+_row("atan2", 2, lambda m, y, x: m.atan2(y, x),   # (x/r)/r, r = hypot: x² + y² over/underflows
+     lambda m, y, x, o: (m.div0(m.div0(x, m.hypot(y, x)), m.hypot(y, x)),
+                         m.div0(m.div0(-y, m.hypot(y, x)), m.hypot(y, x))),
      "atan2({0}, {1})", ("{1}/({0}² + {1}²)", "−{0}/({0}² + {1}²)"),
      lambda s, y, x: s.atan2(y, x), "arctan2",
      kink=lambda y, x: x == 0.0 and y == 0.0,

@@ -329,3 +329,10 @@ def test_a_symbolic_zero_prints_as_zero(adcli, expr, at, note):
     assert abs(row["reverse"]) <= 1e-15
     assert note in " ".join(row["notes"])
     assert "0.e" not in adcli("check", expr, "--at", at).out
+
+
+@pytest.mark.parametrize("formula, at", [("hypot(x,1)", "1e160"), ("hypot(x,y)", "1e200,1e200"),
+                                         ("atan2(y,x)", "1e100,1e200")])
+def test_check_at_huge_values_is_no_internal_error(adcli, formula, at):
+    r = adcli("check", formula, "--at", at, "--json")
+    assert r.code in (0, 3) and r.json["verdict"] in ("agree", "inconclusive"), r

@@ -236,3 +236,9 @@ def test_digits_errors_show_the_asked_digits_and_range(adcli):
 def test_digits_exponents_print_like_float64(adcli):
     assert adcli("eval", "x*1e-30", "--at", "3", "--digits", "20", "--json").json["value"] \
         == "3e-30"
+
+
+def test_digits_cbrt_of_a_negative_number_is_the_real_root(adcli):
+    d = adcli("grad", "cbrt(x)", "--at", "-2", "--digits", "30", "--json").json
+    assert d["value"] == "-1.25992104989487316476721060728"
+    assert d["gradient"] == ["0.20998684164914552746120176788"]   # 1/(3·2^(2/3))

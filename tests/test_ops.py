@@ -147,3 +147,16 @@ def test_partials_keep_full_precision_in_the_tails(name, x):
     for mode in ("forward", "reverse"):
         got = differentiate(g, [float(x)], mode).derivative[0][0]
         assert close(got, want, 4e-15, 0.0), (name, x, mode, got, want)
+
+
+@pytest.mark.parametrize("y, x", [(1e154, 1e154), (1e-160, 2e-160), (1e-300, 1e-300),
+                                  (-3e200, 1e199), (2.0, -3.0)])
+def test_atan2_partials_at_extreme_magnitudes(y, x):
+    # x² + y² over- or underflows there; the partials are −y/r², x/r² with r = hypot(y, x)
+    with mpmath.workdps(40):
+        r2 = mpmath.mpf(x) ** 2 + mpmath.mpf(y) ** 2
+        want = [float(mpmath.mpf(x) / r2), float(-mpmath.mpf(y) / r2)]
+    g = parse("atan2(y, x)", variables=["y", "x"])
+    for mode in ("forward", "reverse"):
+        got = differentiate(g, [y, x], mode).derivative[0]
+        assert all(close(a, b, 4e-16, 0.0) for a, b in zip(got, want)), (mode, got, want)
