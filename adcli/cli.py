@@ -5,6 +5,7 @@ import sys
 
 import typer
 
+from .errors import AdcliError
 from .common import At, Digits, Expr, InputFormat, InputFormatOpt, JacMode, JacModeOpt, Json, \
     Mode, ModeOpt, OnError, OnErrorOpt, Points, Vars, errors, load, load_at, need_point, \
     print_warnings
@@ -234,6 +235,10 @@ def main(argv: list | None = None) -> int:
         _one_line_summaries(command)
         rv = command.main(args=argv, prog_name="adcli", standalone_mode=False)
     except typer.Exit as exc:
+        return exc.exit_code
+    except AdcliError as exc:  # from reading the command line itself
+        from .common import report
+        report(exc, _wants_json(argv))
         return exc.exit_code
     except typer.Abort:
         sys.stderr.write("adcli: aborted\n")

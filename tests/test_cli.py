@@ -353,3 +353,27 @@ def test_wide_tables_keep_every_column_and_digit(adcli):
     r = adcli("jacobian", "[r*cos(t), r*sin(t)]", "--at", "2,pi/6", "--digits", "40")
     assert "output" in r.out and "f1" in r.out
     assert "1.732050807568877293527446341505872366943" in r.out and "…" not in r.out
+
+
+ATTACHED = [  # once the formula is there, -k3 is the option -k with the value 3
+    (["grad", "x^2", "-a3", "--json"], "gradient", [6.0]),
+    (["grad", "x^2", "--at", "3", "-mforward", "--json"], "mode", "forward"),
+    (["derivative", "sin(x)", "--at", "0", "-k3", "--json"], "derivatives", [0.0, 1.0, 0.0, -1.0]),
+    (["derivative", "-k2", "-exp(x)", "--at", "0", "--json"], "derivatives", [-1.0, -1.0, -1.0]),
+    (["eval", "x/3", "--at", "1", "-d5", "--json"], "value", "0.33333"),
+]
+
+
+@pytest.mark.parametrize("args, key, want", ATTACHED)
+def test_short_options_with_attached_values(adcli, args, key, want):
+    r = adcli(*args)
+    assert r.code == 0 and r.json[key] == want, r
+
+
+def test_unknown_short_option_is_named_and_dangling_option_reported(adcli):
+    r = adcli("hessian", "tanh(x)", "--at", "1", "-d", "30")
+    assert r.code == 2 and "No such option: -d" in r.err
+    r = adcli("grad", "-exp(x)", "--at", "--json")      # --at took --json: the formula is last
+    assert r.code == 2
+    r = adcli("grad", "-exp(x)", "--json", "--at")
+    assert r.code == 2 and r.json["error"]["message"] == "Option '--at' requires an argument."
