@@ -205,6 +205,7 @@ class Row:
     reverse: float
     scale: float                        # the magnitude bound M
     spread: Optional[float] = None      # AD's rounding spread (None: no jittered run)
+    at_kink: bool = False               # the point itself is where a convention applies
     fd: Optional[fd.Estimate] = None    # shared by the rows of one variable
     fd_note: str = ""
     fd_problem: str = ""                # "" | "kink" | "ratio"
@@ -555,7 +556,8 @@ def _verdict(row: Row, split: bool, sym_ok, fd_ok) -> str:
     """The row's verdict from its comparisons (True/False/None: no reference)."""
     if split:
         return "disagree"
-    if row.fd_problem == "kink":
+    if row.fd_problem == "kink" and (sym_ok is not False or row.at_kink):
+        # only at the kink itself may SymPy's one-sided value differ from the convention
         row.reasons.append("a kink lies within the finite-difference step")
         return "inconclusive"
     if sym_ok is False:
@@ -636,7 +638,7 @@ def _ad_rows(g, point, nums, warnings: list) -> tuple:
     scale = magnitude(g, lin)
     spread = rounding_spread(g, point, rev, nums)
     rows = [Row(r, j, fwd[r][j], rev[r][j], scale[r][j],
-                None if spread is None else spread[r][j])
+                None if spread is None else spread[r][j], at_kink=bool(lin.warnings))
             for r in range(len(g.outputs)) for j in range(g.n_inputs)]
     return rows, values, vals, lin
 

@@ -215,3 +215,14 @@ def test_straddle_rules():
     # a point kink: distance to (0, 0) against the spread of the samples
     assert s([(1e-7, 1e-7), (2e-5, 1e-7), (-2e-5, 1e-7)])
     assert not s([(1.0, 1e-7), (1.00002, 1e-7), (0.99998, 1e-7)])
+
+
+def test_a_wrong_partial_near_a_kink_still_disagrees(adcli, monkeypatch):
+    # abs switches within the FD step at 1e-7, so FD is unreliable; SymPy is not, and the
+    # point is not at the kink itself, so SymPy's word decides (a wrong sin rule: disagree)
+    monkeypatch.setitem(ops.FUNCTIONS, "sin", _skewed(ops.OPS["sin"]))
+    r = adcli("check", "abs(x) + sin(x)", "--at", "1e-7", "--json")
+    assert r.code == 1 and r.json["verdict"] == "disagree", r
+    monkeypatch.undo()
+    r = adcli("check", "abs(x) + sin(x)", "--at", "1e-7", "--json")   # the right rule
+    assert r.code == 3 and r.json["verdict"] == "inconclusive", r
