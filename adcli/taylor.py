@@ -343,8 +343,16 @@ def _sigmoid(u):
                   lambda y, m: g0 if m == 0 else y[m] - _square_sum(y, m))
 
 
-def _asin_d(u):      # 1/√(1 − u²)
+def _asin_d(u):      # 1/√(1 − u²); near ±1 as 1/√((1 − u)(1 + u)), which does not cancel
+    if abs(u[0]) > 0.5:
+        return _rsqrt(_mul(_affine(u, 1.0, -1.0), _affine(u, 1.0, 1.0)))
     return _rsqrt(_affine(_sq(u), 1.0, -1.0))
+
+
+def _scaled(u, f):
+    """(1/s)·f(u/s, 1/s) with s = max(1, |u₀|): f's u² cannot overflow (asinh at 1e200)."""
+    s = max(1.0, abs(u[0]))
+    return [c / s for c in f([c / s for c in u], 1.0 / s)]
 
 
 def _atanh_d(u):     # 1/((1 − u)(1 + u))
@@ -378,9 +386,10 @@ _SERIES = {
     "acos": lambda u: _integrate(u, math.acos(u[0]), _neg(_asin_d(u))),
     "atan": lambda u: _integrate(u, math.atan(u[0]),
                                  _div(_const(1.0, len(u)), _affine(_sq(u), 1.0, 1.0))),
-    "asinh": lambda u: _integrate(u, math.asinh(u[0]), _rsqrt(_affine(_sq(u), 1.0, 1.0))),
-    "acosh": lambda u: _integrate(u, math.acosh(u[0]),
-                                  _rsqrt(_mul(_affine(u, -1.0, 1.0), _affine(u, 1.0, 1.0)))),
+    "asinh": lambda u: _integrate(u, math.asinh(u[0]), _scaled(
+        u, lambda w, t: _rsqrt(_affine(_sq(w), t * t, 1.0)))),            # 1/√(u² + 1)
+    "acosh": lambda u: _integrate(u, math.acosh(u[0]), _scaled(
+        u, lambda w, t: _rsqrt(_mul(_affine(w, -t, 1.0), _affine(w, t, 1.0))))),  # 1/√(u²−1)
     "atanh": lambda u: _integrate(u, math.atanh(u[0]), _atanh_d(u)),
     "erf": lambda u: _integrate(u, math.erf(u[0]), _erf_d(u)),
     "erfc": lambda u: _integrate(u, math.erfc(u[0]), _neg(_erf_d(u))),

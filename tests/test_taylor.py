@@ -9,6 +9,7 @@ import sympy as sp
 
 from adcli.engine import evaluate
 from adcli.errors import EvalError
+from adcli.higher import derivatives
 from adcli.numbers import FloatMath
 from adcli.parser import parse
 from adcli.taylor import Taylor, TaylorMath, variable
@@ -141,3 +142,22 @@ def test_domain_errors_raise_like_math():
 
 def test_derivatives_of_a_constant_series():
     assert Taylor([2.0, 0.0, 0.0]).derivatives() == [2.0, 0.0, 0.0]
+
+
+# Near ±1 (asin, acos) and at huge |x| (asinh, acosh: u² overflows) the series keep full
+# precision; references are closed forms in mpmath at 60 digits.
+FIRST = {"asin": lambda x: 1 / mpmath.sqrt(1 - x * x), "acos": lambda x: -1 / mpmath.sqrt(1 - x * x),
+         "asinh": lambda x: 1 / mpmath.sqrt(x * x + 1), "acosh": lambda x: 1 / mpmath.sqrt(x * x - 1)}
+
+
+@pytest.mark.parametrize("name, x", [("asin", 0.999999), ("asin", -0.9999999999), ("acos", 0.999999),
+                                     ("asin", 0.3), ("asinh", 1e200), ("asinh", -3e160),
+                                     ("acosh", 1e300), ("acosh", 1.5), ("asinh", 0.7)])
+def test_taylor_first_and_second_coefficients_at_the_edges(name, x):
+    with mpmath.workdps(60):
+        d1 = FIRST[name](mpmath.mpf(x))
+        d2 = mpmath.diff(FIRST[name], mpmath.mpf(x)) if abs(x) < 1e6 else None
+    got = derivatives(parse(f"{name}(x)"), [x], 2).derivatives
+    assert got[1] == pytest.approx(float(d1), rel=4e-15, abs=0)
+    if d2 is not None:
+        assert got[2] == pytest.approx(float(d2), rel=1e-12, abs=0)
