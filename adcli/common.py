@@ -168,6 +168,10 @@ def errors(as_json: bool):
     except BrokenPipeError:  # stdout's reader went away (adcli ... | head): not an error
         quiet_stdout()
         raise typer.Exit(0) from None
+    except OSError as exc:   # the output cannot be written (a full disk, > /dev/full)
+        quiet_stdout()
+        report(AdcliError(f"cannot write the output: {exc.strerror or exc}"), False)
+        raise typer.Exit(1) from None
     except RecursionError:  # pragma: no cover - nothing recurses; last resort
         report(AdcliError("the formula is too deeply nested"), as_json)
         raise typer.Exit(1) from None

@@ -377,3 +377,17 @@ def test_unknown_short_option_is_named_and_dangling_option_reported(adcli):
     assert r.code == 2
     r = adcli("grad", "-exp(x)", "--json", "--at")
     assert r.code == 2 and r.json["error"]["message"] == "Option '--at' requires an argument."
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_an_unwritable_output_is_an_io_error_not_an_internal_one(tmp_path):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([sys.executable, "-m", "adcli", "grad", "x", "--at", "1"],
+                           stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert p.returncode == 1 and "cannot write the output" in p.stderr
+    assert "internal" not in p.stderr and "Traceback" not in p.stderr
+
+
+def test_markdown_escapes_names_outside_tables_too(adcli):
+    out = adcli("trace", "_a*b_", "--at", "1,2", "--format", "markdown").out
+    assert "at \\_a = 1, b\\_ = 2" in out and "∂f/∂\\_a = 2" in out

@@ -38,7 +38,7 @@ def _table(tr, columns: list, rows: list, limit: int, cells) -> list:
 
 def trace_markdown(tr, limit: int, sig: Optional[int] = None) -> str:
     g = tr.g
-    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
+    at = ", ".join(f"{cell(n)} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
     lines = [f"**Trace of** {code(one_line(g.text))}" + (f" at {at}" if at else "")
              + f" ({tr.mode} mode)", ""]
     if tr.digits is not None:
@@ -79,9 +79,9 @@ def _rule_table(tr, what: str, rows: list, limit: int, sig) -> list:
 
 def _d(tr, r: int, sw) -> str:
     f = out_name(tr, r)
-    return f"∂{f}/∂{sw.wrt}" if sw.wrt else f"∇{f}·ẋ"
+    return f"∂{f}/∂{cell(sw.wrt)}" if sw.wrt else f"∇{f}·ẋ"
 
 
 def _gradient(tr, f: str, grad: list, sig) -> str:
     return words(tr, "**gradient:** " + ", ".join(
-        f"∂{f}/∂{n} = {value_text(v, sig)}" for n, v in zip(tr.g.names, grad)))
+        f"∂{f}/∂{cell(n)} = {value_text(v, sig)}" for n, v in zip(tr.g.names, grad)))
