@@ -7,6 +7,7 @@ library.
 from __future__ import annotations
 
 import math
+import os
 
 from rich import box
 from rich.console import Console, Group
@@ -26,7 +27,7 @@ EXPR_LIMIT = 300
 
 def console(stderr: bool = False) -> Console:
     c = tables.console(stderr)
-    if not c.is_terminal:
+    if not c.is_terminal and not os.environ.get("COLUMNS"):
         c.width = max(c.width, 160)    # files and pipes: whole numbers, not ellipses
     return c
 
