@@ -168,6 +168,14 @@ def errors(as_json: bool):
     except BrokenPipeError:  # stdout's reader went away (adcli ... | head): not an error
         quiet_stdout()
         raise typer.Exit(0) from None
+    except ModuleNotFoundError as exc:  # an optional dependency a feature needs
+        if exc.name not in OPTIONAL:
+            report_internal(exc, as_json)
+            raise typer.Exit(INTERNAL_EXIT) from None
+        need, extra = OPTIONAL[exc.name]
+        report(UsageError(f"{need} needs {exc.name}: pip install {exc.name} "
+                          f"(or pip install 'adcli[{extra}]')"), as_json)
+        raise typer.Exit(2) from None
     except OSError as exc:   # the output cannot be written (a full disk, > /dev/full)
         quiet_stdout()
         report(AdcliError(f"cannot write the output: {exc.strerror or exc}"), False)
@@ -184,6 +192,10 @@ def errors(as_json: bool):
 
 
 INTERNAL_EXIT = 70
+
+#: Optional dependencies: the feature that needs each, and the extra that installs it.
+OPTIONAL = {"mpmath": ("--digits", "digits"), "sympy": ("the symbolic column", "check"),
+            "numpy": ("--points", "batch")}
 
 
 def quiet_stdout() -> None:

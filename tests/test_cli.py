@@ -391,3 +391,11 @@ def test_an_unwritable_output_is_an_io_error_not_an_internal_one(tmp_path):
 def test_markdown_escapes_names_outside_tables_too(adcli):
     out = adcli("trace", "_a*b_", "--at", "1,2", "--format", "markdown").out
     assert "at \\_a = 1, b\\_ = 2" in out and "∂f/∂\\_a = 2" in out
+
+
+def test_a_missing_optional_dependency_says_what_to_install(adcli, monkeypatch):
+    monkeypatch.setitem(sys.modules, "mpmath", None)          # as if not installed
+    monkeypatch.delitem(sys.modules, "adcli.mpmath_ns", raising=False)
+    r = adcli("grad", "x", "--at", "1", "--digits", "20", "--json")
+    assert r.code == 2 and "pip install 'adcli[digits]'" in r.json["error"]["message"]
+    assert "internal" not in r.err

@@ -185,7 +185,7 @@ def test_without_sympy_the_column_says_so(monkeypatch):
     import sys
     monkeypatch.setitem(sys.modules, "sympy", None)      # import sympy -> ImportError
     res = symbolic.compute(parse("x^2"), [1.0], timeout=5)
-    assert res.state == "unavailable" and "pip install sympy" in res.message
+    assert res.state == "unavailable" and "pip install 'adcli[check]'" in res.message
 
 
 # -- --digits: exact points and constants as written -----------------------------------------------
