@@ -12,7 +12,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..tables import console, header
+from ..tables import console, header, print_table
 from ..trace import cost_lines
 from . import GAP, NO_INPUTS, adjoint_title, digits_note, out_name, page, table_notes, \
     shown_point, tangent_title, value_text, values_text, words
@@ -109,17 +109,12 @@ def _note_after(c, tr, t, notes: list) -> None:
 
 
 def _print_table(c, tr, t: Table) -> None:
-    """Under --digits the console widens rather than cut a long number."""
+    """Under --digits the console widens rather than cut a long number; otherwise the
+    source column gives way first (with an ellipsis)."""
     if tr.digits is None:
         c.print(t)
-        return
-    from rich.measure import Measurement
-    width = c.width
-    c.width = max(width, Measurement.get(c, c.options.update_width(1 << 16), t).maximum)
-    try:
-        c.print(t)
-    finally:
-        c.width = width
+    else:
+        print_table(c, t)
 
 
 def _tangent_result(tr, sw, sig) -> str:
