@@ -119,9 +119,15 @@ def tangent(v) -> float:
     return v.b if type(v) is Dual else 0.0
 
 
-def _unary(fname: str, opname: str):
-    """m.<fname> on duals, from FloatMath.<fname> and the op row's partial."""
-    f = getattr(FloatMath, fname)
+def _zero(v) -> bool:
+    """v is the constant 0 (a recorded or array value is never known to be)."""
+    return isinstance(v, (int, float)) and v == 0.0
+
+
+def unary_over(m, fname: str, opname: str):
+    """m.<fname> on duals whose parts are numbers of namespace ``m``: the value from m,
+    the tangent from the op row's partial over m (DualMath: m = FloatMath)."""
+    f = getattr(m, fname)
     d = OPS[opname].d
 
     def fn(x):
@@ -129,15 +135,15 @@ def _unary(fname: str, opname: str):
             return f(x)
         a = x.a
         fa = f(a)
-        if x.b == 0.0:
+        if _zero(x.b):
             return Dual(fa, 0.0)
-        return Dual(fa, d(FloatMath, a, fa)[0] * x.b)
+        return Dual(fa, d(m, a, fa)[0] * x.b)
     fn.__name__ = fname
-    return staticmethod(fn)
+    return fn
 
 
-def _binary(fname: str, opname: str):
-    f = getattr(FloatMath, fname)
+def binary_over(m, fname: str, opname: str):
+    f = getattr(m, fname)
     d = OPS[opname].d
 
     def fn(x, y):
@@ -146,17 +152,17 @@ def _binary(fname: str, opname: str):
         a, xb = (x.a, x.b) if type(x) is Dual else (x, 0.0)
         c, yb = (y.a, y.b) if type(y) is Dual else (y, 0.0)
         fa = f(a, c)
-        if xb == 0.0 and yb == 0.0:
+        if _zero(xb) and _zero(yb):
             return Dual(fa, 0.0)
-        d0, d1 = d(FloatMath, a, c, fa)
+        d0, d1 = d(m, a, c, fa)
         t = 0.0
-        if xb != 0.0:
+        if not _zero(xb):
             t = d0 * xb
-        if yb != 0.0:   # skip ∂/∂y·0: x^y's ∂/∂y is NaN for x < 0 and a constant y
+        if not _zero(yb):   # skip ∂/∂y·0: x^y's ∂/∂y is NaN for x < 0 and a constant y
             t = t + d1 * yb
         return Dual(fa, t)
     fn.__name__ = fname
-    return staticmethod(fn)
+    return fn
 
 
 _UNARY = {name: name for name in (
@@ -222,7 +228,7 @@ class DualMath:
 
 
 for _name, _op in _UNARY.items():
-    setattr(DualMath, _name, _unary(_name, _op))
+    setattr(DualMath, _name, staticmethod(unary_over(FloatMath, _name, _op)))
 for _name, _op in _BINARY.items():
-    setattr(DualMath, _name, _binary(_name, _op))
+    setattr(DualMath, _name, staticmethod(binary_over(FloatMath, _name, _op)))
 del _name, _op

@@ -28,13 +28,7 @@ NaN.  Elsewhere ``dual_over(FloatMath)`` and DualMath agree bit for bit.
 """
 from __future__ import annotations
 
-from .dual import _BINARY, _UNARY, Dual, value   # the op-table row of each function
-from .ops import OPS
-
-
-def _zero(v) -> bool:
-    """v is the constant 0 (a recorded or array value is never known to be)."""
-    return isinstance(v, (int, float)) and v == 0.0
+from .dual import _BINARY, _UNARY, Dual, _zero, binary_over, unary_over, value
 
 
 def dual_over(m):
@@ -42,9 +36,9 @@ def dual_over(m):
     ns = {"LN2": m.LN2, "LN10": m.LN10, "TWO_OVER_SQRTPI": m.TWO_OVER_SQRTPI,
           "isbad": None, "primal": None, "const": staticmethod(lambda c: c)}
     for name, op in _UNARY.items():
-        ns[name] = staticmethod(_unary(m, name, op))
+        ns[name] = staticmethod(unary_over(m, name, op))
     for name, op in _BINARY.items():
-        ns[name] = staticmethod(_binary(m, name, op))
+        ns[name] = staticmethod(binary_over(m, name, op))
     D = type("DualOver", (), ns)
 
     # piecewise helpers: their derivative is 0 wherever they are differentiable
@@ -81,43 +75,3 @@ def dual_over(m):
     for fn in (step, sign, div0, dpowx, powlog):
         setattr(D, fn.__name__, staticmethod(fn))
     return D
-
-
-def _unary(m, fname: str, opname: str):
-    """fname on duals: value from m, tangent from the op row's partial over m."""
-    f = getattr(m, fname)
-    d = OPS[opname].d
-
-    def fn(x):
-        if type(x) is not Dual:
-            return f(x)
-        a = x.a
-        fa = f(a)
-        if _zero(x.b):
-            return Dual(fa, 0.0)
-        return Dual(fa, d(m, a, fa)[0] * x.b)
-    fn.__name__ = fname
-    return fn
-
-
-def _binary(m, fname: str, opname: str):
-    f = getattr(m, fname)
-    d = OPS[opname].d
-
-    def fn(x, y):
-        if type(x) is not Dual and type(y) is not Dual:
-            return f(x, y)
-        a, xb = (x.a, x.b) if type(x) is Dual else (x, 0.0)
-        c, yb = (y.a, y.b) if type(y) is Dual else (y, 0.0)
-        fa = f(a, c)
-        if _zero(xb) and _zero(yb):
-            return Dual(fa, 0.0)
-        d0, d1 = d(m, a, c, fa)
-        t = 0.0
-        if not _zero(xb):
-            t = d0 * xb
-        if not _zero(yb):   # skip ∂/∂y·0: x^y's ∂/∂y is NaN for x < 0 and a constant y
-            t = t + d1 * yb
-        return Dual(fa, t)
-    fn.__name__ = fname
-    return fn
