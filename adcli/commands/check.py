@@ -164,7 +164,7 @@ def _point(g, at: Optional[str], digits: Optional[int] = None) -> list:
 
 def _show(g, point, report, as_json: bool, plot: bool) -> None:
     if as_json:
-        from ..check import report_json
+        from ..render.check_json import report_json
         from ..jsonout import emit
         emit(report_json(g, point, report))
         if plot:
