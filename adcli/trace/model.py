@@ -210,7 +210,7 @@ def _numbers(m, digits: int | None) -> tuple:
         return float, _same
     if digits is None:
         return m.const, _same
-    from .mpmath_ns import Shown
+    from ..mpmath_ns import Shown
     return m.const, lambda v: Shown(v, digits)
 
 
