@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..engine import evaluate
+from ..engine import Linearization, adjoint_sweep, evaluate
 from ..errors import AdcliError
 from ..numbers import FloatMath
 from . import fd
@@ -40,8 +40,8 @@ def straddles(points: list) -> bool:
     return nearest <= width
 
 
-def dependence(g) -> tuple:
-    """(inputs each node depends on, as bit masks; nodes each output depends on)."""
+def dependence(g) -> list:
+    """The inputs each node depends on, as bit masks."""
     deps = [0] * g.n_nodes
     for j in range(g.n_inputs):
         deps[j] = 1 << j
@@ -50,16 +50,22 @@ def dependence(g) -> tuple:
         for a in g.args[i]:
             m |= deps[a]
         deps[i] = m
+    return deps
+
+
+def feeding(g, lin: Linearization) -> list:
+    """Per output, the nodes whose value reaches it (through active rows): the rows the
+    engine's adjoint sweep from that output contributes from."""
     feeds = []
     for o in g.outputs:
         live = bytearray(g.n_nodes)
         live[o] = 1
-        for i in range(g.n_nodes - 1, g.first_op - 1, -1):
-            if live[i]:
-                for a in g.args[i]:
-                    live[a] = 1
+
+        def mark(i: int, k: int, partial, term, live=live) -> None:
+            live[k] = 1
+        adjoint_sweep(g, lin, o, on_contribution=mark)
         feeds.append(live)
-    return deps, feeds
+    return feeds
 
 
 def near_kinks(g, samples: list) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine import Linearization, evaluate, linearize
 from ..errors import UsageError
-from .finite import dependence, fd_rows
+from .finite import dependence, fd_rows, feeding
 from .model import Report, Row
 from .numbers import FLOAT
 from .rounding import conditioning_warnings, magnitude, rounding_sizes, rounding_spread
@@ -59,9 +59,9 @@ def check(g, point: list, *, digits: int = 30, timeout: float = 10.0, nums=FLOAT
     warnings: list = []
     with nums.precision():
         rows, values, vals, lin = _ad_rows(g, point, nums, warnings)
-        deps, feeds = dependence(g)
+        deps = dependence(g)
         noise = rounding_sizes(g, vals, lin, deps)
-        fd_rows(g, point, vals, rows, warnings, nums, noise, deps, feeds)
+        fd_rows(g, point, vals, rows, warnings, nums, noise, deps, feeding(g, lin))
     sym_digits = digits if nums.digits is None else max(digits, nums.digits + 10)
     sym = _symbolic_rows(g, point, rows, sym_digits, timeout)
     ulps = ad_ulps(len(lin.order))

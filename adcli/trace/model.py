@@ -89,39 +89,38 @@ def tangent_rules(g: Graph, lin, lab: Labels) -> dict:
     return rules
 
 
-def children(g: Graph, lin) -> list:
-    """children[j] = [(i, pos), ...]: the rows that use node j, in list order."""
-    kids: list = [[] for _ in range(g.n_nodes)]
-    for i in lin.order:
-        for pos in positions(g, i):
-            kids[g.args[i][pos]].append((i, pos))
-    return kids
+def adjoint_sweep_rows(g: Graph, lin, lab: Labels, out: int, seed, num=float) -> tuple:
+    """(v̄ of every node, the adjoint rows): one engine adjoint sweep from v̄_out = seed.
+
+    The sweep reports each contribution v̄ₖ += v̄ᵢ·∂vᵢ/∂vₖ; row k's rule sums the
+    rows i that contributed, in list order (v̄ₖ = Σᵢ v̄ᵢ·∂vᵢ/∂vₖ).  Rows that do
+    not reach ``out`` get no adjoint row; every input gets one.
+    """
+    users: list = [[] for _ in range(g.n_nodes)]      # contributing rows, last first
+
+    def record(i: int, k: int, partial, term) -> None:
+        u = users[k]
+        if not u or u[-1] != i:                     # x·x: one row, two contributions
+            u.append(i)
+    adj = adjoint_sweep(g, lin, out, seed, on_contribution=record)
+    return adj, adjoint_rows(g, lin, lab, users, out, adj, num)
 
 
-def reaching(g: Graph, lin, out: int) -> bytearray:
-    """Nodes whose value reaches ``out`` through active rows."""
-    reach = bytearray(g.n_nodes)
-    reach[out] = 1
-    for i in reversed(lin.order):
-        if reach[i]:
-            for k, _ in lin.pairs[i]:
-                reach[k] = 1
-    return reach
-
-
-def adjoint_rows(g: Graph, lin, lab: Labels, kids: list, out: int, adj, num=float) -> list:
+def adjoint_rows(g: Graph, lin, lab: Labels, users: list, out: int, adj, num=float) -> list:
+    """The adjoint rows of one sweep; ``users[k]``: the rows that added to v̄ₖ, last first."""
     s, rows = lab.s, []
-    reach = reaching(g, lin, out)
-    order = [i for i in reversed(lin.order) if reach[i]] + \
-        list(range(g.n_inputs - 1, -1, -1))
+    inputs = list(range(g.n_inputs - 1, -1, -1))
     if out >= g.n_inputs and g.op[out] is None:
-        order = list(range(g.n_inputs - 1, -1, -1))
+        order = inputs
+    else:
+        order = [i for i in reversed(lin.order) if i == out or users[i]] + inputs
     for j in order:
         terms = [(False, "1")] if j == out else []
-        for i, pos in kids[j]:
-            if reach[i]:
-                neg, kind, rest = lab.partial(i, pos)
-                terms.append(term(s, neg, kind, rest, lab.bar[i]))
+        for i in reversed(users[j]):
+            for pos in positions(g, i):
+                if g.args[i][pos] == j:
+                    neg, kind, rest = lab.partial(i, pos)
+                    terms.append(term(s, neg, kind, rest, lab.bar[i]))
         rows.append(Row(j, lab.var[j], lab.bar[j], join(s, terms), num(adj[j])))
     return rows
 
@@ -186,17 +185,16 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: str | None = Non
                                  result=[num(tan[o]) for o in nodes]))
         if wrt is None and direction is None:
             grads = [[sw.result[r] for sw in tangent] for r in range(len(nodes))]
-    kids = children(g, lin) if mode == "reverse" else None
     if grads is None:
         grads = []
         for r, o in zip(outs, nodes):
-            adj = adjoint_sweep(g, lin, o, one)
-            grads.append([num(a) for a in adj[:n]])
             if mode == "reverse" and n:
-                adjoint.append(Sweep(f"output {out_name(g, r)}",
-                                     adjoint_rows(g, lin, lab, kids, o, adj, num),
-                                     output=r + 1, result=grads[-1],
-                                     constant=not g.active[o]))
+                adj, rows = adjoint_sweep_rows(g, lin, lab, o, one, num)
+                grads.append([num(a) for a in adj[:n]])
+                adjoint.append(Sweep(f"output {out_name(g, r)}", rows, output=r + 1,
+                                     result=grads[-1], constant=not g.active[o]))
+            else:
+                grads.append([num(a) for a in adjoint_sweep(g, lin, o, one)[:n]])
     return Trace(g, list(point), mode, outs, primal, sources, tangent, adjoint,
                  [num(vals[o]) for o in nodes], grads, cost(g, lin, len(g.outputs)),
                  lin.warnings, style, output is not None, digits,
