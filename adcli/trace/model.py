@@ -164,7 +164,7 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: str | None = Non
     digits to show).  The trace then holds that namespace's numbers.
     """
     style = style or Style()
-    num, shown = _numbers(m, digits)
+    num, shown = numbers_for(m, digits)
     vals = evaluate(g, point, m)
     lin = linearize(g, vals, m)
     lab = Labels(g, style, kinks(g, vals, lin, m))
@@ -202,7 +202,7 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: str | None = Non
                  scope_text(g, wrt, direction, output))
 
 
-def _numbers(m, digits: int | None) -> tuple:
+def numbers_for(m, digits: int | None = None) -> tuple:
     """(num, shown): a value as the trace keeps it, and as rule text prints it."""
     if m is FloatMath:
         return float, _same
