@@ -77,12 +77,11 @@ def _g(v, fmt: str = ".3g") -> str:
 
 def _methods(row, num, digits, sig=None) -> list:
     """(column name, cell) for the methods, in table order."""
-    shown = digits if sig is None else sig
     return [("forward AD", _cell(num(row.forward), row, "forward")),
             ("reverse AD", _cell(num(row.reverse), row, "reverse")),
             ("central FD ± error", _fd_cell(row, num)),
-            ("SymPy (high precision)" if shown is None else f"SymPy ({shown} digits)",
-             _sym_cell(row, num, shown is None))]
+            ("SymPy (high precision)" if digits is None else f"SymPy ({digits} digits)",
+             _sym_cell(row, num, digits is None and sig is None))]
 
 
 def _differences(row, num) -> list:
