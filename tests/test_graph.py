@@ -18,8 +18,8 @@ def test_dot_structure(adcli):
     out = r.out
     assert out.startswith("digraph adcli {") and out.rstrip().endswith("}")
     assert out.count("{") == out.count("}")
-    nodes = re.findall(r"^  n(\d+) \[label=", out, re.M)
-    edges = re.findall(r"^  n(\d+) -> n(\d+)", out, re.M)
+    nodes = re.findall(r"^  n(\d+) \[label=", out, re.MULTILINE)
+    edges = re.findall(r"^  n(\d+) -> n(\d+)", out, re.MULTILINE)
     assert len(nodes) == 7                    # 2 inputs + 5 operations
     assert len(edges) == 1 + 2 + 1 + 2 + 2    # log, mul, sin, add, sub
     assert out.count("shape=box") == 2        # inputs marked
