@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..engine import Linearization, evaluate, linearize
 from ..errors import UsageError
+from ..trace.cost import cost
 from .finite import dependence, fd_rows, feeding
 from .model import Report, Row
 from .numbers import FLOAT
@@ -27,7 +28,7 @@ def _symbolic_rows(g, point, rows, digits, timeout):
 
 def trace_ops(g, lin: Linearization) -> int:
     """Primal equations plus adjoint contributions (one adjoint sweep per output)."""
-    contributions = sum(len(lin.pairs[i]) for i in lin.order)
+    contributions = cost(g, lin, len(g.outputs))["local_partials"]
     return g.n_ops + len(g.outputs) * contributions
 
 
