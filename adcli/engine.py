@@ -15,6 +15,7 @@ and elementary operations they used.  All numbers are float64.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .errors import EvalError
@@ -184,11 +185,18 @@ def tangent_sweep(g: Graph, lin: Linearization, seed) -> list:
     return tan
 
 
-def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed=1.0) -> list:
+def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed=1.0,
+                  on_contribution: Callable | None = None) -> list:
     """One reverse-mode sweep: v̄ for every node, starting from v̄_out = seed.
 
     ``out`` may also be a list of nodes with ``seed`` a list of their seeds
     (one sweep for wᵀ·J; a node listed twice gets the sum of its seeds).
+
+    ``on_contribution(i, k, partial, term)``, if given, is called for every
+    contribution v̄ₖ += v̄ᵢ·∂vᵢ/∂vₖ as it is made (term = v̄ᵢ·∂vᵢ/∂vₖ), in sweep
+    order: rows i from last to first, each row's arguments in order.  Rows
+    that nothing reached make no contributions.  Without it the loop is the
+    plain one (no per-node cost).
     """
     adj = [ZERO] * g.n_nodes
     if isinstance(out, int):
@@ -197,6 +205,15 @@ def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed=1.0) -> list:
         for o, s in zip(out, seed):
             adj[o] = s if adj[o] is ZERO else adj[o] + s
     pairs = lin.pairs
+    if on_contribution is not None:
+        for i in reversed(lin.order):
+            b = adj[i]
+            if b is not ZERO:
+                for k, p in pairs[i]:
+                    t = b * p
+                    adj[k] = adj[k] + t
+                    on_contribution(i, k, p, t)
+        return adj
     for i in reversed(lin.order):
         b = adj[i]
         if b is not ZERO:

@@ -336,3 +336,48 @@ def test_a_symbolic_zero_prints_as_zero(adcli, expr, at, note):
 def test_check_at_huge_values_is_no_internal_error(adcli, formula, at):
     r = adcli("check", formula, "--at", at, "--json")
     assert r.code in (0, 3) and r.json["verdict"] in ("agree", "inconclusive"), r
+
+
+# -- --precision N: digits shown in the tables, never in JSON ----------------------------------
+def _table_cells(out: str, partial: str) -> list:
+    line = next(ln for ln in out.splitlines() if ln.startswith(partial))
+    return line.split()
+
+
+@pytest.mark.parametrize("sig", [3, 6])
+def test_precision_rounds_the_table(adcli, monkeypatch, sig):
+    import sympy as sp
+    monkeypatch.setenv("COLUMNS", "250")
+    x1, x2 = sp.symbols("x1 x2")
+    f = x1 * sp.exp(-(x1 ** 2 + x2 ** 2) / 2)
+    r = adcli("check", MATLAB, "--at", "2,0.5", "--precision", str(sig))
+    assert r.code == 0, r
+    for var in (x1, x2):
+        exact = sp.diff(f, var).subs({x1: 2, x2: sp.Rational(1, 2)}).evalf(30)
+        want = float(f"{float(exact):.{sig}g}")
+        cells = _table_cells(r.out, f"∂f/∂{var}")
+        fwd, rev, fd, sym = float(cells[1]), float(cells[2]), float(cells[3]), float(cells[6])
+        assert fwd == rev == fd == sym == want
+        assert len(cells[2].lstrip("-").replace(".", "").lstrip("0")) <= sig
+
+
+def test_precision_under_digits(adcli, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
+    r = adcli("check", "exp(x)", "--at", "1", "--digits", "40", "--precision", "8",
+              "--symbolic-timeout", "0")
+    assert r.code in (0, 3), r
+    cells = _table_cells(r.out, "∂f/∂x")
+    assert cells[1] == cells[2] == "2.7182818"         # e to 8 digits (mpmath: 2.718281828…)
+
+
+def test_precision_leaves_json_alone(adcli):
+    full = adcli("check", BAYDIN, "--at", "2,5", "--json", "--symbolic-timeout", "0")
+    short = adcli("check", BAYDIN, "--at", "2,5", "--json", "--precision", "3",
+                  "--symbolic-timeout", "0")
+    assert full.code == short.code == 0
+    assert full.json == short.json
+
+
+def test_precision_is_checked(adcli):
+    r = adcli("check", BAYDIN, "--at", "2,5", "--precision", "0")
+    assert r.code == 2 and "--precision" in r.err

@@ -14,7 +14,7 @@ from adcli.render.check_table import print_check
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
 
 
-def render(expr: str, point: list, width: int, against: str = None, **kw) -> str:
+def render(expr: str, point: list, width: int, against: str | None = None, **kw) -> str:
     g = parse(expr)
     report = check(g, point, **kw)
     if against is not None:
@@ -70,7 +70,7 @@ def test_wide_terminals_get_the_side_by_side_table():
 
 
 def test_jacobian_and_against_fit_in_80_columns():
-    text, report = render("[r*cos(t), r*sin(t)]", [2.0, 0.5], 80,
+    text, _report = render("[r*cos(t), r*sin(t)]", [2.0, 0.5], 80,
                           against="[cos(t), -r*sin(t), sin(t), r*cos(t)]")
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "…" not in text
@@ -89,6 +89,7 @@ def test_notes_explain_an_unreliable_row_without_cutting():
 
 def test_a_disagreeing_row_is_named_in_the_notes(monkeypatch):
     import dataclasses
+
     from adcli import ops
     monkeypatch.setitem(ops.FUNCTIONS, "sin",
                         dataclasses.replace(ops.OPS["sin"], d=lambda m, x, o: (m.sin(x),)))

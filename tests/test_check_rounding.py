@@ -9,7 +9,10 @@ import random
 import pytest
 import sympy as sp
 
-from adcli import check, fd, ops, parser
+from adcli import check, ops, parser
+from adcli.check import fd
+from adcli.check.finite import dependence, straddles
+from adcli.engine import evaluate, linearize
 from adcli.parser import parse
 
 # (formula, point): the audit's false disagreements and their relatives
@@ -147,9 +150,9 @@ def test_fd_round_off_sees_cancelling_intermediates(adcli, expr, at):
 
 def test_rounding_sizes_sum_intermediates_times_adjoints():
     g = parse("log(x+1e6) - log(1e6)")
-    vals = check.evaluate(g, [1.0])
-    lin = check.linearize(g, vals)
-    deps, _ = check._dependence(g)
+    vals = evaluate(g, [1.0])
+    lin = linearize(g, vals)
+    deps = dependence(g)
     (s,) = check.rounding_sizes(g, vals, lin, deps)[0]
     # |x+1e6|·1/(x+1e6) + |log(x+1e6)|·1 + |f|·1; log(1e6) does not vary with x
     import math
@@ -210,7 +213,7 @@ def test_away_from_a_point_kink_fd_counts(adcli, expr, at):
 
 
 def test_straddle_rules():
-    s = check._straddles
+    s = straddles
     assert s([(1.0,), (-1e-9,)]) and s([(0.0,)]) and not s([(1.0,), (2.0,)])
     # a point kink: distance to (0, 0) against the spread of the samples
     assert s([(1e-7, 1e-7), (2e-5, 1e-7), (-2e-5, 1e-7)])

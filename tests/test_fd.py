@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adcli import fd
+from adcli.check import fd
 
 EPS = 2.0 ** -52
 

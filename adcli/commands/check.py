@@ -1,27 +1,28 @@
 """``adcli check``: every partial derivative by four methods, with a verdict for CI."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..common import At, Digits, Expr, Json, Vars, errors, load, print_warnings
+from ..common import Digits, Expr, Json, Vars, errors, load, print_warnings
+from .trace import AtOpt, PointsOpt, refuse_points
 
-Against = Annotated[Optional[str], typer.Option(
+Against = Annotated[str | None, typer.Option(
     "--against",
     help="A hand-derived derivative to check, in adcli's syntax over the same variables: "
          "one formula for f(x), a list '\\[df/dx1, df/dx2, ...]' for a gradient; for a "
          "vector formula every output's partials in turn, or one bracketed row per output "
          "('\\[\\[df1/dx, df1/dy], \\[df2/dx, df2/dy]]').",
     metavar="FORMULA", show_default=False)]
-Samples = Annotated[Optional[int], typer.Option(
+Samples = Annotated[int | None, typer.Option(
     "--samples", "-k", min=0, max=100_000,
     help="With --against: also check at K random points within 10 % of P "
          "(±0.1·max(1,|x|) per variable), so a formula right at P only by chance still fails.",
     show_default=False)]
-Seed = Annotated[Optional[int], typer.Option(
+Seed = Annotated[int | None, typer.Option(
     "--seed", help="With --against --samples: the random seed (default 0).", show_default=False)]
-Rtol = Annotated[Optional[float], typer.Option(
+Rtol = Annotated[float | None, typer.Option(
     "--rtol", min=0.0,
     help="With --against: relative tolerance between your formula and AD (default 1e-9; "
          "under --digits N, 10^(3−N) when that is smaller).", show_default=False)]
@@ -36,11 +37,17 @@ Plot = Annotated[bool, typer.Option(
     "--plot",
     help="Draw the finite-difference error against the step h on log-log axes, with the "
          "AD error for comparison (to stderr under --json).")]
+Precision = Annotated[int | None, typer.Option(
+    "--precision", min=1, max=17,
+    help="Show numbers with N significant digits in the tables (default: every digit "
+         "computed; JSON is always full).", metavar="N", show_default=False)]
 
-def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Samples = None,
+
+def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Samples = None,
               seed: Seed = None, rtol: Rtol = None, symbolic_timeout: Timeout = 10.0,
               symbolic_digits: SymDigits = 30, digits: Digits = None, plot: Plot = False,
-              variables: Vars = None, as_json: Json = False) -> None:
+              variables: Vars = None, as_json: Json = False, precision: Precision = None,
+              points: PointsOpt = None) -> None:
     """Check every partial derivative of EXPR at a point by forward AD, reverse AD,
     central finite differences and SymPy, side by side, with a verdict.
 
@@ -70,6 +77,9 @@ def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Sampl
     to at least N + 10 digits, and the ULPs above become units of 10^-N
     (relative); JSON then carries the numbers as strings.
 
+    --precision N shows the numbers in the tables to N significant digits
+    (the verdict and JSON do not change).
+
     Exit codes: 0 agree; 1 disagree (or the formula cannot be evaluated);
     2 bad usage, formula or point; 3 inconclusive (a kink, a finite difference
     alone off, or no reliable reference).
@@ -82,12 +92,13 @@ def check_cmd(expr: Expr, at: At = None, against: Against = None, samples: Sampl
     """
     from ..check import EXIT, numbers
     with errors(as_json):
+        refuse_points("check", points)
         g = load(expr, variables)
         _options(against, samples, seed, rtol, digits, plot)
         nums = numbers(digits)
         report, point = _run(g, at, against, samples or 0, seed or 0, _rtol(rtol, digits),
                              symbolic_digits, symbolic_timeout, plot, nums)
-        _show(g, point, report, as_json, plot)
+        _show(g, point, report, as_json, plot, precision)
         print_warnings(report.warnings)
         if report.against is not None:
             from ..check import failure_lines
@@ -140,6 +151,7 @@ def _rtol(rtol, digits):
     if digits is None:
         return 1e-9
     import mpmath
+
     from ..mpmath_ns import working_precision
     with working_precision(digits):
         return min(mpmath.mpf("1e-9"), mpmath.mpf(10) ** (3 - digits))
@@ -151,7 +163,7 @@ def _say(lines: list) -> None:
         sys.stderr.write(f"adcli: {line}\n")
 
 
-def _point(g, at: Optional[str], digits: Optional[int] = None) -> list:
+def _point(g, at: str | None, digits: int | None = None) -> list:
     from ..errors import UsageError
     if at is None and g.names:
         raise UsageError(f"missing the point: give --at ({','.join(g.names)})")
@@ -162,17 +174,17 @@ def _point(g, at: Optional[str], digits: Optional[int] = None) -> list:
     return parse_point(at or "", g.names)
 
 
-def _show(g, point, report, as_json: bool, plot: bool) -> None:
+def _show(g, point, report, as_json: bool, plot: bool, precision: int | None) -> None:
     if as_json:
-        from ..check import report_json
         from ..jsonout import emit
+        from ..render.check_json import report_json
         emit(report_json(g, point, report))
         if plot:
             from ..render.check_table import print_plot
             print_plot(g, report.curves, stderr=True)
         return
     from ..render.check_table import print_check, print_plot
-    print_check(g, point, report)
+    print_check(g, point, report, sig=precision)
     if plot:
         print_plot(g, report.curves)
 

@@ -5,8 +5,9 @@ it to one renderer (:mod:`adcli.render`).
 """
 from __future__ import annotations
 
+import contextlib
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -27,23 +28,23 @@ class GraphFormat(str, Enum):
     json = "json"
 
 
-AtOpt = Annotated[Optional[str], typer.Option(
+AtOpt = Annotated[str | None, typer.Option(
     "--at", "-a",
     help="The point: values in input order ('2,5') or by name ('x1=2,x2=5'); constant "
          "expressions such as pi/4 work.", show_default=False)]
-TraceModeOpt = Annotated[Optional[Mode], typer.Option(
+TraceModeOpt = Annotated[Mode | None, typer.Option(
     "--mode", "-m", case_sensitive=False,
     help="reverse (default): the adjoint trace, one sweep per output. forward: the tangent "
          "traces, one sweep per input (the default with --wrt or --direction).",
     show_default=False)]
-WrtOpt = Annotated[Optional[str], typer.Option(
+WrtOpt = Annotated[str | None, typer.Option(
     "--wrt", help="Forward mode: show only the sweep seeded with this input (ẋ = eᵢ).",
     metavar="VAR", show_default=False)]
-DirectionOpt = Annotated[Optional[str], typer.Option(
+DirectionOpt = Annotated[str | None, typer.Option(
     "--direction",
     help="Forward mode: one sweep seeded with this direction (a JVP), e.g. '1,0.5' or "
          "'x1=1,x2=0.5'.", metavar="V", show_default=False)]
-OutputOpt = Annotated[Optional[int], typer.Option(
+OutputOpt = Annotated[int | None, typer.Option(
     "--output", "-o", min=1,
     help="Vector formulas: trace output k only (1-based); reverse mode then takes one "
          "adjoint sweep.", metavar="K", show_default=False)]
@@ -54,10 +55,33 @@ LimitOpt = Annotated[int, typer.Option(
     help="Longest table shown (rows per trace). Longer traces keep their first and last "
          f"rows, and rules longer than {RULE_WIDTH} characters their first and last terms, "
          "with a note. 0 shows everything; --json is always complete.", metavar="N")]
-PrecisionOpt = Annotated[Optional[int], typer.Option(
+PrecisionOpt = Annotated[int | None, typer.Option(
     "--precision", min=1, max=17,
     help="Show values with N significant digits in tables (default: full float64 "
-         "precision; JSON is always full).", metavar="N", show_default=False)]
+         "precision, or the N digits of --digits N; JSON is always full).", metavar="N",
+    show_default=False)]
+PointsOpt = Annotated[str | None, typer.Option(
+    "--points", "-p", hidden=True, metavar="FILE", show_default=False,
+    help="Not taken here: the command works at one point (--at); the usage error says why.")]
+
+#: Why a command does not take --points (it works at one point).
+NO_POINTS = {
+    "trace": "trace does not take --points: a trace shows every sweep at one point; give "
+             "that point with --at (for many points use eval, grad, jacobian or hessian "
+             "with --points)",
+    "graph": "graph does not take --points: it draws the formula once, with the values at "
+             "one point (--at) if given (for many points use eval, grad, jacobian or "
+             "hessian with --points)",
+    "check": "check --points is not yet supported: check one point at a time with --at "
+             "(checking many points at once is planned for a later version)",
+}
+
+
+def refuse_points(command: str, points: str | None) -> None:
+    """--points on a one-point command: a usage error (exit 2) that says why."""
+    if points is not None:
+        from ..errors import UsageError
+        raise UsageError(NO_POINTS[command])
 TraceFormatOpt = Annotated[TraceFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="table (Rich, for the terminal), markdown or latex (to paste into notes), json.")]
@@ -71,7 +95,8 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               direction: DirectionOpt = None, output: OutputOpt = None,
               variables: Vars = None, fmt: TraceFormatOpt = TraceFormat.table,
               as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = DEFAULT_LIMIT,
-              precision: PrecisionOpt = None, digits: Digits = None) -> None:
+              precision: PrecisionOpt = None, digits: Digits = None,
+              points: PointsOpt = None) -> None:
     """The evaluation trace of EXPR at a point: primal values, then the tangent
     (forward mode) or adjoint (reverse mode) trace with every rule and value,
     then the gradient and what each mode costs on this formula.
@@ -88,6 +113,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
     """
     as_json = as_json or fmt == TraceFormat.json
     with errors(as_json):
+        refuse_points("trace", points)
         g, point = _graph_point(expr, at, variables, required=True)
         chosen = _mode(mode, wrt, direction)
         vector = _direction(g, direction)
@@ -97,7 +123,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
             raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
                              f"{', '.join(g.names) or 'none'}")
         style = _style(fmt, as_json, ascii)
-        options = dict(wrt=wrt, output=r, style=style)
+        options = {"wrt": wrt, "output": r, "style": style}
         if digits is None:
             from ..trace import build
             tr = build(g, point, chosen, direction=vector, **options)
@@ -108,25 +134,33 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
         print_warnings(tr.warnings)
 
 
-def _trace_digits(g, at: str, direction: Optional[str], mode: str, digits: int, options):
+def _trace_digits(g, at: str, direction: str | None, mode: str, digits: int, options):
     """The trace computed by mpmath at ``digits`` significant digits: the point,
     the direction and the formula's constants keep every digit (2/3, pi/6, 0.1)."""
-    from ..errors import AdcliError
-    from ..mpmath_ns import namespace, plain, point_values, working_precision
+    from ..mpmath_ns import namespace, plain, point_values
     from ..trace import build
+    with at_digits(digits):
+        point = point_values(at, g.names)
+        vector = None if direction is None else \
+            point_values(direction, g.names, option="--direction")
+        tr = build(g, point, mode, direction=vector, m=namespace(g), digits=digits, **options)
+    tr.warnings = [plain(w, digits) for w in tr.warnings]
+    return tr
+
+
+@contextlib.contextmanager
+def at_digits(digits: int):
+    """mpmath at ``digits`` significant digits; engine errors then show numbers, not
+    mpf reprs."""
+    from ..errors import AdcliError
+    from ..mpmath_ns import plain, working_precision
     try:
         with working_precision(digits):
-            point = point_values(at, g.names)
-            vector = None if direction is None else \
-                point_values(direction, g.names, option="--direction")
-            tr = build(g, point, mode, direction=vector, m=namespace(g), digits=digits,
-                       **options)
+            yield
     except AdcliError as exc:
         exc.message = plain(exc.message, digits)
         exc.args = (exc.message,)
         raise
-    tr.warnings = [plain(w, digits) for w in tr.warnings]
-    return tr
 
 
 def _style(fmt, as_json: bool, ascii: bool):
@@ -156,34 +190,57 @@ def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
 
 def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
               fmt: GraphFormatOpt = GraphFormat.dot, as_json: Json = False,
-              ascii: AsciiOpt = False, precision: PrecisionOpt = None) -> None:
+              ascii: AsciiOpt = False, precision: PrecisionOpt = None,
+              digits: Digits = None, points: PointsOpt = None) -> None:
     """The computational graph of EXPR: one node per elementary operation,
     edges from arguments to results, inputs and outputs marked. With --at,
     nodes carry their values and edges their local partial derivatives.
 
     Examples: adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 | dot -Tsvg > trace.svg
               adcli graph 'x1*x2 + exp(x1*x2) - sin(x2)' --format mermaid
+              adcli graph 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 30
+
+    With --digits N the values and partials are computed by mpmath at N
+    significant digits and shown to N digits (JSON: as strings).
     """
     as_json = as_json or fmt == GraphFormat.json
     with errors(as_json):
         import sys
-        from ..trace import graph_model, style_for
+        refuse_points("graph", points)
         g, point = _graph_point(expr, at, variables, required=False)
-        nodes, edges = graph_model(g, point, style_for(ascii))
+        point, nodes, edges = _graph(g, point, at, digits, ascii)
+        sig = precision or digits
         if as_json:
             from ..jsonout import emit
             from ..render.trace_json import graph_payload
-            emit(graph_payload(g, point, nodes, edges))
+            emit(graph_payload(g, point, nodes, edges, digits))
         elif fmt == GraphFormat.mermaid:
             from ..render.mermaid import mermaid
-            sys.stdout.write(mermaid(g, nodes, edges, precision, ascii))
+            sys.stdout.write(mermaid(g, nodes, edges, sig, ascii))
         else:
             from ..render.graphviz import dot
-            sys.stdout.write(dot(g, nodes, edges, precision, ascii))
+            sys.stdout.write(dot(g, nodes, edges, sig, ascii))
+
+
+def _graph(g, point: list | None, at: str | None, digits: int | None,
+           ascii: bool) -> tuple:
+    """(point, nodes, edges): float64, or under --digits mpmath at N digits from the exact
+    point (2/3, pi/6 keep every digit)."""
+    from ..trace import graph_model, style_for
+    if digits is None:
+        return (point, *graph_model(g, point, style_for(ascii)))
+    if point is None:
+        from ..errors import UsageError
+        raise UsageError("graph --digits N computes the values at the point; without --at "
+                         "the graph has none: give --at, or drop --digits")
+    from ..mpmath_ns import namespace, point_values
+    with at_digits(digits):
+        exact = point_values(at or "", g.names)
+        return (exact, *graph_model(g, exact, style_for(ascii), m=namespace(g)))
 
 
 # -- option checks ------------------------------------------------------------------------------
-def _graph_point(expr: str, at: Optional[str], variables: Optional[str], required: bool):
+def _graph_point(expr: str, at: str | None, variables: str | None, required: bool):
     from ..errors import UsageError
     from ..point import parse_point
     g = load(expr, variables)
@@ -195,7 +252,7 @@ def _graph_point(expr: str, at: Optional[str], variables: Optional[str], require
     return g, parse_point(at, g.names)
 
 
-def _mode(mode, wrt: Optional[str], direction: Optional[str]) -> str:
+def _mode(mode, wrt: str | None, direction: str | None) -> str:
     from ..errors import UsageError
     if wrt is not None and direction is not None:
         raise UsageError("give either --wrt (one input) or --direction (a JVP), not both")
@@ -208,14 +265,14 @@ def _mode(mode, wrt: Optional[str], direction: Optional[str]) -> str:
     return mode.value if mode is not None else "reverse"
 
 
-def _direction(g, direction: Optional[str]):
+def _direction(g, direction: str | None):
     if direction is None:
         return None
     from ..point import parse_point
     return parse_point(direction, g.names, option="--direction")
 
 
-def _output(g, output: Optional[int]):
+def _output(g, output: int | None):
     if output is None:
         return None
     from ..errors import UsageError

@@ -16,10 +16,11 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from .. import tables
 from ..check import FD_FACTOR, ROUNDING_FACTOR
 from ..ir import fmt_number
-from .. import tables
 from ..tables import header, one_line, output_label
+from . import value_text
 
 VERDICT_STYLE = {"agree": "bold green", "disagree": "bold red", "inconclusive": "bold yellow"}
 EXPR_LIMIT = 300
@@ -37,9 +38,12 @@ def partial_name(g, row) -> str:
     return f"∂{f}/∂{g.names[row.variable]}"
 
 
-def _formatter(report):
-    """Numbers as text: shortest float64 round trip, or N digits under --digits N."""
-    return report.nums.text
+def _formatter(report, sig: int | None = None):
+    """Numbers as text: shortest float64 round trip, or N digits under --digits N; ``sig``
+    (--precision) significant digits if given."""
+    if sig is None:
+        return report.nums.text
+    return lambda v: value_text(v, sig)
 
 
 def _cell(text: str, row, method: str) -> Text:
@@ -55,10 +59,11 @@ def _fd_cell(row, num) -> Text:
     return _cell(text, row, "fd")
 
 
-def _sym_cell(row, num, digits) -> Text:
+def _sym_cell(row, num, exact: bool) -> Text:
+    """SymPy's value: all its digits (``exact``), or as the other numbers show."""
     if row.symbolic_digits is None:
         return Text(row.symbolic_note or "—", style="dim")
-    shown = row.symbolic_digits if digits is None else num(row.symbolic_value)
+    shown = row.symbolic_digits if exact else num(row.symbolic_value)
     return _cell(shown, row, "symbolic")
 
 
@@ -70,13 +75,13 @@ def _g(v, fmt: str = ".3g") -> str:
     return "—" if v is None else format(float(v), fmt)
 
 
-def _methods(row, num, digits) -> list:
+def _methods(row, num, digits, sig=None) -> list:
     """(column name, cell) for the methods, in table order."""
     return [("forward AD", _cell(num(row.forward), row, "forward")),
             ("reverse AD", _cell(num(row.reverse), row, "reverse")),
             ("central FD ± error", _fd_cell(row, num)),
             ("SymPy (high precision)" if digits is None else f"SymPy ({digits} digits)",
-             _sym_cell(row, num, digits))]
+             _sym_cell(row, num, digits is None and sig is None))]
 
 
 def _differences(row, num) -> list:
@@ -98,21 +103,21 @@ def _wide(title: str) -> Table:
                  title=title, title_justify="left", title_style="bold")
 
 
-def methods_table(g, report) -> Table:
-    num, digits = _formatter(report), report.digits
+def methods_table(g, report, sig: int | None = None) -> Table:
+    num, digits = _formatter(report, sig), report.digits
     t = _wide("derivatives")
-    names = [k for k, _ in _methods(report.rows[0], num, digits)]
+    names = [k for k, _ in _methods(report.rows[0], num, digits, sig)]
     for k, name in enumerate(["partial"] + names + ["verdict"]):
         t.add_column(name, justify="left" if k in (0, len(names) + 1) else "right",
                      no_wrap=True)
     for row in report.rows:
-        t.add_row(partial_name(g, row), *(c for _, c in _methods(row, num, digits)),
+        t.add_row(partial_name(g, row), *(c for _, c in _methods(row, num, digits, sig)),
                   _verdict(row))
     return t
 
 
-def differences_table(g, report) -> Table:
-    num = _formatter(report)
+def differences_table(g, report, sig: int | None = None) -> Table:
+    num = _formatter(report, sig)
     t = _wide("differences")
     names = [k for k, _ in _differences(report.rows[0], num)]
     for k, name in enumerate(["partial"] + names):
@@ -122,13 +127,13 @@ def differences_table(g, report) -> Table:
     return t
 
 
-def row_block(g, row, report) -> Table:
+def row_block(g, row, report, sig: int | None = None) -> Padding:
     """One partial as a key/value list: for terminals too narrow for the wide tables."""
-    num, digits = _formatter(report), report.digits
+    num, digits = _formatter(report, sig), report.digits
     t = Table.grid(padding=(0, 2))
     t.add_column(style="dim", no_wrap=True)
     t.add_column(overflow="fold")
-    for key, cell in _methods(row, num, digits):
+    for key, cell in _methods(row, num, digits, sig):
         t.add_row(key, cell)
     for key, text in _differences(row, num):
         t.add_row(key, text)
@@ -172,7 +177,7 @@ def _swell(report) -> Text:
 
 
 def _against(g, ag, num=fmt_number) -> list:
-    out = []
+    out: list = []
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
               title=Text(f"--against {one_line(ag.text, 80)}"), title_justify="left",
               title_style="bold")
@@ -189,7 +194,7 @@ def _against(g, ag, num=fmt_number) -> list:
         t.add_row(f"∂{f}/∂{g.names[e.variable]}", "P" if e.sample == 0 else f"#{e.sample}",
                   num(e.expected), Text(got, style=style), diff, Text(mark, style=style))
     out.append(t)
-    samples = dict((e.sample, e.point) for e in shown if e.sample != 0)
+    samples = {e.sample: e.point for e in shown if e.sample != 0}
     if samples:
         out.append(Text("; ".join(f"#{k}: " + ", ".join(f"{n} = {num(x)}" for n, x in
                                                          zip(g.names, p))
@@ -207,17 +212,18 @@ def _against(g, ag, num=fmt_number) -> list:
     return out
 
 
-def print_check(g, point, report, c: Console = None) -> None:
+def print_check(g, point, report, c: Console | None = None, sig: int | None = None) -> None:
+    """The check for people; ``sig`` (--precision): significant digits of the numbers."""
     c = c or console()
     c.print(header("check", g, [_shown(x, report) for x in point]))
-    methods, diffs = methods_table(g, report), differences_table(g, report)
+    methods, diffs = methods_table(g, report, sig), differences_table(g, report, sig)
     if fits(c, methods) and fits(c, diffs):
         c.print(methods)
         c.print(diffs)
     else:
         c.print(Text("derivatives", style="bold"))
         for row in report.rows:
-            c.print(row_block(g, row, report))
+            c.print(row_block(g, row, report, sig))
     if any(row.reasons or row.fd_note for row in report.rows):
         c.print(Text("notes", style="bold"))
         c.print(_notes(g, report))
@@ -228,7 +234,7 @@ def print_check(g, point, report, c: Console = None) -> None:
                  f"{ROUNDING_FACTOR:g} × AD's rounding spread if more; finite differences "
                  f"within {FD_FACTOR:g} × their error estimate", style="dim"))
     if report.against is not None:
-        for part in _against(g, report.against, _formatter(report)):
+        for part in _against(g, report.against, _formatter(report, sig)):
             c.print(part)
     c.print(Text("verdict: ", style="bold") + Text(report.verdict,
                                                    style=VERDICT_STYLE[report.verdict]))
@@ -260,7 +266,7 @@ def _ranges(curves) -> tuple:
     return x0, max(x1, x0 + 1), y0, max(y1, y0 + 1)
 
 
-def _grid(curves, x0, x1, y0, y1) -> list:
+def _grid(curves, x0, x1, y0, y1) -> tuple:
     grid = [[" "] * WIDTH for _ in range(HEIGHT)]
 
     def col(x):

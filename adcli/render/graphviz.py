@@ -1,8 +1,6 @@
 """The computational graph in Graphviz DOT (``adcli graph --format dot``)."""
 from __future__ import annotations
 
-from typing import Optional
-
 from ..tables import one_line
 from . import edge_text, node_value
 
@@ -16,7 +14,7 @@ _SHAPE = {"input": 'shape=box, style="rounded,filled", fillcolor="#dbeafe"',
           "operation": "shape=ellipse"}
 
 
-def dot(g, nodes: list, edges: list, sig: Optional[int] = None, ascii: bool = False) -> str:
+def dot(g, nodes: list, edges: list, sig: int | None = None, ascii: bool = False) -> str:
     lines = ["digraph adcli {", "  rankdir=LR;",
              f"  label={quote(one_line(g.text, 120))}; labelloc=t;",
              '  node [fontname="Helvetica"]; edge [fontname="Helvetica", fontsize=10];']

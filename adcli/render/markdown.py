@@ -1,13 +1,22 @@
 """The trace as Markdown (GitHub-flavoured pipe tables) to paste into notes."""
 from __future__ import annotations
 
-from typing import Optional
-
 from ..tables import num, one_line
 from ..trace import cost_lines
-from . import GAP, NO_INPUTS, adjoint_title, digits_note, out_name, page, table_notes, \
-    shown_point, tangent_title, value_text, values_text, words
-
+from . import (
+    GAP,
+    NO_INPUTS,
+    adjoint_title,
+    digits_note,
+    out_name,
+    page,
+    shown_point,
+    table_notes,
+    tangent_title,
+    value_text,
+    values_text,
+    words,
+)
 
 _CELL = str.maketrans({"\\": "\\\\", "|": "\\|", "*": "\\*", "_": "\\_"})
 
@@ -36,7 +45,7 @@ def _table(tr, columns: list, rows: list, limit: int, cells) -> list:
     return out + [""]
 
 
-def trace_markdown(tr, limit: int, sig: Optional[int] = None) -> str:
+def trace_markdown(tr, limit: int, sig: int | None = None) -> str:
     g = tr.g
     at = ", ".join(f"{cell(n)} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
     lines = [f"**Trace of** {code(one_line(g.text))}" + (f" at {at}" if at else "")

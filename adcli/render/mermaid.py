@@ -1,8 +1,6 @@
 """The computational graph as a Mermaid flowchart, the way course notes draw it."""
 from __future__ import annotations
 
-from typing import Optional
-
 from . import edge_text, node_value
 
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
@@ -23,7 +21,7 @@ def _shape(kind: str, outputs: list, label: str) -> str:
     return f'["{label}"]'
 
 
-def mermaid(g, nodes: list, edges: list, sig: Optional[int] = None,
+def mermaid(g, nodes: list, edges: list, sig: int | None = None,
             ascii: bool = False) -> str:
     lines = ["flowchart LR"]
     for n in nodes:

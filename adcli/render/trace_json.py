@@ -9,12 +9,12 @@ def _plain(v):
     return v
 
 
-def _numbers(tr):
+def _numbers(digits: int | None):
     """How a value goes into JSON: as it is, or under --digits as an N-digit string."""
-    if tr.digits is None:
+    if digits is None:
         return _plain
     from ..mpmath_ns import text
-    return lambda v: text(v, tr.digits)
+    return lambda v: text(v, digits)
 
 
 def _row(r, num=_plain) -> dict:
@@ -42,7 +42,7 @@ def _one_or_all(tr, items: list):
 def trace_payload(tr) -> dict:
     """The trace's JSON; under --digits every number of the computation is a
     string of ``digits`` significant digits, and a ``"digits"`` key says so."""
-    num = _numbers(tr)
+    num = _numbers(tr.digits)
     out = common("trace", tr.g, [num(v) for v in tr.point])
     if tr.digits is not None:
         out["digits"] = tr.digits
@@ -71,11 +71,18 @@ def _out_id(tr, r: int) -> dict:
             "id": tr.out_labels[k], "constant": tr.constant[k]}
 
 
-def graph_payload(g, point, nodes: list, edges: list) -> dict:
-    out = common("graph", g, point if point is not None else [])
+def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None) -> dict:
+    """The graph's JSON; under --digits its numbers (the point too) are N-digit
+    strings, and a ``"digits"`` key says so."""
+    num = _numbers(digits)
+    out = common("graph", g, [num(v) for v in point] if point is not None else [])
+    if digits is not None:
+        out["digits"] = digits
     out["nodes"] = [{"id": n.id, "kind": n.kind, "label": n.label, "op": n.op,
-                     "value": n.value, "outputs": n.outputs} for n in nodes]
+                     "value": None if n.value is None else num(n.value),
+                     "outputs": n.outputs} for n in nodes]
     ids = [n.id for n in nodes]
     out["edges"] = [{"from": ids[e.src], "to": ids[e.dst], "argument": e.pos,
-                     "partial": e.partial or None, "value": e.value} for e in edges]
+                     "partial": e.partial or None,
+                     "value": None if e.value is None else num(e.value)} for e in edges]
     return out

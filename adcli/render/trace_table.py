@@ -6,16 +6,26 @@ print literally.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
 from ..tables import console, header, print_table
 from ..trace import cost_lines
-from . import GAP, NO_INPUTS, adjoint_title, digits_note, out_name, page, table_notes, \
-    shown_point, tangent_title, value_text, values_text, words
+from . import (
+    GAP,
+    NO_INPUTS,
+    adjoint_title,
+    digits_note,
+    out_name,
+    page,
+    shown_point,
+    table_notes,
+    tangent_title,
+    value_text,
+    values_text,
+    words,
+)
 
 SOURCE_WIDTH = 40
 
@@ -65,7 +75,7 @@ def _line(c, tr, text: str, style: str = "bold", indent: str = "") -> None:
     c.print(Text(indent + words(tr, text), style=style))
 
 
-def print_trace(tr, limit: int, sig: Optional[int] = None) -> None:
+def print_trace(tr, limit: int, sig: int | None = None) -> None:
     c = console()
     c.print(header("trace", tr.g, shown_point(tr)))
     if tr.digits is not None:

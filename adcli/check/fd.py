@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
 
-from .errors import AdcliError
+from ..errors import AdcliError
 
 EPS = 2.220446049250313e-16          # 2**-52
 ROUNDOFF_ULPS = 4.0                  # rounding errors of f per unit of S, both steps
@@ -54,8 +53,8 @@ class Estimate:
     central: list            # D(h), one per output
     richardson: list         # (4·D(h) − D(2h))/3
     error: list              # estimated |D(h) − f'|
-    ratio: list = None       # (D(2h) − D(4h))/(D(h) − D(2h)), None if not meaningful
-    asymptotic: list = None  # False: the step is not in the h² regime (see ratio)
+    ratio: list              # (D(2h) − D(4h))/(D(h) − D(2h)) per output, None if not meaningful
+    asymptotic: list         # False: the step is not in the h² regime (see ratio)
 
 
 def _shifted(point: list, j: int, delta) -> list:
@@ -84,7 +83,7 @@ def _ratio(d1, d2, d4, noise_h, real_h) -> tuple:
     return rho, RATIO_LO <= rho <= RATIO_HI
 
 
-def estimate(f, point: list, j: int, h=0.0, noise: Optional[list] = None,
+def estimate(f, point: list, j: int, h=0.0, noise: list | None = None,
              eps=EPS) -> Estimate:
     """D(h), Richardson's estimate, the error estimate and the ratio test for variable ``j``.
 

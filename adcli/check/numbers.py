@@ -1,0 +1,142 @@
+"""The numbers a check computes with: float64, or mpmath at N significant digits.
+
+Each class says what a "ULP" is, how to jitter a value by a fraction of one,
+how to show and read a number, and which engine differentiates: the rest of
+the check is written once over either.
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+
+from ..engine import differentiate
+from ..ir import fmt_number
+from ..numbers import FloatMath
+from . import fd
+
+
+class FloatNumbers:
+    """float64 throughout; ULPs are float64's."""
+
+    digits = None
+    eps = fd.EPS
+
+    @staticmethod
+    def precision():
+        return contextlib.nullcontext()
+
+    @staticmethod
+    def namespace(g):
+        return FloatMath
+
+    @staticmethod
+    def unit(x) -> float:
+        return math.ulp(abs(x))
+
+    @staticmethod
+    def text(v) -> str:
+        return fmt_number(v)
+
+    @staticmethod
+    def value(text: str) -> float:
+        return float(text)
+
+    @staticmethod
+    def finite(v) -> bool:
+        return math.isfinite(v)
+
+    @staticmethod
+    def jitter(v, u: float):
+        return v + u * math.ulp(v) if v != 0.0 and v - v == 0.0 else v
+
+    @staticmethod
+    def distance(a, text: str) -> float:
+        """|a − value(text)| computed exactly, then rounded."""
+        import mpmath
+        with mpmath.workdps(60):
+            return float(abs(mpmath.mpf(a) - mpmath.mpf(text)))
+
+    @staticmethod
+    def json(v):
+        return v if v is None or math.isfinite(v) else None
+
+    @staticmethod
+    def plain(message: str) -> str:
+        return message
+
+    @staticmethod
+    def differentiate(g, point, mode: str) -> tuple:
+        res = differentiate(g, point, mode)
+        return res.value, res.derivative, res.warnings
+
+
+class DigitNumbers:
+    """mpmath at N significant digits (plus guard digits); a "ULP" is 10⁻ᴺ relative."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    @property
+    def eps(self):
+        import mpmath
+        return mpmath.mpf(10) ** -self.digits
+
+    def precision(self):
+        from ..mpmath_ns import working_precision
+        return working_precision(self.digits)
+
+    @staticmethod
+    def namespace(g):
+        from ..mpmath_ns import namespace
+        return namespace(g)
+
+    def unit(self, x):
+        import mpmath
+        return self.eps * (abs(x) or mpmath.mpf(10) ** -(self.digits + 300))
+
+    def text(self, v) -> str:
+        from ..mpmath_ns import text
+        return text(v, self.digits)
+
+    @staticmethod
+    def value(text: str):
+        import mpmath
+        return mpmath.mpf(text)
+
+    @staticmethod
+    def finite(v) -> bool:
+        import mpmath
+        return bool(mpmath.isfinite(v))
+
+    def jitter(self, v, u: float):
+        import mpmath
+
+        from ..mpmath_ns import GUARD
+        return v * (1 + mpmath.mpf(u) * mpmath.mpf(10) ** -(self.digits + GUARD))
+
+    def distance(self, a, text: str):
+        import mpmath
+        return abs(a - mpmath.mpf(text))
+
+    def json(self, v):
+        return None if v is None else self.text(v)
+
+    def plain(self, message: str) -> str:
+        from ..mpmath_ns import plain
+        return plain(message, self.digits)
+
+    @staticmethod
+    def differentiate(g, point, mode: str) -> tuple:
+        from ..mpmath_ns import differentiate_graph
+        values, jac, _, _, warnings = differentiate_graph(g, point, mode)
+        return values, jac, warnings
+
+
+FLOAT = FloatNumbers()
+
+#: The numbers of a check: FLOAT, or DigitNumbers(N) under --digits N.
+Numbers = FloatNumbers | DigitNumbers
+
+
+def numbers(digits: int | None) -> Numbers:
+    return FLOAT if digits is None else DigitNumbers(digits)

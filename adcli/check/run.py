@@ -1,0 +1,80 @@
+"""The check itself: every partial by forward AD, reverse AD, finite differences and
+SymPy, compared (see :mod:`adcli.check` for the rules)."""
+from __future__ import annotations
+
+from ..engine import Linearization, evaluate, linearize
+from ..errors import UsageError
+from ..trace.cost import cost
+from .finite import dependence, fd_rows, feeding
+from .model import Report, Row
+from .numbers import FLOAT
+from .rounding import conditioning_warnings, magnitude, rounding_sizes, rounding_spread
+from .verdict import ad_ulps, compare, worst
+
+
+# -- SymPy ----------------------------------------------------------------------------------------
+def _symbolic_rows(g, point, rows, digits, timeout):
+    from ..symbolic import compute
+    sym = compute(g, point, digits=digits, timeout=timeout)
+    for row in rows:
+        got = sym.rows.get((row.output, row.variable))
+        if got is None:
+            row.symbolic_note = {"timeout": "timed out", "skipped": "skipped"}.get(
+                sym.state, sym.message or "not computed")
+            continue
+        row.symbolic_text, row.symbolic_digits, row.symbolic_note = got
+    return sym
+
+
+def trace_ops(g, lin: Linearization) -> int:
+    """Primal equations plus adjoint contributions (one adjoint sweep per output)."""
+    contributions = cost(g, lin, len(g.outputs))["local_partials"]
+    return g.n_ops + len(g.outputs) * contributions
+
+
+# -- the check ---------------------------------------------------------------------------------
+def _ad_rows(g, point, nums, warnings: list) -> tuple:
+    """(rows with AD values, magnitude bounds and rounding spreads; values; vals; lin)."""
+    _, fwd, _ = nums.differentiate(g, point, "forward")
+    values, rev, warns = nums.differentiate(g, point, "reverse")
+    warnings.extend(nums.plain(w) for w in warns)
+    m = nums.namespace(g)
+    vals = evaluate(g, point, m)
+    lin = linearize(g, vals, m)
+    scale = magnitude(g, lin)
+    spread = rounding_spread(g, point, rev, nums)
+    rows = [Row(r, j, fwd[r][j], rev[r][j], scale[r][j],
+                None if spread is None else spread[r][j], at_kink=bool(lin.warnings))
+            for r in range(len(g.outputs)) for j in range(g.n_inputs)]
+    return rows, values, vals, lin
+
+
+def check(g, point: list, *, digits: int = 30, timeout: float = 10.0, nums=FLOAT) -> Report:
+    """Every partial by forward AD, reverse AD, finite differences and SymPy.
+
+    ``nums``: FLOAT, or ``numbers(N)`` for mpmath at N digits (then ``point``
+    holds mpmath numbers and SymPy is asked for at least N + 10 digits).
+    """
+    if g.n_inputs == 0:
+        raise UsageError("the formula has no variables: there is no derivative to check")
+    warnings: list = []
+    with nums.precision():
+        rows, values, vals, lin = _ad_rows(g, point, nums, warnings)
+        deps = dependence(g)
+        noise = rounding_sizes(g, vals, lin, deps)
+        fd_rows(g, point, vals, rows, warnings, nums, noise, deps, feeding(g, lin))
+    sym_digits = digits if nums.digits is None else max(digits, nums.digits + 10)
+    sym = _symbolic_rows(g, point, rows, sym_digits, timeout)
+    ulps = ad_ulps(len(lin.order))
+    with nums.precision():
+        for row in rows:
+            if row.symbolic_digits is not None:
+                row.symbolic_value = nums.value(row.symbolic_digits)
+            compare(row, ulps, nums)
+    warnings.extend(conditioning_warnings(g, rows, nums))
+    if sym.state in ("timeout", "error", "unavailable"):
+        warnings.append(f"symbolic step: {sym.message}")
+    swell = {"expression_ops": g.n_ops, "symbolic_ops": sym.raw_ops,
+             "symbolic_cse_ops": sym.cse_ops, "trace_ops": trace_ops(g, lin)}
+    return Report(rows, values, warnings, worst(r.verdict for r in rows), ulps, swell,
+                  sym.state, sym.message, nums=nums)

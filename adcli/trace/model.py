@@ -1,0 +1,231 @@
+"""The trace model: the primal, tangent and adjoint rows of a formula at a point, with
+the rule that produced each number (:func:`build`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..engine import ZERO, adjoint_sweep, evaluate, linearize, tangent_sweep
+from ..ir import Graph, fmt_number
+from ..numbers import FloatMath
+from .cost import cost
+from .text import Labels, Style, join, kinks, out_name, positions, term
+
+SOURCE_CAP = 200          # longest source text a row carries (JSON keeps the span too)
+
+
+# -- the trace -----------------------------------------------------------------------------------
+@dataclass
+class Row:
+    node: int
+    id: str          # v₃ (the primal id, in every trace)
+    lhs: str         # v₃, v̇₃ or v̄₃
+    rule: str        # right-hand side: v₋₁·v₀, v̇₋₁·v₀ + v₋₁·v̇₀, ...
+    value: float
+
+
+@dataclass
+class Sweep:
+    label: str                       # "∂/∂x1", "direction (1, 0.5)", "output f"
+    rows: list
+    wrt: str | None = None        # tangent sweeps: the input name
+    seed: list | None = None      # tangent sweeps: ẋ
+    output: int | None = None     # adjoint sweeps: 1-based output number
+    result: list = field(default_factory=list)   # tangents of the outputs / the gradient
+    constant: bool = False           # adjoint sweeps: the output does not depend on the inputs
+
+
+@dataclass
+class Trace:
+    g: Graph
+    point: list
+    mode: str
+    outputs: list                    # selected output positions (0-based)
+    primal: list                     # Rows
+    sources: list                    # per primal row
+    tangent: list                    # Sweeps
+    adjoint: list                    # Sweeps
+    value: list                      # per selected output
+    gradient: list                   # per selected output, n partials
+    cost: dict
+    warnings: list
+    style: Style
+    selected: bool = False           # --output chose one output of a vector formula
+    digits: int | None = None     # --digits: values are mpmath numbers shown to N digits
+    out_labels: list = field(default_factory=list)  # per selected output: v₄, or 2, π
+    constant: list = field(default_factory=list)    # per selected output: no input reaches it
+    scope: str = ""                  # what the trace leaves out of the cost summary
+
+
+def _primal(g: Graph, vals, lab: Labels) -> tuple:
+    rows, sources = [], []
+    for i in range(g.n_nodes):
+        if g.op[i] is None and i >= g.n_inputs:
+            continue  # constants print as literals
+        rows.append(Row(i, lab.var[i], lab.var[i], lab.definition(i), vals[i]))
+        sources.append(source(g, i))
+    return rows, sources
+
+
+def source(g: Graph, i: int) -> str:
+    """The node's source text, at most SOURCE_CAP characters (linear even for deep nests)."""
+    if i < g.n_inputs:
+        return g.names[i]
+    s, e = g.spans[i]
+    if e - s > SOURCE_CAP:
+        return " ".join(g.text[s:s + SOURCE_CAP - 1].split()) + "…"
+    return " ".join(g.source(i).split())
+
+
+def tangent_rules(g: Graph, lin, lab: Labels) -> dict:
+    """v̇ᵢ's rule for every active equation (the same in every sweep)."""
+    s, rules = lab.s, {}
+    for i in lin.order:
+        args, terms = g.args[i], []
+        for pos in positions(g, i):
+            neg, kind, rest = lab.partial(i, pos)
+            after = pos == 1 and kind == "mul" and rest == lab.var[args[0]]
+            terms.append(term(s, neg, kind, rest, lab.dot[args[pos]], after))
+        rules[i] = join(s, terms)
+    return rules
+
+
+def adjoint_sweep_rows(g: Graph, lin, lab: Labels, out: int, seed, num=float) -> tuple:
+    """(v̄ of every node, the adjoint rows): one engine adjoint sweep from v̄_out = seed.
+
+    The sweep reports each contribution v̄ₖ += v̄ᵢ·∂vᵢ/∂vₖ; row k's rule sums the
+    rows i that contributed, in list order (v̄ₖ = Σᵢ v̄ᵢ·∂vᵢ/∂vₖ).  Rows that do
+    not reach ``out`` get no adjoint row; every input gets one.
+    """
+    users: list = [[] for _ in range(g.n_nodes)]      # contributing rows, last first
+
+    def record(i: int, k: int, partial, term) -> None:
+        u = users[k]
+        if not u or u[-1] != i:                     # x·x: one row, two contributions
+            u.append(i)
+    adj = adjoint_sweep(g, lin, out, seed, on_contribution=record)
+    return adj, adjoint_rows(g, lin, lab, users, out, adj, num)
+
+
+def adjoint_rows(g: Graph, lin, lab: Labels, users: list, out: int, adj, num=float) -> list:
+    """The adjoint rows of one sweep; ``users[k]``: the rows that added to v̄ₖ, last first."""
+    s, rows = lab.s, []
+    inputs = list(range(g.n_inputs - 1, -1, -1))
+    if out >= g.n_inputs and g.op[out] is None:
+        order = inputs
+    else:
+        order = [i for i in reversed(lin.order) if i == out or users[i]] + inputs
+    for j in order:
+        terms = [(False, "1")] if j == out else []
+        for i in reversed(users[j]):
+            for pos in positions(g, i):
+                if g.args[i][pos] == j:
+                    neg, kind, rest = lab.partial(i, pos)
+                    terms.append(term(s, neg, kind, rest, lab.bar[i]))
+        rows.append(Row(j, lab.var[j], lab.bar[j], join(s, terms), num(adj[j])))
+    return rows
+
+
+def tangent_rows(g: Graph, lab: Labels, rules: dict, seed: list, tan, num=float,
+                 shown=None) -> list:
+    """``shown``: the seed as the rules print it (default ``seed``)."""
+    s, rows = lab.s, []
+    shown = seed if shown is None else shown
+    for i in range(g.n_nodes):
+        if i < g.n_inputs:
+            rule = s.number(shown[i])
+        elif g.op[i] is None:
+            continue
+        else:
+            rule = rules.get(i, "0")  # inactive rows: constant, zero tangent
+        rows.append(Row(i, lab.var[i], lab.dot[i], rule, num(tan[i])))
+    return rows
+
+
+def scope_text(g: Graph, wrt: str | None, direction, output) -> str:
+    """What a trace shows when it is less than the whole formula ("" when it is all)."""
+    parts = []
+    if output is not None and len(g.outputs) > 1:
+        parts.append(f"output {output + 1}")
+    if wrt is not None and g.n_inputs > 1:
+        parts.append(f"the sweep for {wrt}")
+    if direction is not None:
+        parts.append("one JVP sweep")
+    return " and ".join(parts)
+
+
+def build(g: Graph, point: list, mode: str = "reverse", *, wrt: str | None = None,
+          direction: list | None = None, output: int | None = None,
+          style: Style | None = None, m=FloatMath, digits: int | None = None) -> Trace:
+    """The whole trace at ``point``; ``output`` is a 0-based output position or None.
+
+    ``m`` is the number namespace the engine computes with (float64 by
+    default; :func:`adcli.mpmath_ns.namespace` under ``--digits``, with
+    ``point`` and ``direction`` in its numbers and ``digits`` the significant
+    digits to show).  The trace then holds that namespace's numbers.
+    """
+    style = style or Style()
+    num, shown = numbers_for(m, digits)
+    vals = evaluate(g, point, m)
+    lin = linearize(g, vals, m)
+    lab = Labels(g, style, kinks(g, vals, lin, m))
+    primal, sources = _primal(g, vals, lab)
+    outs = list(range(len(g.outputs))) if output is None else [output]
+    nodes = [g.outputs[r] for r in outs]
+    n = g.n_inputs
+    one = num(1.0)
+    tangent, adjoint = [], []
+    grads: list | None = None
+    if mode == "forward":
+        rules = tangent_rules(g, lin, lab)
+        for label, name, seed in _seeds(g, wrt, direction, one, shown):
+            tan = tangent_sweep(g, lin, seed)
+            tangent.append(Sweep(label, tangent_rows(g, lab, rules, seed, tan, num,
+                                                     [shown(v) for v in seed]),
+                                 wrt=name, seed=[num(v) for v in seed],
+                                 result=[num(tan[o]) for o in nodes]))
+        if wrt is None and direction is None:
+            grads = [[sw.result[r] for sw in tangent] for r in range(len(nodes))]
+    if grads is None:
+        grads = []
+        for r, o in zip(outs, nodes):
+            if mode == "reverse" and n:
+                adj, rows = adjoint_sweep_rows(g, lin, lab, o, one, num)
+                grads.append([num(a) for a in adj[:n]])
+                adjoint.append(Sweep(f"output {out_name(g, r)}", rows, output=r + 1,
+                                     result=grads[-1], constant=not g.active[o]))
+            else:
+                grads.append([num(a) for a in adjoint_sweep(g, lin, o, one)[:n]])
+    return Trace(g, list(point), mode, outs, primal, sources, tangent, adjoint,
+                 [num(vals[o]) for o in nodes], grads, cost(g, lin, len(g.outputs)),
+                 lin.warnings, style, output is not None, digits,
+                 [lab.var[o] for o in nodes], [not g.active[o] for o in nodes],
+                 scope_text(g, wrt, direction, output))
+
+
+def numbers_for(m, digits: int | None = None) -> tuple:
+    """(num, shown): a value as the trace keeps it, and as rule text prints it."""
+    if m is FloatMath:
+        return float, _same
+    if digits is None:
+        return m.const, _same
+    from ..mpmath_ns import Shown
+    return m.const, lambda v: Shown(v, digits)
+
+
+def _same(v):
+    return v
+
+
+def _seeds(g: Graph, wrt: str | None, direction: list | None, one=1.0,
+           shown=_same):
+    n = g.n_inputs
+    if direction is not None:
+        text = ", ".join(fmt_number(shown(v)) for v in direction)
+        yield f"direction ({text})", None, list(direction)
+        return
+    for j, name in enumerate(g.names):
+        if wrt is not None and name != wrt:
+            continue
+        seed = [ZERO] * n
+        seed[j] = one
+        yield f"∂/∂{name}", name, seed
