@@ -236,15 +236,20 @@ def test_grammar_loads_from_the_installed_package():
 
 
 
-def test_pyproject_lists_every_subpackage():
-    """A subpackage missing from pyproject.toml would be missing from the wheel."""
+def test_pyproject_ships_every_subpackage_and_the_grammar():
+    """A subpackage that pyproject.toml's package search misses would be missing from the wheel."""
+    import fnmatch
     root = pathlib.Path(__file__).resolve().parent.parent
     text = (root / "pyproject.toml").read_text()
-    line = next(ln for ln in text.splitlines() if ln.startswith("packages = "))
-    listed = set(json.loads(line.split("=", 1)[1]))
+    section = text.split("[tool.setuptools.packages.find]", 1)[1].split("\n[", 1)[0]
+    line = next(ln for ln in section.splitlines() if ln.startswith("include = "))
+    include = json.loads(line.split("=", 1)[1])
     on_disk = {"adcli." + p.parent.relative_to(root / "adcli").as_posix().replace("/", ".")
                for p in (root / "adcli").rglob("__init__.py") if p.parent != root / "adcli"}
-    assert on_disk | {"adcli", "adcli.grammars"} <= listed
+    assert "adcli.grammars" in on_disk and (root / "adcli" / "grammars" / "adcli.lark").exists()
+    for package in on_disk | {"adcli"}:
+        assert any(fnmatch.fnmatchcase(package, pattern) for pattern in include), package
+    assert '"adcli.grammars" = ["*.lark"]' in text and "package-dir" not in text
 
 
 @pytest.mark.skipif(not os.environ.get("ADCLI_EXPECT_INSTALLED"),
