@@ -5,6 +5,7 @@ import sys
 
 import typer
 
+from .argv import AdcliTyper
 from .errors import AdcliError
 from .common import At, Digits, Expr, InputFormat, InputFormatOpt, JacMode, JacModeOpt, Json, \
     Mode, ModeOpt, OnError, OnErrorOpt, Points, Vars, errors, load, load_at, need_point, \
@@ -12,7 +13,7 @@ from .common import At, Digits, Expr, InputFormat, InputFormatOpt, JacMode, JacM
 
 _APP = dict(name="adcli", no_args_is_help=True, add_completion=False,
             context_settings={"help_option_names": ["-h", "--help"]})
-app = typer.Typer(**_APP)
+app = AdcliTyper(**_APP)   # every command parses formulas that start with '-'
 
 def _version(value: bool) -> None:
     if value:
@@ -227,11 +228,9 @@ def _group_for(argv: list):
 
 def main(argv: list | None = None) -> int:
     """Console-script entry point: usage errors are reported like every other error."""
-    from .argv import formulas_last
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         command = _group_for(argv)
-        argv = formulas_last(command, argv)  # "-exp(x)" is a formula, not -e -x -p
         _one_line_summaries(command)
         rv = command.main(args=argv, prog_name="adcli", standalone_mode=False)
     except typer.Exit as exc:

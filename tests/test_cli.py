@@ -384,6 +384,66 @@ def test_unknown_short_option_is_named_and_dangling_option_reported(adcli):
     assert r.code == 2 and r.json["error"]["message"] == "Option '--at' requires an argument."
 
 
+# A dash-led word with a space or an operator in it is the formula, even when it starts with
+# '--'. Values by hand: --x + -(-y) = x + y; -(x - y)^2 at (2, 3) is -1, gradient (2, -2).
+DOUBLE_DASH = [
+    (["grad", "--x + -(-y)", "--at", "2,3"], "gradient", [1.0, 1.0]),
+    (["grad", "--at", "2,3", "--x + -(-y)"], "value", 5.0),
+    (["grad", "--x+-(-y)", "--mode", "forward", "--at", "2,3"], "gradient", [1.0, 1.0]),
+    (["eval", "--(x - y)^2", "-a", "2,3"], "value", 1.0),
+    (["grad", "-(x - y)^2", "--at=2,3"], "gradient", [2.0, -2.0]),
+    (["jacobian", "[--x, -y]", "--at", "2,3"], "jacobian", [[1.0, 0.0], [0.0, -1.0]]),
+    (["hessian", "--x*x", "--at", "-1.5"], "hessian", [[2.0]]),
+    (["trace", "--at", "2,3", "--x + -(-y)"], "gradient", [1.0, 1.0]),
+    (["derivative", "-k", "2", "--x*x*x", "--at", "2"], "derivatives", [8.0, 12.0, 12.0]),
+]
+
+
+@pytest.mark.parametrize("args, key, want", DOUBLE_DASH)
+def test_a_formula_with_an_operator_is_never_an_option(adcli, args, key, want):
+    r = adcli(*args, "--json")
+    assert r.code == 0 and r.json[key] == want, r
+
+
+def test_after_a_formula_an_unknown_short_option_is_named_not_taken_for_a_formula(adcli):
+    r = adcli("grad", "-exp(x)", "--at", "0", "-q5")
+    assert r.code == 2 and "No such option: -q" in r.err
+    r = adcli("grad", "--at", "0", "--jsn", "-exp(x)")
+    assert r.code == 2 and "No such option: --jsn" in r.err and "--json" in r.err
+
+
+def test_after_double_dash_every_word_is_the_formula(adcli):
+    d = adcli("grad", "--at", "2", "--json", "--", "--x").json     # --x = -(-x) = x
+    assert d["value"] == 2.0 and d["gradient"] == [1.0]
+    d = adcli("grad", "--at", "2", "--json", "--", "-a").json      # -a alone needs the '--'
+    assert d["value"] == -2.0 and d["gradient"] == [-1.0]
+
+
+def test_every_command_parses_formulas_through_one_command_class():
+    import typer
+    from adcli.argv import FormulaCommand
+    from adcli.cli import app
+    group = typer.main.get_command(app)
+    assert len(group.commands) >= 12
+    for name, command in group.commands.items():
+        assert isinstance(command, FormulaCommand), name
+
+
+@pytest.mark.parametrize("args, moved", [
+    (["-exp(x)", "--at", "1"], [0]),
+    (["--at", "-1,2", "-x"], [2]),                   # an option's value is never the formula
+    (["x^2", "-a3"], []),                            # the formula is there: -a3 is -a 3
+    (["-k2", "-exp(x)"], [1]),
+    (["-a3", "--at", "1"], [0]),                     # no other formula: -a3 is it
+    (["--x + y", "--jsn"], [0]),
+    (["--at", "1", "--", "-x"], []),                 # after '--' Click takes it as it is
+    (["-", "--at", "1"], []),                        # '-': the formula from stdin
+])
+def test_which_words_are_the_formula(args, moved):
+    from adcli.argv import formula_words
+    assert formula_words(args, {"--at", "-a", "-k"}, {"--json", "-h", "--help"}) == moved
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 def test_an_unwritable_output_is_an_io_error_not_an_internal_one(tmp_path):
     with open("/dev/full", "w") as full:
