@@ -378,6 +378,7 @@ def test_chunks_and_threads_do_not_change_results():
 
 
 # -- streaming --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_million_rows_stream_in_bounded_memory(tmp_path):
     """10⁶ rows through grad: the peak RSS stays far below what holding the
     input or the output would take (10⁶ rows of 5 floats as Python objects are

@@ -61,6 +61,7 @@ def reference(g, point) -> list:
 
 
 @pytest.mark.parametrize("name", FORMULAS)
+@pytest.mark.slow
 def test_replay_equals_the_single_point_hessian(name):
     """1,000 random points: no point needs the float engine, and every result
     (value, gradient, Hessian, asymmetry) is within ULPS ulp of the point's

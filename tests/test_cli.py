@@ -276,6 +276,7 @@ def test_every_command_has_help_with_an_example(adcli):
 
 
 @pytest.mark.parametrize("extra", [["--json"], ["--limit", "0"], ["--points"]])
+@pytest.mark.slow
 def test_a_closed_stdout_is_not_an_error(tmp_path, extra):
     # `adcli ... | head -1`: the reader goes away; adcli ends quietly with 0 (Rich's own
     # handler and Click's would exit 1)

@@ -190,6 +190,7 @@ def test_deep_nesting_differentiates():
     assert fwd.derivative[0][0] == pytest.approx(d, rel=1e-12)
 
 
+@pytest.mark.slow
 def test_hundred_thousand_node_formula():
     n = 1000
     terms = "+".join(f"x{i % n}*x{(i * 7 + 1) % n}*{i + 1}e-4" for i in range(51_000))

@@ -110,6 +110,7 @@ FORMULAS = [
 
 
 @pytest.mark.parametrize("path", SCALAR_SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_sample_hessian_against_sympy(path):
     g, point = sample(path)
     res = higher.hessian(g, point)
@@ -138,6 +139,7 @@ def test_hvp_is_hessian_times_v(formula, point):
 
 
 @pytest.mark.parametrize("path", SCALAR_SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_sample_hvp_is_hessian_times_v(path):
     g, point = sample(path)
     h = sympy_hessian(g, point)
@@ -191,6 +193,7 @@ def test_vjp_with_a_repeated_output():
     ("1/(1+x^2)", 0.5), ("(x^2 - 3*x + 1)/(x^3 + 2)", 0.4), ("log(1 + x)*sqrt(x)", 1.5),
     ("atan(x) + x^2.5", 0.8),
 ])
+@pytest.mark.slow
 def test_order_10_against_sympy(formula, x0):
     g = parse(formula)
     syms, (f,) = to_sympy(g)

@@ -297,6 +297,7 @@ def test_limit_shortens_tables(adcli):
     assert "rows not shown" not in full
 
 
+@pytest.mark.slow
 def test_15000_node_trace_is_complete_as_json(adcli):
     f = _chain(3750)           # 7 inputs, 14,999 operations
     point = ",".join(str(0.1 * k) for k in range(1, 8))
