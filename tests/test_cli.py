@@ -184,7 +184,7 @@ def test_unknown_command(adcli):
     assert r.code == 2 and r.json["error"]["type"] == "usage"
 
 
-# -- tables ------------------------------------------------------------------------------------------
+# -- tables ----------------------------------------------------------------------------------------
 def test_grad_table(adcli):
     r = adcli("grad", MATLAB, "--at", "2,0.5", "--mode", "forward")
     assert r.code == 0
@@ -205,7 +205,7 @@ def test_help_has_examples(adcli):
     assert r.code == 0 and "Example" in r.out and "--mode" in r.out
 
 
-# -- the installed console script, as a subprocess ------------------------------------------------------
+# -- the installed console script, as a subprocess -------------------------------------------------
 def _script() -> str | None:
     exe = shutil.which("adcli", path=os.path.dirname(sys.executable)) or shutil.which("adcli")
     return exe
@@ -228,8 +228,9 @@ def test_python_dash_m(tmp_path):
 
 
 def test_grammar_loads_from_the_installed_package():
-    import adcli.grammars
     from importlib.resources import files
+
+    import adcli.grammars
     text = files("adcli.grammars").joinpath("adcli.lark").read_text()
     assert "signature" in text
     assert pathlib.Path(adcli.grammars.__path__[0]).name == "grammars"
@@ -265,6 +266,7 @@ def test_tests_run_against_the_installed_package():
 def test_every_command_has_help_with_an_example(adcli):
     """Rich markup must not swallow bracketed examples such as '[r*cos(t), ...]'."""
     import typer
+
     from adcli.cli import app
     names = [c.name for c in typer.main.get_command(app).commands.values() if not c.hidden]
     assert {"eval", "grad", "jacobian", "trace", "graph", "check", "hessian"} <= set(names)
@@ -422,6 +424,7 @@ def test_after_double_dash_every_word_is_the_formula(adcli):
 
 def test_every_command_parses_formulas_through_one_command_class():
     import typer
+
     from adcli.argv import FormulaCommand
     from adcli.cli import app
     group = typer.main.get_command(app)

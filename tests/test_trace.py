@@ -226,7 +226,7 @@ def test_tangent_rows_are_central_differences(adcli, formula, point):
             p[j] += sign * h
             r = adcli("trace", formula, "--at", ",".join(map(repr, p)), "--json").json
             vals.append([row["value"] for row in r["primal"]])
-        for row, up, down in zip(sweep["rows"], *vals):
+        for row, up, down in zip(sweep["rows"], *vals, strict=True):
             want = (up - down) / (2 * h)
             assert row["value"] == pytest.approx(want, rel=1e-6, abs=1e-7)
 
@@ -250,7 +250,7 @@ def test_vector_forward_and_reverse(adcli):
     assert sorted({r["output"] for r in rev["adjoint"]}) == [1, 2, 3]
     for d in (fwd, rev):
         assert d["value"] == pytest.approx([2 * math.cos(0.5), 2 * math.sin(0.5), 3])
-        for row, want in zip(d["gradient"], ref):
+        for row, want in zip(d["gradient"], ref, strict=True):
             assert row == pytest.approx(want, rel=1e-15)
     one = adcli("trace", f, "--at", "2,0.5", "--output", "2", "--json").json
     assert one["value"] == pytest.approx(2 * math.sin(0.5))
