@@ -253,6 +253,35 @@ def test_pyproject_ships_every_subpackage_and_the_grammar():
     assert '"adcli.grammars" = ["*.lark"]' in text and "package-dir" not in text
 
 
+def _complete(words: str, cword: int) -> list[str]:
+    env = {**os.environ, "_ADCLI_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(cword)}
+    out = subprocess.run([_script()], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+@pytest.mark.skipif(_script() is None, reason="adcli console script not installed")
+def test_shell_completion_of_commands_options_and_choices(tmp_path):
+    assert _complete("adcli gr", 1) == ["grad", "graph"]
+    assert _complete("adcli grad 'x^2' --mo", 3) == ["--mode"]
+    assert _complete("adcli jacobian 'x' --mode ", 4) == ["auto", "forward", "reverse"]
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    out = subprocess.run([_script(), "--show-completion", "bash"], capture_output=True,
+                         text=True, env=env, cwd=tmp_path, timeout=60)
+    assert out.returncode == 0 and "_ADCLI_COMPLETE=complete_bash" in out.stdout
+    assert "complete -o default -F _adcli_completion adcli" in out.stdout
+
+
+def test_completion_options_only_on_the_command_list():
+    from adcli.cli import _group_for
+
+    def options(group):
+        return {o for p in group.params for o in getattr(p, "opts", [])}
+    assert {"--install-completion", "--show-completion"} <= options(_group_for([]))
+    assert "--install-completion" not in options(_group_for(["grad", "x", "--at", "1"]))
+
+
 @pytest.mark.skipif(not os.environ.get("ADCLI_EXPECT_INSTALLED"),
                     reason="set by .ci/run, which installs the project non-editable")
 def test_tests_run_against_the_installed_package():
