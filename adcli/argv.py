@@ -83,7 +83,12 @@ class FormulaCommand(TyperCommand):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         valued, flags = _option_words(self.get_params(ctx))
-        moved = formula_words(args, valued, flags)
+        try:
+            moved = formula_words(args, valued, flags)
+        except UsageError:
+            if not ctx.resilient_parsing:
+                raise
+            moved = []        # shell completion of 'adcli grad -exp(x) --mode <TAB>'
         if moved:
             chosen = set(moved)
             kept = [w for k, w in enumerate(args) if k not in chosen]

@@ -214,7 +214,7 @@ def _wants_json(argv: list[str]) -> bool:
     """--json, or trace's and graph's --format/-f json (any case), before a '--'."""
     words = argv[:argv.index("--")] if "--" in argv else argv
     lower = [w.lower() for w in words]
-    pairs = zip(lower, lower[1:] + [""], strict=True)
+    pairs = zip(lower, lower[1:], strict=False)   # (word, the word after it)
     return ("--json" in lower or "--format=json" in lower or "-fjson" in lower
             or any(a in ("--format", "-f") and b == "json" for a, b in pairs))
 

@@ -205,6 +205,7 @@ def _cache_path(grammar: str) -> str | bool:
     import hashlib
     import os
     import sys
+
     import lark
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode())

@@ -266,6 +266,7 @@ def test_shell_completion_of_commands_options_and_choices(tmp_path):
     assert _complete("adcli gr", 1) == ["grad", "graph"]
     assert _complete("adcli grad 'x^2' --mo", 3) == ["--mode"]
     assert _complete("adcli jacobian 'x' --mode ", 4) == ["auto", "forward", "reverse"]
+    assert _complete("adcli grad -exp(x) --mode ", 4) == ["forward", "reverse"]
     env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
     out = subprocess.run([_script(), "--show-completion", "bash"], capture_output=True,
                          text=True, env=env, cwd=tmp_path, timeout=60)
