@@ -205,6 +205,7 @@ def test_one_input_against_the_formula():
     assert Y[:, 2].tolist() == [1.0, 0.0, -2.0, 0.0]
 
 
+@pytest.mark.slow
 def test_memory_per_block_stays_bounded_with_many_inputs():
     """60 inputs: 3,662 results per point.  Blocks of 4,096 rows took 1 GB
     (measured); now a block and a chunk fit their budgets, while a small

@@ -262,6 +262,7 @@ def _complete(words: str, cword: int) -> list[str]:
 
 
 @pytest.mark.skipif(_script() is None, reason="adcli console script not installed")
+@pytest.mark.slow
 def test_shell_completion_of_commands_options_and_choices(tmp_path):
     assert _complete("adcli gr", 1) == ["grad", "graph"]
     assert _complete("adcli grad 'x^2' --mo", 3) == ["--mode"]

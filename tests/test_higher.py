@@ -233,6 +233,7 @@ def test_hessian_kink_warning_names_the_row():
     assert symmetric(res.hessian)
 
 
+@pytest.mark.slow
 def test_deep_nesting_has_no_recursion():
     formula = "sin(" * 10000 + "x" + ")" * 10000
     g = parse(formula)

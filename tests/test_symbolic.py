@@ -139,6 +139,7 @@ def test_compute_zero_timeout_skips():
     assert res.state == "skipped" and not res.rows
 
 
+@pytest.mark.slow
 def test_compute_timeout_keeps_finished_rows(monkeypatch):
     def slow(g, point, digits):
         yield ("row", 0, 0, "first", "1.0", "")

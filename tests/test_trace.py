@@ -284,6 +284,7 @@ def _chain(n: int) -> str:
     return " + ".join(f"x{k % 7 + 1}*sin(x{(k * 3) % 7 + 1} + {k})" for k in range(n))
 
 
+@pytest.mark.slow
 def test_limit_shortens_tables(adcli):
     f = _chain(100)            # 400 rows
     point = ",".join(str(0.1 * k) for k in range(1, 8))
@@ -313,6 +314,7 @@ def test_15000_node_trace_is_complete_as_json(adcli):
     assert all(len(p["source"]) <= 200 for p in d["primal"])
 
 
+@pytest.mark.slow
 def test_deep_nesting(adcli):
     f = "sin(" * 10000 + "x" + ")" * 10000
     d = adcli("trace", f, "--at", "0.5", "--json").json
