@@ -1,3 +1,3 @@
 """adcli: derivatives and automatic-differentiation traces from the shell."""
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__

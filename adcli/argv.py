@@ -1,87 +1,105 @@
-"""Formulas that start with '-' on the command line.
+"""Formulas that start with '-' on the command line: a Click ``Command`` that knows them.
 
 Click reads ``-exp(x)`` as the short options ``-e -x -p …``, so ``adcli grad
-"-exp(x)" --at 1`` would take ``-p`` for ``--points``.  :func:`formulas_last`
-looks the command's options up and moves every dash-led word that is not one
-of them (nor the value of one) behind a ``--``, where Click takes it as the
-EXPR argument.  The rule a user sees: a word is an option if it is spelled as
-one (``-a``, ``--at``, ``--at=2``); anything else that starts with '-' is the
-formula.  Once the formula is there (a plain word, or a dash-led word with an
-operator in it), a word such as ``-k3`` is the short option ``-k`` with the
-value 3, and a lone unknown ``-j`` is left for Click to name.
+"-exp(x)" --at 1`` would take ``-p`` for ``--points``.  :class:`FormulaCommand`
+(Typer's command class, so the rich help stays) looks at its own options in
+``parse_args`` and hands every dash-led word that is a formula to Click behind a
+``--``, where Click reads it as the EXPR argument; Click parses everything else.
+
+The rule a user sees: a word is an option if it is spelled as one (``-a``,
+``--at``, ``--at=2``).  A dash-led word with a space or an operator in it
+(``-exp(x)``, ``"--x + -(-y)"``) is always the formula.  Another dash-led word
+(``-x``, ``-a3``) is the formula unless the formula is elsewhere on the line;
+then Click reads it: ``-k3`` is the option ``-k`` with the value 3, and an
+unknown ``-j`` or ``--jsn`` is named.  The value of an option is never looked at
+(``--at -1,2`` works), and after ``--`` every word is the formula.
+
+:class:`AdcliTyper` makes every command it registers a :class:`FormulaCommand`,
+so command modules keep writing ``app.command("name")(function)``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import typer
+from typer.core import TyperCommand
+
 from .errors import UsageError
 
-_FORMULA_CHARS = frozenset("*/^()[]+; \t\n")   # in formulas, never in option words
+if TYPE_CHECKING:
+    from typer.models import CommandFunctionType
+
+_OPERATOR_CHARS = frozenset("*/^()[]+; \t\n")   # in formulas, never in option words
 
 
-def _option_words(command) -> tuple:
-    """(option words that take a value, option words that do not)."""
-    valued, flags = set(), set()
-    for p in command.params:  # Click's or Typer's vendored Click's: duck-typed
+def _option_words(params: Iterable[Any]) -> tuple[set[str], set[str]]:
+    """(option words that take a value, option words that do not) of a command."""
+    valued: set[str] = set()
+    flags: set[str] = set()
+    for p in params:  # Click's or Typer's vendored Click's parameters: duck-typed
         if getattr(p, "param_type_name", "") == "option":
             words = set(p.opts) | set(p.secondary_opts)
             (flags if p.is_flag or p.count else valued).update(words)
-    return valued, flags | {"-h", "--help"}
+    return valued, flags
 
 
-def _is_option(word: str, valued: set, flags: set) -> bool:
-    if word in valued or word in flags:
-        return True
+def _spelled_as_option(word: str, valued: set[str], flags: set[str]) -> bool:
     name, eq, _ = word.partition("=")
-    return bool(eq) and name in valued
+    return word in valued or word in flags or (bool(eq) and name in valued)
 
 
-def _dashed(word: str) -> bool:
-    return len(word) > 1 and word.startswith("-") and not word.startswith("--")
-
-
-def _scan(words: list, valued: set, flags: set) -> tuple:
-    """(dash-led words that are not options, plain positional words), up to a '--'."""
-    dashed, plain = [], []
-    it = iter(words)
-    for word in it:
-        if word == "--":
-            plain.extend(it)
-            break
+def formula_words(args: list[str], valued: set[str], flags: set[str]) -> list[int]:
+    """Indices of the dash-led words in ``args`` (before any ``--``) that are the formula."""
+    candidates: list[int] = []   # dash-led, not an option, no operator: -x, -a3
+    formulas: list[int] = []     # dash-led with an operator or a space: -exp(x)
+    plain = False                # a positional word that does not start with '-'
+    dangling = ""                # an option that takes a value, last on the line
+    k = 0
+    while k < len(args) and args[k] != "--":
+        word = args[k]
         if word in valued:
-            if next(it, None) is None:
-                raise UsageError(f"Option '{word}' requires an argument.")
-        elif _dashed(word) and not _is_option(word, valued, flags):
-            dashed.append(word)
-        elif not word.startswith("-"):
-            plain.append(word)
-    return dashed, plain
-
-
-def formulas_last(group, argv: list) -> list:
-    """``argv`` with dash-led formulas moved behind ``--`` (unchanged otherwise)."""
-    start = next((k for k, w in enumerate(argv) if not w.startswith("-")), None)
-    if start is None:
-        return argv
-    command = group.commands.get(argv[start]) if hasattr(group, "commands") else None
-    if command is None:
-        return argv
-    valued, flags = _option_words(command)
-    rest = argv[start + 1:]
-    dashed, plain = _scan(rest, valued, flags)
-    formula_given = bool(plain) or any(_FORMULA_CHARS & set(w) for w in dashed)
-    kept, moved = list(argv[:start + 1]), []
-    words = iter(rest)
-    for word in words:
-        if word == "--":
-            return kept + ["--"] + moved + list(words) if moved else argv
-        if word in valued:
-            kept += [word, next(words)]
-        elif _dashed(word) and not _is_option(word, valued, flags):
-            if formula_given and word[:2] in valued and (plain or not _FORMULA_CHARS & set(word)):
-                kept += [word[:2], word[2:]]          # -k3: the option -k with the value 3
-            elif formula_given and len(word) == 2:
-                kept.append(word)                     # an unknown -j: Click names it
-            else:
-                moved.append(word)
+            dangling = word if k + 1 == len(args) else ""
+            k += 1                                 # its value, whatever it looks like
+        elif _spelled_as_option(word, valued, flags) or word == "-":
+            plain = plain or word == "-"           # '-' alone: the formula from stdin
+        elif word.startswith("-"):
+            if _OPERATOR_CHARS & set(word):
+                formulas.append(k)
+            elif not word.startswith("--"):
+                candidates.append(k)
         else:
-            kept.append(word)
-    return kept + ["--"] + moved if moved else kept
+            plain = True
+        k += 1
+    plain = plain or k < len(args) - 1             # a word after '--'
+    moved = formulas if plain or formulas else candidates
+    if moved and dangling:   # said here: the '--' put before the formula would be its value
+        raise UsageError(f"Option '{dangling}' requires an argument.")
+    return moved
+
+
+class FormulaCommand(TyperCommand):
+    """A Typer command whose EXPR argument may start with '-' (see the module's rule)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        valued, flags = _option_words(self.get_params(ctx))
+        try:
+            moved = formula_words(args, valued, flags)
+        except UsageError:
+            if not ctx.resilient_parsing:
+                raise
+            moved = []        # shell completion of 'adcli grad -exp(x) --mode <TAB>'
+        if moved:
+            chosen = set(moved)
+            kept = [w for k, w in enumerate(args) if k not in chosen]
+            end = kept.index("--") if "--" in kept else len(kept)
+            args = kept[:end] + ["--"] + [args[k] for k in moved] + kept[end + 1:]
+        return super().parse_args(ctx, args)
+
+
+class AdcliTyper(typer.Typer):
+    """A Typer app whose commands are :class:`FormulaCommand` unless told otherwise."""
+
+    def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None,
+                **kwargs: Any) -> Callable[[CommandFunctionType], CommandFunctionType]:
+        return super().command(name, cls=cls or FormulaCommand, **kwargs)

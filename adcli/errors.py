@@ -5,8 +5,6 @@ prints its message (never a traceback) and exits with its ``exit_code``.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 
 class AdcliError(Exception):
     """A user-facing error.
@@ -20,8 +18,8 @@ class AdcliError(Exception):
     kind = "error"
     exit_code = 1
 
-    def __init__(self, message: str, *, detail: str = "", column: Optional[int] = None,
-                 line: Optional[int] = None, row: Optional[str] = None):
+    def __init__(self, message: str, *, detail: str = "", column: int | None = None,
+                 line: int | None = None, row: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail  # extra lines for humans (e.g. the caret picture)
@@ -29,8 +27,8 @@ class AdcliError(Exception):
         self.line = line
         self.row = row
 
-    def to_json(self) -> dict:
-        out = {"type": self.kind, "message": self.message}
+    def to_json(self) -> dict[str, str | int]:
+        out: dict[str, str | int] = {"type": self.kind, "message": self.message}
         if self.line is not None:
             out["line"] = self.line
         if self.column is not None:

@@ -15,10 +15,14 @@ v₁ … vₗ; constants print as their literal.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import TYPE_CHECKING
 
-from .ops import Op
+if TYPE_CHECKING:
+    from .ops import Op
+
+Span = tuple[int, int]           # (start, end) in the formula's text
 
 _SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 
@@ -36,17 +40,17 @@ def fmt_number(v: float) -> str:
 
 @dataclass
 class Graph:
-    text: str                      # the formula as given
-    op: list                       # Op or None, per node
-    args: list                     # tuple of argument indices, per node
-    const: list                    # float for constants, None otherwise
-    names: list                    # input names, in input order
-    outputs: list                  # output node indices
-    vector: bool                   # written as [a, b, ...]
-    spans: list                    # (start, end) of the node's first occurrence
-    bound: dict = field(default_factory=dict)   # node -> name it was bound to
+    text: str                       # the formula as given
+    op: list[Op | None]             # per node: its operation, None for inputs and constants
+    args: list[tuple[int, ...]]     # per node: its argument indices (all smaller than it)
+    const: list[float | None]       # per node: the value of a constant, None otherwise
+    names: list[str]                # input names, in input order
+    outputs: list[int]              # output node indices
+    vector: bool                    # written as [a, b, ...]
+    spans: list[Span]               # per node: where its first occurrence is in ``text``
+    bound: dict[int, str] = field(default_factory=dict)   # node -> name it was bound to
     first_op: int = 0
-    active: list = field(default_factory=list)  # depends on some input?
+    active: list[bool] = field(default_factory=list)      # per node: depends on an input?
 
     # -- sizes ------------------------------------------------------------------
     @property
@@ -74,8 +78,9 @@ class Graph:
         return i - self.first_op + 1
 
     def label(self, i: int, ascii: bool = False) -> str:
-        if self.op[i] is None and i >= self.n_inputs:
-            return fmt_number(self.const[i])
+        value = self.const[i]
+        if value is not None:            # a constant prints as its literal
+            return fmt_number(value)
         k = self.number(i)
         return f"v{k}" if ascii else "v" + subscript(k)
 
@@ -111,9 +116,10 @@ def strip_parens(s: str) -> str:
     return s
 
 
-def natural_key(name: str):
+def natural_key(name: str) -> list[tuple[int, str, int]]:
     """``x2`` sorts before ``x10``."""
-    key, num = [], ""
+    key: list[tuple[int, str, int]] = []
+    num = ""
     text = ""
     for ch in name:
         if ch.isdigit():
@@ -133,7 +139,8 @@ def natural_key(name: str):
     return key
 
 
-def _schedule(nodes_op: list, nodes_args: list, live) -> list:
+def _schedule(nodes_op: Sequence[Op | None], nodes_args: Sequence[tuple[int, ...]],
+              live: bytearray) -> list[int]:
     """Live equations ordered by level (1 + the highest level of their arguments),
     creation order within a level.
 
@@ -142,7 +149,7 @@ def _schedule(nodes_op: list, nodes_args: list, live) -> list:
     the sum), and it is linear: a counting sort on the level.
     """
     level = [0] * len(nodes_op)
-    buckets: list = []
+    buckets: list[list[int]] = []
     for i, op in enumerate(nodes_op):
         if op is None or not live[i]:
             continue
@@ -154,9 +161,11 @@ def _schedule(nodes_op: list, nodes_args: list, live) -> list:
     return [i for bucket in buckets for i in bucket]
 
 
-def build_graph(text: str, nodes_op: list, nodes_args: list, nodes_const: list,
-                input_names: dict, outputs: list, vector: bool, spans: list,
-                bound: dict, order: Optional[list]) -> Graph:
+def build_graph(text: str, nodes_op: Sequence[Op | None],
+                nodes_args: Sequence[tuple[int, ...]], nodes_const: Sequence[float | None],
+                input_names: dict[int, str], outputs: Sequence[int], vector: bool,
+                spans: Sequence[Span], bound: dict[int, str],
+                order: Sequence[str] | None) -> Graph:
     """Prune dead equations and lay out the nodes as inputs, constants, equations.
 
     ``input_names`` maps builder node -> name for every input the parse made;
@@ -175,10 +184,10 @@ def build_graph(text: str, nodes_op: list, nodes_args: list, nodes_const: list,
     by_name = {name: node for node, name in input_names.items()}
     names = list(order) if order is not None else sorted(by_name, key=natural_key)
     remap = [-1] * n
-    new_op: list = []
-    new_args: list = []
-    new_const: list = []
-    new_spans: list = []
+    new_op: list[Op | None] = []
+    new_args: list[tuple[int, ...]] = []
+    new_const: list[float | None] = []
+    new_spans: list[Span] = []
     for name in names:
         node = by_name.get(name)
         if node is not None:

@@ -1,6 +1,6 @@
 """Text -> IR, in one LALR pass.
 
-The grammar (``grammars/adcli.lark``, shipped inside the package) is loaded
+The grammar (``adcli/grammars/adcli.lark``, shipped inside the package) is loaded
 once per process.  Lark calls :class:`Builder`'s methods as it reduces, and
 they append equations to the Wengert list directly: no parse tree is built,
 and nothing recurses, because the LALR stack is a loop.
@@ -194,21 +194,18 @@ _BUILDER = Builder()
 
 
 def _grammar_text() -> str:
-    try:
-        from importlib.resources import files
-        return files("adcli.grammars").joinpath("adcli.lark").read_text(encoding="utf-8")
-    except ModuleNotFoundError:  # running from a source checkout without install
-        from pathlib import Path
-        path = Path(__file__).resolve().parent.parent / "grammars" / "adcli.lark"
-        return path.read_text(encoding="utf-8")
+    """The grammar, read from the installed package (``adcli/grammars/adcli.lark``)."""
+    from importlib.resources import files
+    return files("adcli.grammars").joinpath("adcli.lark").read_text(encoding="utf-8")
 
 
-def _cache_path(grammar: str):
+def _cache_path(grammar: str) -> str | bool:
     """Where Lark keeps the analysed grammar between runs: the user's own cache
     directory (not a shared /tmp file), keyed by grammar and versions."""
     import hashlib
     import os
     import sys
+
     import lark
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     key = hashlib.sha256(f"{grammar}{lark.__version__}{sys.version_info[:2]}".encode())

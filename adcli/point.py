@@ -15,7 +15,8 @@ _NAMED = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)(.*)\Z", re.S)
 
 def split_top(text: str) -> list[tuple[int, str]]:
     """Split on commas outside parentheses; keep each piece's offset."""
-    parts, depth, start = [], 0, 0
+    parts: list[tuple[int, str]] = []
+    depth, start = 0, 0
     for k, ch in enumerate(text):
         if ch in "([":
             depth += 1
@@ -64,11 +65,11 @@ def parse_point(text: str, names: list[str], option: str = "--at") -> list[float
     if text.startswith("(") and text.endswith(")") or text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
     pieces = [] if not text else split_top(text)
-    named = [_NAMED.match(p) for _, p in pieces]
-    if any(named) and not all(named):
+    named = [m for _, p in pieces if (m := _NAMED.match(p)) is not None]
+    if named and len(named) != len(pieces):
         raise PointError(f"{option}: give every value by name or none by name; {expected}")
-    if any(named):
-        values: dict = {}
+    if named:
+        values: dict[str, float] = {}
         for m in named:
             name = m.group(1)
             if name not in names:

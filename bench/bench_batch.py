@@ -335,7 +335,7 @@ def table(rows: list, sizes: dict, problems: tuple) -> None:
     print("| | x1·exp(−(x1²+x2²)/2) | 20 inputs | note |\n|---|---|---|---|")
     for peer in dict.fromkeys(r[0] for r in rows if r[1] in problems or r[1] == "-"):
         cells, notes = {}, []
-        for p, prob, s, note in (r for r in rows if r[0] == peer):
+        for _peer, prob, s, note in (r for r in rows if r[0] == peer):
             if prob in problems:
                 cells[prob] = f"{rate(sizes[prob] / s)} points/s" if s else "–"
             if note and note not in notes and (prob in problems or prob == "-"):

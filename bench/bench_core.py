@@ -138,13 +138,12 @@ def main() -> None:
     rep = 5 if args.quick else 15
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, adcli: "
           f"{' '.join(adcli_exe())}\n")
-    print("## 1. Start-up (whole process, median of %d)\n" % (rep * 2))
+    print(f"## 1. Start-up (whole process, median of {rep * 2})\n")
     print(table(("command", "wall time", "ratio"), startup(rep * 2)))
     with tempfile.TemporaryDirectory() as tmp:
-        print("\n## 2. A 100,000-node formula, end to end (median of %d)\n" % max(3, rep // 3))
+        print(f"\n## 2. A 100,000-node formula, end to end (median of {max(3, rep // 3)})\n")
         print(table(("command", "wall time", "ratio"), scale(max(3, rep // 3), tmp)))
-        print("\n## 3. Reverse gradient ÷ evaluation, end to end (median of %d)\n"
-              % max(3, rep // 3))
+        print(f"\n## 3. Reverse gradient ÷ evaluation, end to end (median of {max(3, rep // 3)})\n")
         print(table(("inputs n", "eval", "grad (reverse)", "reverse ÷ eval",
                      "compute only: reverse ÷ eval", "grad --mode forward (÷ eval)"),
                     inputs(max(3, rep // 3), tmp, [10, 100, 1000, 10000], 1000)))

@@ -102,7 +102,7 @@ def test_batch_equals_single_point(adcli, tmp_path, path, command, mode):
     assert r.code == 0, r
     lines = r.out.splitlines()
     assert len(lines) == len(pts)
-    for line, p in zip(lines, pts.tolist()):
+    for line, p in zip(lines, pts.tolist(), strict=True):
         d = json.loads(line)
         assert d["command"] == command and d["point"] == p
         ref = single(g, command, mode, p)
@@ -158,7 +158,8 @@ def test_hessian_csv_columns_and_values(adcli, tmp_path):
     assert lines[0] == "x1,x2,value,d/dx1,d/dx2,d2/dx1dx1,d2/dx1dx2,d2/dx2dx1,d2/dx2dx2"
     x1, x2 = sp.symbols("x1 x2")
     f = x1 * sp.exp(-(x1 ** 2 + x2 ** 2) / 2)
-    for line, (a, b) in zip(lines[1:], [(2, sp.Rational(1, 2)), (sp.Rational(1, 4), -1)]):
+    points = [(2, sp.Rational(1, 2)), (sp.Rational(1, 4), -1)]
+    for line, (a, b) in zip(lines[1:], points, strict=True):
         at = {x1: a, x2: b}
         want = [f] + [sp.diff(f, v) for v in (x1, x2)] + \
             [sp.diff(f, u, v) for u in (x1, x2) for v in (x1, x2)]
@@ -378,6 +379,7 @@ def test_chunks_and_threads_do_not_change_results():
 
 
 # -- streaming --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_million_rows_stream_in_bounded_memory(tmp_path):
     """10⁶ rows through grad: the peak RSS stays far below what holding the
     input or the output would take (10⁶ rows of 5 floats as Python objects are

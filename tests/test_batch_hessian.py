@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 import pytest
+from test_batch import EPS, MATLAB, ULPS, agree, write_csv
 
 from adcli import batch, higher
 from adcli.dual import Dual, DualMath, tangent, value
@@ -19,7 +20,6 @@ from adcli.engine import adjoint_sweep, evaluate, linearize
 from adcli.numbers import FloatMath
 from adcli.ops import FUNCTIONS
 from adcli.parser import parse
-from test_batch import EPS, MATLAB, ULPS, agree, write_csv
 
 # Every function of the op table (min and max scaled so that neither side is a
 # constant 0 of the Hessian), on x, y ∈ [0.2, 0.8] and z ∈ [1.5, 2.1].
@@ -61,6 +61,7 @@ def reference(g, point) -> list:
 
 
 @pytest.mark.parametrize("name", FORMULAS)
+@pytest.mark.slow
 def test_replay_equals_the_single_point_hessian(name):
     """1,000 random points: no point needs the float engine, and every result
     (value, gradient, Hessian, asymmetry) is within ULPS ulp of the point's
@@ -145,7 +146,7 @@ def test_cli_json_lines_equal_hessian_at(adcli, tmp_path):
     write_csv(src, g.names, X.T)
     lines = adcli("hessian", NESTED, "--points", str(src), "--json").out.splitlines()
     assert len(lines) == 20
-    for line, p in zip(lines, X.T.tolist()):
+    for line, p in zip(lines, X.T.tolist(), strict=True):
         many = json.loads(line)
         one = adcli("hessian", NESTED, "--at", ",".join(map(repr, p)), "--json").json
         assert list(many) == list(one) and many["point"] == one["point"] == p
@@ -204,6 +205,7 @@ def test_one_input_against_the_formula():
     assert Y[:, 2].tolist() == [1.0, 0.0, -2.0, 0.0]
 
 
+@pytest.mark.slow
 def test_memory_per_block_stays_bounded_with_many_inputs():
     """60 inputs: 3,662 results per point.  Blocks of 4,096 rows took 1 GB
     (measured); now a block and a chunk fit their budgets, while a small

@@ -27,7 +27,7 @@ def test_matlab_example_agrees(adcli):
     assert d["verdict"] == "agree" and d["command"] == "check"
     # MATLAB's page: ∂f/∂x1 = (1 − x1²)·e^(−(x1²+x2²)/2), ∂f/∂x2 = −x1·x2·e^(...) at (2, 1/2)
     published = [-3 * math.exp(-2.125), -math.exp(-2.125)]
-    for row, want in zip(d["rows"], published):
+    for row, want in zip(d["rows"], published, strict=True):
         assert ROW_KEYS <= set(row) and "output" not in row
         assert abs(row["forward"] - want) <= 1e-15 and abs(row["reverse"] - want) <= 1e-15
         assert row["finite_difference"] != row["reverse"]                 # close, not exact
@@ -42,7 +42,7 @@ def test_matlab_symbolic_value_has_thirty_digits(adcli):
     _, d = _check(adcli, MATLAB, "--at", "2,0.5")
     with mpmath.workdps(50):
         exact = [-3 * mpmath.exp(mpmath.mpf("-2.125")), -mpmath.exp(mpmath.mpf("-2.125"))]
-        for row, want in zip(d["rows"], exact):
+        for row, want in zip(d["rows"], exact, strict=True):
             got = mpmath.mpf(row["symbolic_digits"])
             assert abs(got - want) <= abs(want) * mpmath.mpf(10) ** -29
             assert len(row["symbolic_digits"].lstrip("-0.").replace(".", "")) >= 30
@@ -70,7 +70,7 @@ def test_jacobian_rows_name_their_output(adcli):
         [(1, "r"), (1, "t"), (2, "r"), (2, "t")]
     t = math.pi / 6
     want = [math.cos(t), -2 * math.sin(t), math.sin(t), 2 * math.cos(t)]
-    for row, w in zip(d["rows"], want):
+    for row, w in zip(d["rows"], want, strict=True):
         assert row["reverse"] == pytest.approx(w, rel=1e-15, abs=1e-15)
 
 
@@ -237,7 +237,7 @@ def test_plot_in_the_terminal(adcli):
 def test_plot_data_under_json(adcli):
     r, d = _check(adcli, "exp(x)", "--at", "1", "--plot")
     (curve,) = d["plot"]
-    errors = dict(zip(curve["h"], curve["error"]))
+    errors = dict(zip(curve["h"], curve["error"], strict=True))
     best = min(errors.values())
     assert errors[min(errors)] > 100 * best and errors[max(errors)] > 100 * best   # V shape
     assert curve["ad_error"] < 1e-15

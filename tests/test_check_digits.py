@@ -27,7 +27,7 @@ def test_matlab_example_agrees_in_all_fifty_digits(adcli):
     x1, x2 = sp.symbols("x1 x2", real=True)
     f = x1 * sp.exp(-(x1 ** 2 + x2 ** 2) / 2)
     at = {x1: 2, x2: sp.Rational(1, 2)}
-    for row, v in zip(d["rows"], (x1, x2)):
+    for row, v in zip(d["rows"], (x1, x2), strict=True):
         ref = sp.diff(f, v).evalf(60, subs=at)
         want = _n_digits(ref, 50)
         assert row["forward"] == want and row["reverse"] == want        # all 50 digits
@@ -119,6 +119,6 @@ def test_negative_points_keep_their_sign_in_sympy(adcli):
     assert r.code == 0, r
     x, y = sp.symbols("x y", real=True)
     at = {x: sp.Rational(-1, 3), y: -2}
-    for row, v in zip(d["rows"], (x, y)):
+    for row, v in zip(d["rows"], (x, y), strict=True):
         want = _n_digits(sp.diff(x ** 3 + sp.sin(y), v).evalf(50, subs=at), 30)
         assert row["symbolic"] == want and row["reverse"] == want

@@ -41,9 +41,9 @@ def exact_gradient(text: str, at: str) -> list:
     g = parse(text)
     syms = sp.symbols(" ".join(g.names), real=True, seq=True)
     expr = sp.sympify(text.replace("^", "**"), locals={
-        **dict(zip(g.names, syms)), "sigmoid": lambda u: 1 / (1 + sp.exp(-u))})
+        **dict(zip(g.names, syms, strict=True)), "sigmoid": lambda u: 1 / (1 + sp.exp(-u))})
     point = [sp.Rational(float(v)) for v in at.split(",")]
-    subs = dict(zip(syms, point))
+    subs = dict(zip(syms, point, strict=True))
     return [sp.diff(expr, s).evalf(50, subs=subs) for s in syms]
 
 
@@ -53,7 +53,7 @@ def test_correct_ad_on_smooth_formulas_agrees(adcli, expr, at):
     assert r.code == 0, r
     d = r.json
     assert d["verdict"] == "agree"
-    for row, want in zip(d["rows"], exact_gradient(expr, at)):
+    for row, want in zip(d["rows"], exact_gradient(expr, at), strict=True):
         assert row["verdict"] == "agree" and row["fd_reliable"]
         # the AD value really is float64's derivative: within its own rounding spread
         # of the exact value, and the spread is no wider than it must be
@@ -79,8 +79,8 @@ def test_rounding_spread_is_tiny_where_nothing_is_amplified():
     p = [2.0, 0.5]
     base = check.FLOAT.differentiate(g, p, "reverse")[1]
     spread = check.rounding_spread(g, p, base)
-    for row_s, row_b in zip(spread, base):
-        for s, b in zip(row_s, row_b):
+    for row_s, row_b in zip(spread, base, strict=True):
+        for s, b in zip(row_s, row_b, strict=True):
             assert 0 < s <= 8 * 2.3e-16 * abs(b)
 
 
@@ -141,7 +141,7 @@ def test_a_derivative_off_by_one_part_in_a_million_disagrees(adcli, monkeypatch,
 def test_fd_round_off_sees_cancelling_intermediates(adcli, expr, at):
     r = adcli("check", expr, "--at", at, "--json", "--symbolic-timeout", "0")
     assert r.code == 0, r                                 # FD alone vouches for AD
-    for row, want in zip(r.json["rows"], exact_gradient(expr, at)):
+    for row, want in zip(r.json["rows"], exact_gradient(expr, at), strict=True):
         assert row["fd_reliable"] and row["verdict"] == "agree"
         err = row["fd_error_estimate"]
         assert abs(row["finite_difference"] - float(want)) <= fd.ROUNDOFF_ULPS * err

@@ -184,7 +184,7 @@ def test_unknown_command(adcli):
     assert r.code == 2 and r.json["error"]["type"] == "usage"
 
 
-# -- tables ------------------------------------------------------------------------------------------
+# -- tables ----------------------------------------------------------------------------------------
 def test_grad_table(adcli):
     r = adcli("grad", MATLAB, "--at", "2,0.5", "--mode", "forward")
     assert r.code == 0
@@ -205,7 +205,7 @@ def test_help_has_examples(adcli):
     assert r.code == 0 and "Example" in r.out and "--mode" in r.out
 
 
-# -- the installed console script, as a subprocess ------------------------------------------------------
+# -- the installed console script, as a subprocess -------------------------------------------------
 def _script() -> str | None:
     exe = shutil.which("adcli", path=os.path.dirname(sys.executable)) or shutil.which("adcli")
     return exe
@@ -228,23 +228,60 @@ def test_python_dash_m(tmp_path):
 
 
 def test_grammar_loads_from_the_installed_package():
-    import adcli.grammars
     from importlib.resources import files
+
+    import adcli.grammars
     text = files("adcli.grammars").joinpath("adcli.lark").read_text()
     assert "signature" in text
     assert pathlib.Path(adcli.grammars.__path__[0]).name == "grammars"
 
 
 
-def test_pyproject_lists_every_subpackage():
-    """A subpackage missing from pyproject.toml would be missing from the wheel."""
+def test_pyproject_ships_every_subpackage_and_the_grammar():
+    """A subpackage that pyproject.toml's package search misses would be missing from the wheel."""
+    import fnmatch
     root = pathlib.Path(__file__).resolve().parent.parent
     text = (root / "pyproject.toml").read_text()
-    line = next(ln for ln in text.splitlines() if ln.startswith("packages = "))
-    listed = set(json.loads(line.split("=", 1)[1]))
+    section = text.split("[tool.setuptools.packages.find]", 1)[1].split("\n[", 1)[0]
+    line = next(ln for ln in section.splitlines() if ln.startswith("include = "))
+    include = json.loads(line.split("=", 1)[1])
     on_disk = {"adcli." + p.parent.relative_to(root / "adcli").as_posix().replace("/", ".")
                for p in (root / "adcli").rglob("__init__.py") if p.parent != root / "adcli"}
-    assert on_disk | {"adcli", "adcli.grammars"} <= listed
+    assert "adcli.grammars" in on_disk and (root / "adcli" / "grammars" / "adcli.lark").exists()
+    for package in on_disk | {"adcli"}:
+        assert any(fnmatch.fnmatchcase(package, pattern) for pattern in include), package
+    assert '"adcli.grammars" = ["*.lark"]' in text and "package-dir" not in text
+
+
+def _complete(words: str, cword: int) -> list[str]:
+    env = {**os.environ, "_ADCLI_COMPLETE": "complete_bash", "COMP_WORDS": words,
+           "COMP_CWORD": str(cword)}
+    out = subprocess.run([_script()], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.split()
+
+
+@pytest.mark.skipif(_script() is None, reason="adcli console script not installed")
+@pytest.mark.slow
+def test_shell_completion_of_commands_options_and_choices(tmp_path):
+    assert _complete("adcli gr", 1) == ["grad", "graph"]
+    assert _complete("adcli grad 'x^2' --mo", 3) == ["--mode"]
+    assert _complete("adcli jacobian 'x' --mode ", 4) == ["auto", "forward", "reverse"]
+    assert _complete("adcli grad -exp(x) --mode ", 4) == ["forward", "reverse"]
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    out = subprocess.run([_script(), "--show-completion", "bash"], capture_output=True,
+                         text=True, env=env, cwd=tmp_path, timeout=60)
+    assert out.returncode == 0 and "_ADCLI_COMPLETE=complete_bash" in out.stdout
+    assert "complete -o default -F _adcli_completion adcli" in out.stdout
+
+
+def test_completion_options_only_on_the_command_list():
+    from adcli.cli import _group_for
+
+    def options(group):
+        return {o for p in group.params for o in getattr(p, "opts", [])}
+    assert {"--install-completion", "--show-completion"} <= options(_group_for([]))
+    assert "--install-completion" not in options(_group_for(["grad", "x", "--at", "1"]))
 
 
 @pytest.mark.skipif(not os.environ.get("ADCLI_EXPECT_INSTALLED"),
@@ -260,6 +297,7 @@ def test_tests_run_against_the_installed_package():
 def test_every_command_has_help_with_an_example(adcli):
     """Rich markup must not swallow bracketed examples such as '[r*cos(t), ...]'."""
     import typer
+
     from adcli.cli import app
     names = [c.name for c in typer.main.get_command(app).commands.values() if not c.hidden]
     assert {"eval", "grad", "jacobian", "trace", "graph", "check", "hessian"} <= set(names)
@@ -271,6 +309,7 @@ def test_every_command_has_help_with_an_example(adcli):
 
 
 @pytest.mark.parametrize("extra", [["--json"], ["--limit", "0"], ["--points"]])
+@pytest.mark.slow
 def test_a_closed_stdout_is_not_an_error(tmp_path, extra):
     # `adcli ... | head -1`: the reader goes away; adcli ends quietly with 0 (Rich's own
     # handler and Click's would exit 1)
@@ -377,6 +416,67 @@ def test_unknown_short_option_is_named_and_dangling_option_reported(adcli):
     assert r.code == 2
     r = adcli("grad", "-exp(x)", "--json", "--at")
     assert r.code == 2 and r.json["error"]["message"] == "Option '--at' requires an argument."
+
+
+# A dash-led word with a space or an operator in it is the formula, even when it starts with
+# '--'. Values by hand: --x + -(-y) = x + y; -(x - y)^2 at (2, 3) is -1, gradient (2, -2).
+DOUBLE_DASH = [
+    (["grad", "--x + -(-y)", "--at", "2,3"], "gradient", [1.0, 1.0]),
+    (["grad", "--at", "2,3", "--x + -(-y)"], "value", 5.0),
+    (["grad", "--x+-(-y)", "--mode", "forward", "--at", "2,3"], "gradient", [1.0, 1.0]),
+    (["eval", "--(x - y)^2", "-a", "2,3"], "value", 1.0),
+    (["grad", "-(x - y)^2", "--at=2,3"], "gradient", [2.0, -2.0]),
+    (["jacobian", "[--x, -y]", "--at", "2,3"], "jacobian", [[1.0, 0.0], [0.0, -1.0]]),
+    (["hessian", "--x*x", "--at", "-1.5"], "hessian", [[2.0]]),
+    (["trace", "--at", "2,3", "--x + -(-y)"], "gradient", [1.0, 1.0]),
+    (["derivative", "-k", "2", "--x*x*x", "--at", "2"], "derivatives", [8.0, 12.0, 12.0]),
+]
+
+
+@pytest.mark.parametrize("args, key, want", DOUBLE_DASH)
+def test_a_formula_with_an_operator_is_never_an_option(adcli, args, key, want):
+    r = adcli(*args, "--json")
+    assert r.code == 0 and r.json[key] == want, r
+
+
+def test_after_a_formula_an_unknown_short_option_is_named_not_taken_for_a_formula(adcli):
+    r = adcli("grad", "-exp(x)", "--at", "0", "-q5")
+    assert r.code == 2 and "No such option: -q" in r.err
+    r = adcli("grad", "--at", "0", "--jsn", "-exp(x)")
+    assert r.code == 2 and "No such option: --jsn" in r.err and "--json" in r.err
+
+
+def test_after_double_dash_every_word_is_the_formula(adcli):
+    d = adcli("grad", "--at", "2", "--json", "--", "--x").json     # --x = -(-x) = x
+    assert d["value"] == 2.0 and d["gradient"] == [1.0]
+    d = adcli("grad", "--at", "2", "--json", "--", "-a").json      # -a alone needs the '--'
+    assert d["value"] == -2.0 and d["gradient"] == [-1.0]
+
+
+def test_every_command_parses_formulas_through_one_command_class():
+    import typer
+
+    from adcli.argv import FormulaCommand
+    from adcli.cli import app
+    group = typer.main.get_command(app)
+    assert len(group.commands) >= 12
+    for name, command in group.commands.items():
+        assert isinstance(command, FormulaCommand), name
+
+
+@pytest.mark.parametrize("args, moved", [
+    (["-exp(x)", "--at", "1"], [0]),
+    (["--at", "-1,2", "-x"], [2]),                   # an option's value is never the formula
+    (["x^2", "-a3"], []),                            # the formula is there: -a3 is -a 3
+    (["-k2", "-exp(x)"], [1]),
+    (["-a3", "--at", "1"], [0]),                     # no other formula: -a3 is it
+    (["--x + y", "--jsn"], [0]),
+    (["--at", "1", "--", "-x"], []),                 # after '--' Click takes it as it is
+    (["-", "--at", "1"], []),                        # '-': the formula from stdin
+])
+def test_which_words_are_the_formula(args, moved):
+    from adcli.argv import formula_words
+    assert formula_words(args, {"--at", "-a", "-k"}, {"--json", "-h", "--help"}) == moved
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")

@@ -35,7 +35,7 @@ def reference(text: str, at: str, digits: int):
             expr[i] = g.op[i].sympy(sp, *[expr[a] for a in g.args[i]])
     values = [sp.sympify(p.replace("^", "**"), locals={"pi": sp.pi, "e": sp.E}, rational=True)
               for _, p in split_top(at)]
-    subs = dict(zip(syms, values))
+    subs = dict(zip(syms, values, strict=True))
     vals = [sp.N(expr[o].subs(subs), digits + 10) for o in g.outputs]
     jac = [[sp.N(sp.diff(expr[o], s).subs(subs), digits + 10) for s in syms]
            for o in g.outputs]
@@ -73,14 +73,14 @@ def test_samples_match_sympy_to_fifty_digits(adcli, path, mode):
     d = adcli("jacobian", "@" + str(path), "--at", at, "--digits", "50", "--mode", mode,
               "--json").json
     assert len(d["value"]) == len(vals)
-    for ours, ref in zip(d["value"], vals):
+    for ours, ref in zip(d["value"], vals, strict=True):
         assert same_digits(ours, ref, 50), (ours, ref)
-    for row, ref_row in zip(d["jacobian"], jac):
-        for ours, ref in zip(row, ref_row):
+    for row, ref_row in zip(d["jacobian"], jac, strict=True):
+        for ours, ref in zip(row, ref_row, strict=True):
             assert same_digits(ours, ref, 50), (ours, ref)
     e = adcli("eval", "@" + str(path), "--at", at, "--digits", "50", "--json").json
     shown = e["value"] if g.vector else [e["value"]]
-    assert all(same_digits(o, r, 50) for o, r in zip(shown, vals))
+    assert all(same_digits(o, r, 50) for o, r in zip(shown, vals, strict=True))
 
 
 def test_decimal_constants_are_exact(adcli):
@@ -157,10 +157,10 @@ def test_trace_matlab_fifty_digits_match_sympy(adcli, mode):
     assert len(d["value"].lstrip("-0.")) == 50          # 50 significant digits, all shown
     if mode == "forward":
         # every tangent v̇ᵢ of the sweep for x_j is ∂(row i's source)/∂x_j
-        for j, (sweep, x) in enumerate(zip(d["tangent"], (X1, X2))):
+        for j, (sweep, x) in enumerate(zip(d["tangent"], (X1, X2), strict=True)):
             assert sweep["seed"] == (["1", "0"] if j == 0 else ["0", "1"])
             assert norm(sweep["derivative"]) == want[j]
-            for row, primal in zip(sweep["rows"], d["primal"]):
+            for row, primal in zip(sweep["rows"], d["primal"], strict=True):
                 src = sp.sympify(primal["source"].replace("^", "**"),
                                  locals={"x1": X1, "x2": X2})
                 ref = norm(str(sp.N(sp.diff(src, x).subs(MATLAB_AT), 50)))

@@ -75,6 +75,7 @@ def test_graph_errors(adcli):
     assert r.code == 1 and r.json["error"]["type"] == "evaluation"
 
 
+@pytest.mark.slow
 def test_graph_of_100000_nodes(adcli):
     f = " + ".join(f"x{k % 5 + 1}*exp(-x{k % 3 + 1}/{k + 1})" for k in range(20000))
     r = adcli("graph", f, "--at", "0.1,0.2,0.3,0.4,0.5")

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from adcli import higher
 from adcli.errors import EvalError
+from adcli.higher import derivatives, hessian
 from adcli.ops import CONSTANTS
 from adcli.parser import parse
 from adcli.point import parse_point
-from adcli.higher import derivatives, hessian
 
 SAMPLES = sorted((pathlib.Path(__file__).parent.parent / "samples").glob("*.txt"))
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
@@ -46,7 +46,7 @@ def to_sympy(g):
 
 
 def num(e, syms, point) -> float:
-    return float(e.evalf(30, subs={s: sp.Rational(v) for s, v in zip(syms, point)}))
+    return float(e.evalf(30, subs={s: sp.Rational(v) for s, v in zip(syms, point, strict=True)}))
 
 
 def sympy_hessian(g, point):
@@ -110,6 +110,7 @@ FORMULAS = [
 
 
 @pytest.mark.parametrize("path", SCALAR_SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_sample_hessian_against_sympy(path):
     g, point = sample(path)
     res = higher.hessian(g, point)
@@ -133,17 +134,18 @@ def test_hvp_is_hessian_times_v(formula, point):
     rng = random.Random(formula)
     for _ in range(3):
         v = [rng.uniform(-2, 2) for _ in point]
-        want = [sum(a * b for a, b in zip(row, v)) for row in h]
+        want = [sum(a * b for a, b in zip(row, v, strict=True)) for row in h]
         close(higher.hvp(g, point, v).product, want, rel=1e-11)
 
 
 @pytest.mark.parametrize("path", SCALAR_SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.slow
 def test_sample_hvp_is_hessian_times_v(path):
     g, point = sample(path)
     h = sympy_hessian(g, point)
     v = [1.0 - 0.5 * j for j in range(len(point))]
     close(higher.hvp(g, point, v).product,
-          [sum(a * b for a, b in zip(row, v)) for row in h], rel=1e-11)
+          [sum(a * b for a, b in zip(row, v, strict=True)) for row in h], rel=1e-11)
 
 
 # -- jvp and vjp ---------------------------------------------------------------------------
@@ -162,9 +164,9 @@ def test_jvp_and_vjp_are_adjoint(formula, point, v, w):
     v, w = v[:g.n_inputs], w[:len(g.outputs)]
     jv = higher.jvp(g, point, v).product
     wj = higher.vjp(g, point, w).product
-    lhs = sum(a * b for a, b in zip(w, jv))
-    rhs = sum(a * b for a, b in zip(wj, v))
-    scale = sum(abs(a * b) for a, b in zip(w, jv)) + 1.0
+    lhs = sum(a * b for a, b in zip(w, jv, strict=True))
+    rhs = sum(a * b for a, b in zip(wj, v, strict=True))
+    scale = sum(abs(a * b) for a, b in zip(w, jv, strict=True)) + 1.0
     assert lhs == pytest.approx(rhs, abs=1e-13 * scale)
 
 
@@ -175,7 +177,7 @@ def test_jvp_and_vjp_against_sympy(formula, point):
     v = [0.5 + j for j in range(g.n_inputs)]
     w = [1.0 - j for j in range(len(g.outputs))]
     close(higher.jvp(g, point, v).product,
-          [sum(a * b for a, b in zip(row, v)) for row in jac])
+          [sum(a * b for a, b in zip(row, v, strict=True)) for row in jac])
     close(higher.vjp(g, point, w).product,
           [sum(w[r] * jac[r][j] for r in range(len(w))) for j in range(g.n_inputs)])
 
@@ -191,6 +193,7 @@ def test_vjp_with_a_repeated_output():
     ("1/(1+x^2)", 0.5), ("(x^2 - 3*x + 1)/(x^3 + 2)", 0.4), ("log(1 + x)*sqrt(x)", 1.5),
     ("atan(x) + x^2.5", 0.8),
 ])
+@pytest.mark.slow
 def test_order_10_against_sympy(formula, x0):
     g = parse(formula)
     syms, (f,) = to_sympy(g)
@@ -199,7 +202,7 @@ def test_order_10_against_sympy(formula, x0):
         want.append(num(f, syms, [x0]))
         f = sp.diff(f, syms[0])
     res = higher.derivatives(g, [x0], 10)
-    for got, w in zip(res.derivatives, want):
+    for got, w in zip(res.derivatives, want, strict=True):
         assert got == pytest.approx(w, rel=1e-10, abs=1e-12)
 
 
@@ -230,6 +233,7 @@ def test_hessian_kink_warning_names_the_row():
     assert symmetric(res.hessian)
 
 
+@pytest.mark.slow
 def test_deep_nesting_has_no_recursion():
     formula = "sin(" * 10000 + "x" + ")" * 10000
     g = parse(formula)

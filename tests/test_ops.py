@@ -56,7 +56,7 @@ def points(name: str, k: int = 6):
 def sympy_reference(name: str, pt):
     xs = sp.symbols("x y", real=True)[: OPS[name].arity]
     expr = OPS[name].sympy(sp, *xs)
-    subs = {s: sp.Rational(v) for s, v in zip(xs, pt)}   # exact float64 inputs
+    subs = {s: sp.Rational(v) for s, v in zip(xs, pt, strict=True)}   # exact float64 inputs
     value = sp.N(expr.subs(subs), 30)
     partials = [sp.N(sp.diff(expr, s).subs(subs), 30) for s in xs]
     return float(value), [float(p) for p in partials]
@@ -90,7 +90,7 @@ def test_op_value_and_partials_match_sympy(name):
         for mode in ("forward", "reverse"):
             res = differentiate(g, pt, mode)
             assert close(res.value[0], ref_value, 4e-15, 1e-300), (name, pt, res.value, ref_value)
-            for got, want in zip(res.derivative[0], ref_partials):
+            for got, want in zip(res.derivative[0], ref_partials, strict=True):
                 assert close(got, want, 3e-14, 1e-15), (name, mode, pt, got, want)
 
 
@@ -159,4 +159,5 @@ def test_atan2_partials_at_extreme_magnitudes(y, x):
     g = parse("atan2(y, x)", variables=["y", "x"])
     for mode in ("forward", "reverse"):
         got = differentiate(g, [y, x], mode).derivative[0]
-        assert all(close(a, b, 4e-16, 0.0) for a, b in zip(got, want)), (mode, got, want)
+        assert all(close(a, b, 4e-16, 0.0)
+                   for a, b in zip(got, want, strict=True)), (mode, got, want)

@@ -137,6 +137,7 @@ def test_deep_nesting_does_not_recurse():
     assert g.n_ops == depth
 
 
+@pytest.mark.slow
 def test_hundred_thousand_nodes():
     text = "+".join(f"x{i % 100}*{i}" for i in range(50_000))
     g = parse(text)

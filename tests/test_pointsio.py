@@ -101,7 +101,7 @@ def test_jsonl_writer_is_byte_identical_to_json_dumps():
     X, Y = np.array([[0.1, -2.0]]), np.array([[1e-7, 5.0], [1 / 3, 1e300]])
     w.write(X, Y)
     want = [json.dumps(make(x, y, []), ensure_ascii=False, allow_nan=False)
-            for x, y in zip(X.T.tolist(), Y.T.tolist())]
+            for x, y in zip(X.T.tolist(), Y.T.tolist(), strict=True)]
     assert out.getvalue().splitlines() == want
 
 

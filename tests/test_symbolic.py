@@ -36,7 +36,7 @@ def test_every_op_row_translates_to_the_same_function(name):
     at = POINTS.get(name, (0.7, 0.4)[:op.arity])
     syms = _symbols(g)
     expr = symbolic.translate(g, sp, syms)[g.outputs[0]]
-    want = expr.evalf(40, subs={s: sp.Rational(v) for s, v in zip(syms, at)})
+    want = expr.evalf(40, subs={s: sp.Rational(v) for s, v in zip(syms, at, strict=True)})
     got = evaluate(g, list(at))[g.outputs[0]]
     assert float(want) == pytest.approx(got, rel=4e-16, abs=1e-300)
 
@@ -55,7 +55,7 @@ def test_names_that_mean_something_to_sympify_stay_plain_symbols():
     g = parse("N*S + I*E_")
     syms = _symbols(g)
     expr = symbolic.translate(g, sp, syms)[g.outputs[0]]
-    by = dict(zip(g.names, syms))
+    by = dict(zip(g.names, syms, strict=True))
     assert sp.diff(expr, by["N"]) == by["S"]
     assert sp.diff(expr, by["I"]) == by["E_"]
 
@@ -73,7 +73,7 @@ def test_printed_derivative_reads_back_in_adcli(text):
     syms = _symbols(g)
     expr = symbolic.translate(g, sp, syms)[g.outputs[0]]
     at = [0.7, 1.3][:len(syms)]
-    subs = {s: sp.Rational(v) for s, v in zip(syms, at)}
+    subs = {s: sp.Rational(v) for s, v in zip(syms, at, strict=True)}
     for s in syms:
         d = sp.diff(expr, s)
         printed = symbolic.adcli_text(sp, d)
@@ -139,6 +139,7 @@ def test_compute_zero_timeout_skips():
     assert res.state == "skipped" and not res.rows
 
 
+@pytest.mark.slow
 def test_compute_timeout_keeps_finished_rows(monkeypatch):
     def slow(g, point, digits):
         yield ("row", 0, 0, "first", "1.0", "")

@@ -28,7 +28,7 @@ def test_namespace_has_every_float_name():
 
 def taylor_derivatives(formula: str, point, direction, k: int = ORDER) -> list:
     g = parse(formula)
-    seeded = [variable(x, k, v) for x, v in zip(point, direction)]
+    seeded = [variable(x, k, v) for x, v in zip(point, direction, strict=True)]
     out = evaluate(g, seeded, TaylorMath)[g.outputs[0]]
     return out.derivatives()
 
@@ -38,7 +38,7 @@ def sympy_derivatives(f, point, direction, k: int = ORDER) -> list:
     t = sp.Symbol("t", real=True)
     syms = [X, Y][:len(point)]
     line = f.subs({s: sp.Rational(x) + t * sp.Rational(v)
-                   for s, x, v in zip(syms, point, direction)}, simultaneous=True)
+                   for s, x, v in zip(syms, point, direction, strict=True)}, simultaneous=True)
     out = []
     for _ in range(k + 1):
         out.append(float(sp.N(line.subs(t, 0), 30)))
@@ -146,13 +146,16 @@ def test_derivatives_of_a_constant_series():
 
 # Near ±1 (asin, acos) and at huge |x| (asinh, acosh: u² overflows) the series keep full
 # precision; references are closed forms in mpmath at 60 digits.
-FIRST = {"asin": lambda x: 1 / mpmath.sqrt(1 - x * x), "acos": lambda x: -1 / mpmath.sqrt(1 - x * x),
-         "asinh": lambda x: 1 / mpmath.sqrt(x * x + 1), "acosh": lambda x: 1 / mpmath.sqrt(x * x - 1)}
+FIRST = {"asin": lambda x: 1 / mpmath.sqrt(1 - x * x),
+         "acos": lambda x: -1 / mpmath.sqrt(1 - x * x),
+         "asinh": lambda x: 1 / mpmath.sqrt(x * x + 1),
+         "acosh": lambda x: 1 / mpmath.sqrt(x * x - 1)}
 
 
-@pytest.mark.parametrize("name, x", [("asin", 0.999999), ("asin", -0.9999999999), ("acos", 0.999999),
-                                     ("asin", 0.3), ("asinh", 1e200), ("asinh", -3e160),
-                                     ("acosh", 1e300), ("acosh", 1.5), ("asinh", 0.7)])
+@pytest.mark.parametrize("name, x", [("asin", 0.999999), ("asin", -0.9999999999),
+                                     ("acos", 0.999999), ("asin", 0.3), ("asinh", 1e200),
+                                     ("asinh", -3e160), ("acosh", 1e300), ("acosh", 1.5),
+                                     ("asinh", 0.7)])
 def test_taylor_first_and_second_coefficients_at_the_edges(name, x):
     with mpmath.workdps(60):
         d1 = FIRST[name](mpmath.mpf(x))

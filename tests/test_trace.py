@@ -226,7 +226,7 @@ def test_tangent_rows_are_central_differences(adcli, formula, point):
             p[j] += sign * h
             r = adcli("trace", formula, "--at", ",".join(map(repr, p)), "--json").json
             vals.append([row["value"] for row in r["primal"]])
-        for row, up, down in zip(sweep["rows"], *vals):
+        for row, up, down in zip(sweep["rows"], *vals, strict=True):
             want = (up - down) / (2 * h)
             assert row["value"] == pytest.approx(want, rel=1e-6, abs=1e-7)
 
@@ -250,7 +250,7 @@ def test_vector_forward_and_reverse(adcli):
     assert sorted({r["output"] for r in rev["adjoint"]}) == [1, 2, 3]
     for d in (fwd, rev):
         assert d["value"] == pytest.approx([2 * math.cos(0.5), 2 * math.sin(0.5), 3])
-        for row, want in zip(d["gradient"], ref):
+        for row, want in zip(d["gradient"], ref, strict=True):
             assert row == pytest.approx(want, rel=1e-15)
     one = adcli("trace", f, "--at", "2,0.5", "--output", "2", "--json").json
     assert one["value"] == pytest.approx(2 * math.sin(0.5))
@@ -284,6 +284,7 @@ def _chain(n: int) -> str:
     return " + ".join(f"x{k % 7 + 1}*sin(x{(k * 3) % 7 + 1} + {k})" for k in range(n))
 
 
+@pytest.mark.slow
 def test_limit_shortens_tables(adcli):
     f = _chain(100)            # 400 rows
     point = ",".join(str(0.1 * k) for k in range(1, 8))
@@ -297,6 +298,7 @@ def test_limit_shortens_tables(adcli):
     assert "rows not shown" not in full
 
 
+@pytest.mark.slow
 def test_15000_node_trace_is_complete_as_json(adcli):
     f = _chain(3750)           # 7 inputs, 14,999 operations
     point = ",".join(str(0.1 * k) for k in range(1, 8))
@@ -312,6 +314,7 @@ def test_15000_node_trace_is_complete_as_json(adcli):
     assert all(len(p["source"]) <= 200 for p in d["primal"])
 
 
+@pytest.mark.slow
 def test_deep_nesting(adcli):
     f = "sin(" * 10000 + "x" + ")" * 10000
     d = adcli("trace", f, "--at", "0.5", "--json").json

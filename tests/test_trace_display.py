@@ -76,6 +76,7 @@ def program(tmp_path_factory):
     return "@" + str(path)
 
 
+@pytest.mark.slow
 def test_long_rule_is_shortened_in_every_table_format(adcli, program):
     out = adcli("trace", program, "--at", "0.3,0.7").out
     assert len(out) < 40_000
@@ -95,6 +96,7 @@ def test_long_rule_is_shortened_in_every_table_format(adcli, program):
            "vbar6000\\*v5999 | 0.98" in asc
 
 
+@pytest.mark.slow
 def test_long_rule_is_complete_in_json_and_under_limit_0(adcli, program):
     d = adcli("trace", program, "--at", "0.3,0.7", "--json").json
     rule = d["adjoint"][-1]["rule"]

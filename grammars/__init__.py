@@ -1,1 +1,0 @@
-"""The Lark grammar, installed as adcli.grammars so it ships inside the wheel."""
