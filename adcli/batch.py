@@ -748,7 +748,7 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
         raise UsageError(f"--input-format must be one of {', '.join(pointsio.FORMATS)}")
     lay = lay or layout(command, g, mode, reason)
     one = one or single(g, command, mode)
-    prog = _compile(g, command, mode) if vectorized else None
+    prog = compile_or_none(g, command, mode) if vectorized else None
     block = block or _block_size(g.n_inputs, len(lay.columns))
     with pointsio.open_source(source) as stream:
         reader = pointsio.PointReader(stream, g.names, input_format, source, block)
@@ -772,7 +772,7 @@ def run_points(command: str, g, source: str, *, mode: str = "reverse", as_json: 
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
 
 
-def _compile(g, command: str, mode: str) -> Optional[Program]:
+def compile_or_none(g, command: str, mode: str) -> Optional[Program]:
     try:
         return compile_program(g, command, mode)
     except (AdcliError, ArithmeticError):

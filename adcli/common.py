@@ -67,6 +67,13 @@ Digits = Annotated[Optional[int], typer.Option(
     metavar="N", show_default=False)]
 
 
+Precision = Annotated[Optional[int], typer.Option(
+    "--precision", min=1, max=100_000,
+    help="Show N significant digits in tables (display only: JSON is always complete; "
+         "at most 17 for float64, at most --digits under --digits).",
+    metavar="N", show_default=False)]
+
+
 class Mode(str, Enum):
     forward = "forward"
     reverse = "reverse"
@@ -87,9 +94,9 @@ JacModeOpt = Annotated[JacMode, typer.Option(
     help="auto picks forward when inputs ≤ outputs, else reverse, and says which.")]
 
 
-def need_point(at: str, points: Optional[str], digits: Optional[int] = None,
-               expr: str = "") -> None:
-    """--at and --points exclude each other; grad and jacobian need one of them."""
+def need_point(at: Optional[str], points: Optional[str], digits: Optional[int] = None,
+               expr: str = "", precision: Optional[int] = None) -> None:
+    """--at and --points exclude each other; --digits and --precision are for one point."""
     if points == "-" and expr == "-":
         raise UsageError("the formula and the points cannot both come from stdin: "
                          "give the formula as text or @file, or the points as a file")
@@ -97,6 +104,27 @@ def need_point(at: str, points: Optional[str], digits: Optional[int] = None,
         raise UsageError("give either --at (one point) or --points (many), not both")
     if points is not None and digits is not None:
         raise UsageError("--digits works on single points (--at); --points is float64")
+    if points is not None and precision is not None:
+        raise UsageError("--precision rounds the tables of one point (--at); --points writes "
+                         "every digit as CSV or JSON Lines")
+
+
+def deliver(req, points: Optional[str], as_json: bool, precision: Optional[int],
+            input_format: "InputFormat", on_error: "OnError") -> None:
+    """The end of every command: the request through the pipeline, then its result
+    as a table or JSON (one point), or streamed as CSV / JSON Lines (--points)."""
+    from .pipeline import run, stream
+    if points is not None:
+        stream(req, points, as_json=as_json, input_format=input_format.value,
+               on_error=on_error.value)
+        return
+    res = run(req)
+    if as_json:
+        from .jsonout import emit
+        emit(res.to_dict())
+    else:
+        res.show(precision)
+    print_warnings(res.warnings)
 
 
 # -- reading the formula ------------------------------------------------------------------

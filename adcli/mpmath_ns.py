@@ -18,7 +18,7 @@ from __future__ import annotations
 import mpmath
 from mpmath import mp, mpf
 
-GUARD = 10                 # extra working digits: the last shown digit stays right
+from .render.numbers import GUARD  # noqa: E402  extra working digits
 MAX_DIGITS = 100_000
 _HUGE = mpf(10) ** 6       # |log(result)| beyond this: an overflow, not a computation
 
@@ -298,37 +298,17 @@ def evaluate_graph(g, point) -> list:
 
 def differentiate_graph(g, point, mode: str):
     """engine.differentiate at the working precision: (values, rows, sweeps, ops, warnings)."""
-    from .engine import ZERO, adjoint_sweep, linearize, tangent_sweep
-    vals = evaluate_graph(g, point)
-    ns = namespace()
-    lin = linearize(g, vals, ns)
-    n, outs = g.n_inputs, g.outputs
-    jac = [[mpf(0)] * n for _ in outs]
-    if mode == "forward":
-        for j in range(n):
-            seed = [ZERO] * n
-            seed[j] = mpf(1)
-            tan = tangent_sweep(g, lin, seed)
-            for r, o in enumerate(outs):
-                jac[r][j] = mpf(tan[o])
-        sweeps = n
-    else:
-        for r, o in enumerate(outs):
-            adj = adjoint_sweep(g, lin, o, mpf(1))
-            jac[r] = [mpf(a) for a in adj[:n]]
-        sweeps = len(outs)
-    ops = {"primal": g.n_ops, "derivative": sweeps * len(lin.order)}
-    return [vals[o] for o in outs], jac, sweeps, ops, lin.warnings
+    from .engine import differentiate
+    res = differentiate(g, point, mode, namespace(g))
+    rows = [[v if isinstance(v, mpf) else mpf(v) for v in row] for row in res.derivative]
+    return res.value, rows, res.sweeps, res.operations, res.warnings
 
 
 # -- output -------------------------------------------------------------------------------------
 def text(v, digits: int) -> str:
-    """``v`` to ``digits`` significant digits (trailing zeros dropped)."""
-    with mpmath.workdps(digits + GUARD):
-        s = mpmath.nstr(v if isinstance(v, mpf) else mpf(v), digits, min_fixed=-5,
-                        max_fixed=digits)
-    s = s.replace(".0e", "e")          # 3.0e-30 -> 3e-30, as float64 output prints it
-    return s[:-2] if s.endswith(".0") else s
+    """``v`` to ``digits`` significant digits: :func:`adcli.render.numbers.digits_text`."""
+    from .render.numbers import digits_text
+    return digits_text(v, digits)
 
 
 def plain(message: str, digits: int | None = None) -> str:
@@ -367,72 +347,3 @@ class Shown(float):
         return self.integral and float.__eq__(self, other)
 
     __hash__ = float.__hash__
-
-
-def run_digits(command: str, g, at: str, mode: str, digits: int, as_json: bool,
-               reason: str = "") -> None:
-    """eval / grad / jacobian at ``digits`` significant digits, printed like the
-    float64 commands; JSON numbers are strings, with a ``"digits"`` key."""
-    from .errors import AdcliError
-    try:
-        with working_precision(digits):
-            _run(command, g, at, mode, digits, as_json, reason)
-    except AdcliError as exc:   # the engine shows values with repr(): mpf('−0.5') -> −0.5
-        exc.message = plain(exc.message, digits)
-        exc.args = (exc.message,)
-        raise
-
-
-def _run(command, g, at, mode, digits, as_json, reason) -> None:
-    from .common import print_warnings
-    point = point_values(at, g.names)
-    if command == "eval":
-        vals = evaluate_graph(g, point)
-        values, rows, sweeps, ops, warnings = [vals[o] for o in g.outputs], None, 0, {}, []
-    else:
-        values, rows, sweeps, ops, warnings = differentiate_graph(g, point, mode)
-    _show(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason, as_json)
-    print_warnings(warnings)
-
-
-def _show(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason,
-          as_json) -> None:
-    from .engine import Result
-    if as_json:
-        _emit_json(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason)
-    else:
-        shown = [Shown(v, digits) for v in point]
-        vals_shown = [Shown(v, digits) for v in values]
-        if command == "eval":
-            from .tables import print_value
-            print_value(g, shown, vals_shown)
-        else:
-            res = Result(mode, vals_shown, [[Shown(v, digits) for v in r] for r in rows],
-                         sweeps, ops, warnings)
-            if command == "grad":
-                from .tables import print_gradient
-                print_gradient(g, shown, res)
-            else:
-                from .tables import print_jacobian
-                print_jacobian(g, shown, res, reason)
-
-
-def _emit_json(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason):
-    from .jsonout import common, emit
-    out = common(command, g, [text(v, digits) for v in point])
-    out["digits"] = digits
-    vals = [text(v, digits) for v in values]
-    if command == "eval":
-        out["value"] = vals if g.vector else vals[0]
-        emit(out)
-        return
-    jac = [[text(v, digits) for v in r] for r in rows]
-    out["mode"] = mode
-    if command == "grad":
-        out.update(value=vals[0], gradient=jac[0])
-    else:
-        out.update(value=vals, jacobian=jac)
-    out.update(sweeps=sweeps, operations=ops, warnings=warnings)
-    if reason:
-        out["mode_reason"] = reason
-    emit(out)

@@ -1,0 +1,385 @@
+"""One command pipeline: request -> backend -> typed result.
+
+A :class:`Request` names the command (eval, grad, jacobian, hessian, jvp, vjp,
+hvp, derivative), the parsed formula, the point and the options.  The backend
+follows from the options:
+
+* float64 at one point (:func:`run`): the engines of :mod:`adcli.engine` and
+  :mod:`adcli.higher` over :class:`~adcli.numbers.FloatMath`;
+* mpmath at N digits (``digits=N``): the same engines over
+  :func:`adcli.mpmath_ns.namespace`, dual numbers over it for hessian and hvp;
+* NumPy over many points (:func:`stream` for the CLI's ``--points``,
+  :func:`run_many` for arrays): the sweeps compiled by :mod:`adcli.batch`,
+  each point it flags recomputed by :func:`compute`.
+
+Whatever the backend, the answer is one of the result kinds of
+:mod:`adcli.results`; rendering is someone else's business.
+"""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping, Optional, Sequence
+
+from .errors import AdcliError, UsageError
+from .results import KINDS, Derivatives, Directional, Eval, Grad, Hessian, Jacobian, Result
+
+#: Commands whose sweeps compile to NumPy for many points; the others run
+#: the float engine point by point (still streamed, same rows and formats).
+VECTORIZED = ("eval", "grad", "jacobian", "hessian")
+SCALAR_ONLY = {"grad": "a gradient", "hessian": "hessian", "hvp": "hvp",
+               "derivative": "derivative"}
+
+
+@dataclass
+class Request:
+    command: str
+    graph: Any
+    at: Any = None                 # "x1=2,x2=0.5", a sequence in input order, a dict by name
+    mode: str = "reverse"          # grad: forward|reverse; jacobian: auto|forward|reverse
+    digits: Optional[int] = None
+    direction: Any = None          # jvp, hvp, derivative
+    cotangent: Any = None          # vjp
+    order: int = 1                 # derivative
+
+
+# -- checks that hold whatever the backend --------------------------------------------------
+def check(req: Request) -> Request:
+    """Usage errors of the request itself; returns it with jacobian's auto mode chosen."""
+    g = req.graph
+    if len(g.outputs) > 1 and req.command in SCALAR_ONLY:
+        if req.command == "grad":
+            raise UsageError(f"the formula has {len(g.outputs)} outputs; a gradient needs one. "
+                             "Use 'adcli jacobian' for vector-valued formulas.")
+        raise UsageError(f"the formula has {len(g.outputs)} outputs; '{req.command}' needs a "
+                         "scalar formula. Differentiate one output at a time.")
+    if req.command == "derivative":
+        if req.digits is not None:
+            raise UsageError("--digits does not work with 'derivative': its Taylor series "
+                             "are float64 arithmetic. Use 'hessian --digits' for second "
+                             "derivatives, or 'derivative' without --digits")
+        if req.direction is None and len(g.names) > 1:
+            raise UsageError(f"'derivative' needs a one-variable formula, and this one has "
+                             f"{len(g.names)} ({', '.join(g.names)}). Give --direction to "
+                             "differentiate along a line, or use 'adcli hessian'.")
+    return req
+
+
+def jacobian_mode(g: Any, mode: str) -> tuple:
+    """(mode, reason): auto picks forward when inputs ≤ outputs, and says why."""
+    if mode != "auto":
+        return mode, ""
+    n, m = g.n_inputs, len(g.outputs)
+    chosen = "forward" if n <= m else "reverse"
+    return chosen, (f"auto mode chose {chosen}: {n} input{'s' if n != 1 else ''} "
+                    f"{'≤' if n <= m else '>'} {m} output{'s' if m != 1 else ''}")
+
+
+# -- points and vectors ---------------------------------------------------------------------
+def as_text(values: Any) -> str:
+    """A point given in Python (a sequence, a dict by name, or the CLI's text) as the
+    CLI's text, so that it is read, checked and reported exactly as ``--at`` is."""
+    if values is None or isinstance(values, str):
+        return values or ""
+    if isinstance(values, Mapping):
+        return ",".join(f"{k}={_one(v)}" for k, v in values.items())
+    if hasattr(values, "tolist"):   # a NumPy array
+        values = values.tolist()
+    return ",".join(_one(v) for v in values)
+
+
+def _one(v: Any) -> str:
+    if isinstance(v, str):
+        return f"({v})"
+    if hasattr(v, "_mpf_"):
+        import mpmath
+        return mpmath.nstr(v, mpmath.mp.dps, min_fixed=1, max_fixed=0)
+    return repr(float(v))
+
+
+def read_point(values: Any, names: list, digits: Optional[int],
+               option: str = "--at") -> list:
+    """The values of ``names``: float64, or mpmath numbers at the working precision."""
+    text = as_text(values)
+    if digits is None:
+        from .point import parse_point
+        return parse_point(text, names, option)
+    from .mpmath_ns import point_values
+    return point_values(text, names, option)
+
+
+def seed(req: Request, option: str) -> list:
+    """The direction v (over the inputs) or the cotangent w (over the outputs)."""
+    from .tables import output_label
+    g = req.graph
+    given = req.direction if option == "--direction" else req.cotangent
+    if option == "--cotangent":
+        names = [output_label(g, r) for r in range(len(g.outputs))]
+        if given is None and len(names) == 1:
+            return [1.0]
+        what = "the cotangent w"
+    else:
+        names, what = g.names, "the direction v"
+    if not names:
+        raise UsageError(f"the formula has no variables: there is nothing to differentiate "
+                         f"and nothing for {option} to give values for")
+    if given is None:
+        example = ",".join("1" if k == 0 else "0" for k in range(len(names)))
+        raise UsageError(f"missing {what}: give {option} with one value for each of "
+                         f"{', '.join(names)}, e.g. {option} {example}")
+    return read_point(given, names, req.digits, option)
+
+
+def fixed(req: Request) -> dict:
+    """What every point of a request shares: the keys of its result besides the
+    point's numbers (mode, sweeps and operations; the direction; the order)."""
+    g, cmd = req.graph, req.command
+    if cmd in ("grad", "jacobian"):
+        mode, reason = jacobian_mode(g, req.mode)
+        sweeps = g.n_inputs if mode == "forward" else len(g.outputs)
+        active = sum(1 for i in range(g.first_op, g.n_nodes) if g.active[i])
+        out = dict(mode=mode, sweeps=sweeps,
+                   operations={"primal": g.n_ops, "derivative": sweeps * active})
+        if cmd == "jacobian":
+            out["mode_reason"] = reason
+        return out
+    if cmd in ("jvp", "hvp"):
+        return dict(kind=cmd, seed=seed(req, "--direction"))
+    if cmd == "vjp":
+        return dict(kind=cmd, seed=seed(req, "--cotangent"))
+    if cmd == "derivative":
+        v = seed(req, "--direction") if req.direction is not None else None
+        return dict(order=req.order, direction=v)
+    return {}
+
+
+# -- one point -------------------------------------------------------------------------------
+@contextlib.contextmanager
+def working(digits: Optional[int]) -> Iterator[None]:
+    """mpmath at the request's working precision (nothing to do for float64)."""
+    if digits is None:
+        yield
+        return
+    from .mpmath_ns import working_precision
+    with working_precision(digits):
+        yield
+
+
+def need_at(g: Any, at: Any) -> None:
+    if at is None and g.names:
+        raise UsageError(f"Missing option '--at': give the point ({','.join(g.names)}) "
+                         "with --at, or many points with --points FILE")
+
+
+def run(req: Request) -> Result:
+    """The result of ``req`` at its point (``req.at``)."""
+    check(req)
+    g = req.graph
+    need_at(g, req.at)
+    with working(req.digits):
+        point = read_point(req.at, g.names, req.digits)
+        keys = fixed(req)
+        return compute(req, point, keys)
+
+
+def compute(req: Request, point: list, keys: dict) -> Result:
+    """The backend at one point already read (in the request's precision)."""
+    from . import engine, higher
+    g, digits = req.graph, req.digits
+    m = None
+    if digits is not None:
+        from .mpmath_ns import namespace
+        m = namespace(g)
+    base = dict(expression=g.text, variables=list(g.names), point=list(point), digits=digits,
+                graph=g)
+    cmd = req.command
+    if cmd == "eval":
+        vals = engine.evaluate(g, point, m) if m is not None else engine.evaluate(g, point)
+        return Eval(**base, values=[vals[o] for o in g.outputs], vector=g.vector)
+    if cmd in ("grad", "jacobian"):
+        res = engine.differentiate(g, point, keys["mode"], m)
+        if cmd == "grad":
+            return Grad(**base, warnings=res.warnings, mode=res.mode, value=res.value[0],
+                        gradient=res.derivative[0], sweeps=res.sweeps,
+                        operations=res.operations)
+        return Jacobian(**base, warnings=res.warnings, mode=res.mode, value=res.value,
+                        jacobian=res.derivative, sweeps=res.sweeps, operations=res.operations,
+                        mode_reason=keys["mode_reason"])
+    if cmd == "hessian":
+        h = higher.hessian(g, point, m)
+        return Hessian(**base, warnings=h.warnings, value=h.value, gradient=h.gradient,
+                       hessian=h.hessian, asymmetry=h.asymmetry, sweeps=h.sweeps)
+    if cmd in ("jvp", "vjp", "hvp"):
+        fn = {"jvp": higher.jvp, "vjp": higher.vjp, "hvp": higher.hvp}[cmd]
+        d = fn(g, point, keys["seed"], m)
+        return Directional(**base, warnings=d.warnings, kind=cmd, vector=g.vector,
+                           seed=list(keys["seed"]), value=d.value, product=d.product,
+                           gradient=d.gradient, sweeps=d.sweeps)
+    if cmd == "derivative":
+        t = higher.derivatives(g, point, req.order, keys["direction"])
+        return Derivatives(**base, warnings=t.warnings, order=req.order,
+                           direction=keys["direction"], value=t.value,
+                           derivatives=t.derivatives)
+    raise ValueError(cmd)
+
+
+# -- many points -------------------------------------------------------------------------------
+def layout(req: Request, keys: dict) -> Any:
+    """How each point's results are written: the kind's CSV columns and JSON object."""
+    from .batch import Layout
+    g, kind = req.graph, KINDS[req.command]
+
+    def make(point: list, flat: list, warnings: list) -> dict:
+        return kind.from_flat(g, point, flat, warnings, **keys).to_dict()
+    return Layout(kind.columns(g, **keys), make, list(kind.json_only))
+
+
+def _single(req: Request, keys: dict) -> Any:
+    def one(point: list) -> tuple:
+        res = compute(req, point, keys)
+        return res.flat(), res.warnings
+    return one
+
+
+def _batch() -> Any:
+    try:
+        from . import batch
+    except ImportError:
+        raise UsageError("--points needs NumPy: pip install numpy "
+                         "(or pip install 'adcli[batch]')") from None
+    return batch
+
+
+def stream(req: Request, source: str, *, as_json: bool = False, input_format: str = "auto",
+           on_error: str = "fail") -> dict:
+    """``--points``: every point of ``source`` through ``req``, streamed to stdout
+    as CSV or JSON Lines (one record per point, the kind's ``to_dict``)."""
+    check(req)
+    if req.digits is not None:
+        raise UsageError("--digits works on single points (--at); --points is float64")
+    batch = _batch()
+    keys = fixed(req)
+    vectorized = req.command in VECTORIZED
+    return batch.run_points(req.command, req.graph, source, mode=keys.get("mode", "reverse"),
+                            as_json=as_json, input_format=input_format, on_error=on_error,
+                            lay=layout(req, keys), one=_single(req, keys),
+                            vectorized=vectorized)
+
+
+def run_many(req: Request, X: Any, on_error: str = "fail") -> "Many":
+    """Every row of the array ``X`` (n points × n inputs) through ``req``."""
+    import numpy as np
+    check(req)
+    if req.digits is not None:
+        raise UsageError("digits= works on single points (at=); points= is float64")
+    if on_error not in ("fail", "skip"):
+        raise UsageError("on_error must be 'fail' or 'skip'")
+    batch = _batch()
+    g = req.graph
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    if X.shape[1] != g.n_inputs:
+        raise UsageError(f"points= has {X.shape[1]} columns; the formula has {g.n_inputs} "
+                         f"inputs ({', '.join(g.names)})")
+    keys = fixed(req)
+    kind = KINDS[req.command]
+    one = _single(req, keys)
+    prog = None
+    if req.command in VECTORIZED and len(X):
+        prog = batch.compile_or_none(g, req.command, keys.get("mode", "reverse"))
+    if prog is not None:
+        Y, bad = prog.run(np.ascontiguousarray(X.T))
+        redo = np.flatnonzero(bad).tolist()
+    else:
+        n_flat = len(kind.columns(g, **keys)) + len(kind.json_only)
+        Y, redo = np.empty((n_flat, len(X))), list(range(len(X)))
+    warnings: dict = {}
+    errors: list = []
+    for k in redo:
+        try:
+            flat, w = one(X[k].tolist())
+        except AdcliError as exc:
+            if on_error == "fail":
+                raise batch.RowError(exc, exc.kind, exc.exit_code, f"row {k + 1}: {exc.message}",
+                                     k + 1, k + 1) from None
+            Y[:, k] = np.nan
+            errors.append((k, exc))
+            continue
+        Y[:, k] = flat
+        if w:
+            warnings[k] = list(w)
+    return Many(req, keys, X, Y, warnings, errors)
+
+
+@dataclass
+class Many:
+    """Results at many points: arrays, one row per point (NaN where a point failed)."""
+
+    request: Request
+    keys: dict
+    X: Any                      # (n, d) points
+    Y: Any                      # (n_flat, n) the kind's flat numbers per point
+    point_warnings: dict        # point index -> its warnings
+    errors: list                # (point index, AdcliError) of the points left out
+
+    def _kind(self) -> Any:
+        return KINDS[self.request.command]
+
+    def record(self, k: int) -> Result:
+        """The result at point ``k``."""
+        g = self.request.graph
+        return self._kind().from_flat(g, self.X[k].tolist(), self.Y[:, k].tolist(),
+                                      self.point_warnings.get(k, []), **self.keys)
+
+    def to_dicts(self) -> Iterator[dict]:
+        """The CLI's JSON Lines records, one per point that did not fail."""
+        failed = {k for k, _ in self.errors}
+        for k in range(len(self.X)):
+            if k not in failed:
+                yield self.record(k).to_dict()
+
+    @property
+    def warnings(self) -> list:
+        return [f"point {k}: {w}" for k in sorted(self.point_warnings)
+                for w in self.point_warnings[k]]
+
+    @property
+    def points(self) -> Any:
+        return self.X
+
+    def _slice(self, start: int, count: int, shape: Sequence) -> Any:
+        a = self.Y[start:start + count].T
+        return a.reshape((len(self.X), *shape)) if shape else a[:, 0]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in ("request", "keys", "X", "Y"):
+            raise AttributeError(name)
+        g = self.request.graph
+        n, m = g.n_inputs, len(g.outputs)
+        spans = _spans(self.request.command, n, m, g.vector, self.keys)
+        if name not in spans:
+            raise AttributeError(f"{self.request.command} results have no {name!r}")
+        return self._slice(*spans[name])
+
+
+def _spans(cmd: str, n: int, m: int, vector: bool, keys: dict) -> dict:
+    """name -> (start, count, shape) in a kind's flat numbers."""
+    vals = (0, m, (m,) if vector or m > 1 else ())
+    if cmd == "eval":
+        return {"value": vals}
+    if cmd == "grad":
+        return {"value": (0, 1, ()), "gradient": (1, n, (n,))}
+    if cmd == "jacobian":
+        return {"value": (0, m, (m,)), "jacobian": (m, m * n, (m, n))}
+    if cmd == "hessian":
+        return {"value": (0, 1, ()), "gradient": (1, n, (n,)), "hessian": (1 + n, n * n, (n, n)),
+                "asymmetry": (1 + n + n * n, 1, ())}
+    if cmd == "jvp":
+        return {"value": vals, "jvp": (m, m, vals[2]), "product": (m, m, vals[2])}
+    if cmd == "vjp":
+        return {"value": vals, "vjp": (m, n, (n,)), "product": (m, n, (n,))}
+    if cmd == "hvp":
+        return {"value": (0, 1, ()), "gradient": (1, n, (n,)), "hvp": (1 + n, n, (n,)),
+                "product": (1 + n, n, (n,))}
+    k = keys["order"]
+    return {"value": (0, 1, ()), "derivatives": (0, k + 1, (k + 1,))}
+

@@ -1,0 +1,45 @@
+"""A typed result (:mod:`adcli.results`) as the CLI's table: on the terminal,
+as a Rich renderable, or as HTML for Jupyter."""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from .numbers import Numbers
+
+
+def view(result: Any, fmt: Numbers) -> list:
+    """The renderables of ``result``'s table."""
+    return _views()[result.command](result, fmt)
+
+
+def _views() -> dict:
+    from ..tables import eval_view, grad_view, jacobian_view
+    from .higher_table import derivatives_view, hessian_view, hvp_view, jvp_view, vjp_view
+    table: dict[str, Callable] = {
+        "eval": eval_view, "grad": grad_view, "jacobian": jacobian_view,
+        "hessian": hessian_view, "jvp": jvp_view, "vjp": vjp_view, "hvp": hvp_view,
+        "derivative": derivatives_view}
+    return table
+
+
+def render(result: Any, fmt: Numbers, console: Optional[Any] = None) -> None:
+    """Print ``result``'s table (to the terminal unless ``console`` is given)."""
+    from ..tables import print_view
+    print_view(view(result, fmt), console)
+
+
+def renderable(result: Any, fmt: Numbers) -> Any:
+    """``__rich__``: the table as one Rich renderable."""
+    from rich.console import Group
+    return Group(*view(result, fmt))
+
+
+def html(result: Any, fmt: Numbers) -> str:
+    """``_repr_html_``: the table, recorded by Rich as HTML."""
+    from io import StringIO
+
+    from rich.console import Console
+    c = Console(record=True, file=StringIO(), width=120, highlight=False, soft_wrap=False)
+    render(result, fmt, c)
+    return c.export_html(inline_styles=True, code_format="<pre style=\"font-family:monospace\">"
+                         "{code}</pre>")

@@ -1,0 +1,311 @@
+"""Typed results: one dataclass per kind of answer, each stating its JSON keys once.
+
+``to_dict()`` is the object ``--json`` prints (and, per point, each JSON Lines
+record of ``--points``); under ``--digits`` its numbers are N-digit strings.
+Each kind also knows its flat layout for ``--points``: :meth:`Result.flat`
+(the numbers of one point in a fixed order), :meth:`Result.columns` (their CSV
+names) and :meth:`Result.from_flat` (back from the flat numbers), so batch rows
+and single points are written by the same ``to_dict``.
+
+Results render themselves as the CLI's tables: :meth:`Result.show` prints to
+the terminal, ``__rich__`` and ``_repr_html_`` serve Rich and Jupyter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Optional
+
+from .render.numbers import Numbers
+
+
+@dataclass
+class Result:
+    """What every result carries."""
+
+    command: ClassVar[str] = ""
+    #: Names of further flat numbers that JSON carries and CSV does not.
+    json_only: ClassVar[tuple] = ()
+
+    expression: str
+    variables: list
+    point: list
+    warnings: list = field(default_factory=list)
+    digits: Optional[int] = None
+    graph: Any = field(default=None, repr=False, compare=False)
+
+    # -- JSON ---------------------------------------------------------------------
+    @property
+    def numbers(self) -> Numbers:
+        return Numbers(self.digits)
+
+    def _common(self) -> dict:
+        out = {"command": self.command, "expression": self.expression,
+               "variables": list(self.variables), "point": self.numbers.json_list(self.point)}
+        if self.digits is not None:
+            out["digits"] = self.digits
+        return out
+
+    def to_dict(self) -> dict:
+        """The CLI's ``--json`` object."""
+        out = self._common()
+        out.update(self._keys(self.numbers))
+        return out
+
+    def _keys(self, n: Numbers) -> dict:
+        raise NotImplementedError
+
+    # -- the flat layout of --points ---------------------------------------------------
+    def flat(self) -> list:
+        raise NotImplementedError
+
+    @classmethod
+    def columns(cls, g: Any, **fixed: Any) -> list:
+        raise NotImplementedError
+
+    @classmethod
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> "Result":
+        raise NotImplementedError
+
+    # -- rendering ------------------------------------------------------------------
+    def show(self, precision: Optional[int] = None, console: Any = None) -> None:
+        """Print the CLI's table (to ``console``, default the terminal)."""
+        from .render.results import render
+        render(self, Numbers(self.digits, precision), console)
+
+    def __rich__(self) -> Any:
+        from .render.results import renderable
+        return renderable(self, Numbers(self.digits))
+
+    def _repr_html_(self) -> str:
+        from .render.results import html
+        return html(self, Numbers(self.digits))
+
+
+def _base(g: Any, point: list, warnings: list, digits: Optional[int] = None) -> dict:
+    return dict(expression=g.text, variables=list(g.names), point=list(point),
+                warnings=list(warnings), digits=digits, graph=g)
+
+
+@dataclass
+class Eval(Result):
+    command: ClassVar[str] = "eval"
+    values: list = field(default_factory=list)      # one value per output
+    vector: bool = False                            # written as [f1, f2, ...]
+
+    @property
+    def value(self) -> Any:
+        return list(self.values) if self.vector else self.values[0]
+
+    def _keys(self, n: Numbers) -> dict:
+        return {"value": n.json_list(self.values) if self.vector else n.json(self.values[0])}
+
+    def flat(self) -> list:
+        return list(self.values)
+
+    @classmethod
+    def columns(cls, g: Any, **fixed: Any) -> list:
+        m = len(g.outputs)
+        return [f"value{r + 1}" for r in range(m)] if g.vector or m > 1 else ["value"]
+
+    @classmethod
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> "Eval":
+        return cls(**_base(g, point, warnings), values=list(flat[:len(g.outputs)]),
+                   vector=g.vector)
+
+
+@dataclass
+class Grad(Result):
+    command: ClassVar[str] = "grad"
+    mode: str = "reverse"
+    value: Any = None
+    gradient: list = field(default_factory=list)
+    sweeps: int = 0
+    operations: dict = field(default_factory=dict)
+
+    def _keys(self, n: Numbers) -> dict:
+        return dict(mode=self.mode, value=n.json(self.value), gradient=n.json_list(self.gradient),
+                    sweeps=self.sweeps, operations=dict(self.operations),
+                    warnings=list(self.warnings))
+
+    def flat(self) -> list:
+        return [self.value, *self.gradient]
+
+    @classmethod
+    def columns(cls, g: Any, **fixed: Any) -> list:
+        return ["value"] + [f"d/d{x}" for x in g.names]
+
+    @classmethod
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> "Grad":
+        return cls(**_base(g, point, warnings), value=flat[0],
+                   gradient=list(flat[1:1 + g.n_inputs]), **fixed)
+
+
+@dataclass
+class Jacobian(Result):
+    command: ClassVar[str] = "jacobian"
+    mode: str = "forward"
+    value: list = field(default_factory=list)
+    jacobian: list = field(default_factory=list)    # one row per output
+    sweeps: int = 0
+    operations: dict = field(default_factory=dict)
+    mode_reason: str = ""
+
+    def _keys(self, n: Numbers) -> dict:
+        out = dict(mode=self.mode, value=n.json_list(self.value),
+                   jacobian=n.json_rows(self.jacobian), sweeps=self.sweeps,
+                   operations=dict(self.operations), warnings=list(self.warnings))
+        if self.mode_reason:
+            out["mode_reason"] = self.mode_reason
+        return out
+
+    def flat(self) -> list:
+        return [*self.value, *(v for row in self.jacobian for v in row)]
+
+    @classmethod
+    def columns(cls, g: Any, **fixed: Any) -> list:
+        m = len(g.outputs)
+        vector = g.vector or m > 1
+        return Eval.columns(g) + [f"d{r + 1}/d{x}" if vector else f"d/d{x}"
+                                  for r in range(m) for x in g.names]
+
+    @classmethod
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
+                  **fixed: Any) -> "Jacobian":
+        m, n = len(g.outputs), g.n_inputs
+        jac = [list(flat[m + r * n:m + (r + 1) * n]) for r in range(m)]
+        return cls(**_base(g, point, warnings), value=list(flat[:m]), jacobian=jac, **fixed)
+
+
+@dataclass
+class Hessian(Result):
+    command: ClassVar[str] = "hessian"
+    json_only: ClassVar[tuple] = ("asymmetry",)
+    value: Any = None
+    gradient: list = field(default_factory=list)
+    hessian: list = field(default_factory=list)     # n rows, exactly symmetric
+    asymmetry: Any = 0.0                            # max |Hᵢⱼ − Hⱼᵢ| as computed
+    sweeps: int = 0
+
+    def _keys(self, n: Numbers) -> dict:
+        return dict(value=n.json(self.value), gradient=n.json_list(self.gradient),
+                    hessian=n.json_rows(self.hessian), symmetric=True,
+                    asymmetry=n.json(self.asymmetry), method="forward-over-reverse",
+                    sweeps=self.sweeps, warnings=list(self.warnings))
+
+    def flat(self) -> list:
+        return [self.value, *self.gradient, *(v for row in self.hessian for v in row),
+                self.asymmetry]
+
+    @classmethod
+    def columns(cls, g: Any, **fixed: Any) -> list:
+        names = g.names
+        return Grad.columns(g) + [f"d2/d{a}d{b}" for a in names for b in names]
+
+    @classmethod
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
+                  **fixed: Any) -> "Hessian":
+        n = g.n_inputs
+        hess = [list(flat[1 + n + i * n:1 + n + (i + 1) * n]) for i in range(n)]
+        return cls(**_base(g, point, warnings), value=flat[0], gradient=list(flat[1:1 + n]),
+                   hessian=hess, asymmetry=flat[1 + n + n * n], sweeps=n)
+
+
+@dataclass
+class Directional(Result):
+    """jvp (J·v), vjp (wᵀ·J) and hvp (H·v): the values, the product and what it cost."""
+
+    kind: str = "jvp"                               # jvp, vjp or hvp
+    vector: bool = False                            # the formula is [f1, f2, ...]
+    seed: list = field(default_factory=list)        # the direction v or the cotangent w
+    value: list = field(default_factory=list)       # one value per output
+    product: list = field(default_factory=list)     # J·v (per output), wᵀ·J or H·v (per input)
+    gradient: list = field(default_factory=list)    # hvp only
+    sweeps: int = 1
+
+    @property
+    def command(self) -> str:  # type: ignore[override]
+        return self.kind
+
+    def _keys(self, n: Numbers) -> dict:
+        seed = n.json_list(self.seed)
+        if self.kind == "jvp":
+            many = self.vector
+            return dict(direction=seed,
+                        value=n.json_list(self.value) if many else n.json(self.value[0]),
+                        jvp=n.json_list(self.product) if many else n.json(self.product[0]),
+                        sweeps=self.sweeps, warnings=list(self.warnings))
+        if self.kind == "vjp":
+            return dict(cotangent=seed, value=n.json_list(self.value) if self.vector
+                        else n.json(self.value[0]), vjp=n.json_list(self.product),
+                        sweeps=self.sweeps, warnings=list(self.warnings))
+        return dict(direction=seed, value=n.json(self.value[0]),
+                    gradient=n.json_list(self.gradient), hvp=n.json_list(self.product),
+                    sweeps=self.sweeps, warnings=list(self.warnings))
+
+    def flat(self) -> list:
+        if self.kind == "hvp":
+            return [*self.value, *self.gradient, *self.product]
+        return [*self.value, *self.product]
+
+    @classmethod
+    def columns(cls, g: Any, **fixed: Any) -> list:
+        kind = fixed["kind"]
+        values = Eval.columns(g)
+        names = g.names
+        if kind == "jvp":
+            vector = g.vector or len(g.outputs) > 1
+            return values + ([f"jvp{r + 1}" for r in range(len(g.outputs))] if vector
+                             else ["jvp"])
+        if kind == "vjp":
+            return values + [f"vjp/{x}" for x in names]
+        return values + [f"d/d{x}" for x in names] + [f"hvp/{x}" for x in names]
+
+    @classmethod
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
+                  **fixed: Any) -> "Directional":
+        m, n = len(g.outputs), g.n_inputs
+        kind = fixed["kind"]
+        rest = list(flat[m:])
+        grad: list = []
+        if kind == "hvp":
+            grad, rest = rest[:n], rest[n:2 * n]
+        return cls(**_base(g, point, warnings), kind=kind, vector=g.vector,
+                   seed=list(fixed["seed"]), value=list(flat[:m]), product=rest,
+                   gradient=grad)
+
+
+@dataclass
+class Derivatives(Result):
+    command: ClassVar[str] = "derivative"
+    order: int = 1
+    direction: Optional[list] = None
+    value: Any = None
+    derivatives: list = field(default_factory=list)   # f, f′, …, f⁽ᵏ⁾
+
+    def _keys(self, n: Numbers) -> dict:
+        keys: dict = {}
+        if self.direction is not None:
+            keys["direction"] = n.json_list(self.direction)
+        keys.update(order=self.order, value=n.json(self.value),
+                    derivatives=n.json_list(self.derivatives), warnings=list(self.warnings))
+        return keys
+
+    def flat(self) -> list:
+        return list(self.derivatives)
+
+    @classmethod
+    def columns(cls, g: Any, **fixed: Any) -> list:
+        return ["value"] + [f"d{k}" for k in range(1, fixed["order"] + 1)]
+
+    @classmethod
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
+                  **fixed: Any) -> "Derivatives":
+        ds = list(flat[:fixed["order"] + 1])
+        return cls(**_base(g, point, warnings), order=fixed["order"],
+                   direction=fixed.get("direction"), value=ds[0], derivatives=ds)
+
+
+#: The result kind of each command.
+KINDS: dict = {"eval": Eval, "grad": Grad, "jacobian": Jacobian, "hessian": Hessian,
+               "jvp": Directional, "vjp": Directional, "hvp": Directional,
+               "derivative": Derivatives}
