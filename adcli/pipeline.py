@@ -251,19 +251,18 @@ def _batch() -> Any:
 
 
 def stream(req: Request, source: str, *, as_json: bool = False, input_format: str = "auto",
-           on_error: str = "fail") -> dict:
-    """``--points``: every point of ``source`` through ``req``, streamed to stdout
-    as CSV or JSON Lines (one record per point, the kind's ``to_dict``)."""
+           on_error: str = "fail", out: Any = None, err: Any = None) -> dict:
+    """``--points``: every point of ``source`` through ``req``, streamed to ``out``
+    (stdout) as CSV or JSON Lines (one record per point, the kind's ``to_dict``)."""
     check(req)
     if req.digits is not None:
         raise UsageError("--digits works on single points (--at); --points is float64")
     batch = _batch()
     keys = fixed(req)
-    vectorized = req.command in VECTORIZED
-    return batch.run_points(req.command, req.graph, source, mode=keys.get("mode", "reverse"),
+    return batch.run_points(req.command, req.graph, source, layout(req, keys),
+                            _single(req, keys), mode=keys.get("mode", "reverse"),
                             as_json=as_json, input_format=input_format, on_error=on_error,
-                            lay=layout(req, keys), one=_single(req, keys),
-                            vectorized=vectorized)
+                            vectorized=req.command in VECTORIZED, out=out, err=err)
 
 
 def run_many(req: Request, X: Any, on_error: str = "fail") -> "Many":

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from adcli import batch, higher
+from adcli.pipeline import Request, stream
 from adcli.engine import differentiate, evaluate
 from adcli.parser import parse
 from adcli.point import parse_point
@@ -355,8 +356,8 @@ def test_a_closed_stdout_propagates_as_broken_pipe(tmp_path):
     write_csv(src, ["x1", "x2"], np.ones((10, 2)))
     for command, kw in (("grad", {}), ("eval", {"as_json": True})):
         with pytest.raises(BrokenPipeError):
-            batch.run_points(command, parse(MATLAB), str(src), out=Closed(False),
-                             err=_Stream(False), **kw)
+            stream(Request(command, parse(MATLAB)), str(src), out=Closed(False),
+                   err=_Stream(False), **kw)
 
 
 # -- the compiled sweep -----------------------------------------------------------------------
