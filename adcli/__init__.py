@@ -1,3 +1,36 @@
-"""adcli: derivatives and automatic-differentiation traces from the shell."""
+"""adcli: derivatives and automatic-differentiation traces from the shell and from Python.
+
+``import adcli`` is light: the functions below load on first use (PEP 562).
+
+    adcli.evaluate, grad, jacobian, hessian, jvp, vjp, hvp, derivative, trace, check
+    adcli.Formula      a formula parsed once
+    adcli.AdcliError   what every function raises, with the CLI's messages
+"""
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+
+_API = ("Formula", "derivative", "evaluate", "grad", "hessian", "hvp", "jacobian", "jvp", "vjp")
+_ERRORS = ("AdcliError", "EvalError", "ParseError", "PointError", "UsageError")
+_BOTH = ("check", "trace")          # API functions that share their name with a submodule
+
+__all__ = ["__version__", *_API, *_BOTH, *_ERRORS]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from . import api
+        return getattr(api, name)
+    if name in _ERRORS:
+        from . import errors
+        return getattr(errors, name)
+    if name in _BOTH:
+        from .api import submodule_or_function
+        return submodule_or_function(name)
+    raise AttributeError(f"module 'adcli' has no attribute {name!r}")
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__))

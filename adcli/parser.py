@@ -12,6 +12,7 @@ source text of its first occurrence for trace tables and error messages.
 from __future__ import annotations
 
 import difflib
+import threading
 from typing import Optional
 
 from .errors import AdcliError, EvalError, ParseError, caret
@@ -32,11 +33,13 @@ class _Vector(list):
     """The bracketed output list ``[a, b, ...]``."""
 
 
-class Builder:
+class Builder(threading.local):
     """Lark callbacks that build the Wengert list during the parse.
 
     Lark binds these methods when the parser is made, so one Builder serves
-    every parse in the process; :meth:`reset` starts a new formula.
+    every parse in the process; :meth:`reset` starts a new formula.  Its
+    state is per thread (a ``threading.local``), so parses in several threads
+    at once each build their own formula.
     """
 
     def reset(self, text: str) -> None:

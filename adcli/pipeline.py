@@ -18,6 +18,7 @@ Whatever the backend, the answer is one of the result kinds of
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Optional, Sequence
 
@@ -154,6 +155,10 @@ def fixed(req: Request) -> dict:
 
 
 # -- one point -------------------------------------------------------------------------------
+#: mpmath's precision is one process-wide setting: one --digits computation at a time.
+_MPMATH = threading.Lock()
+
+
 @contextlib.contextmanager
 def working(digits: Optional[int]) -> Iterator[None]:
     """mpmath at the request's working precision (nothing to do for float64)."""
@@ -161,7 +166,7 @@ def working(digits: Optional[int]) -> Iterator[None]:
         yield
         return
     from .mpmath_ns import working_precision
-    with working_precision(digits):
+    with _MPMATH, working_precision(digits):
         yield
 
 
@@ -213,7 +218,7 @@ def compute(req: Request, point: list, keys: dict) -> Result:
         fn = {"jvp": higher.jvp, "vjp": higher.vjp, "hvp": higher.hvp}[cmd]
         d = fn(g, point, keys["seed"], m)
         return Directional(**base, warnings=d.warnings, kind=cmd, vector=g.vector,
-                           seed=list(keys["seed"]), value=d.value, product=d.product,
+                           seed=list(keys["seed"]), values=d.value, product=d.product,
                            gradient=d.gradient, sweeps=d.sweeps)
     if cmd == "derivative":
         t = higher.derivatives(g, point, req.order, keys["direction"])

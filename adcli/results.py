@@ -217,7 +217,7 @@ class Directional(Result):
     kind: str = "jvp"                               # jvp, vjp or hvp
     vector: bool = False                            # the formula is [f1, f2, ...]
     seed: list = field(default_factory=list)        # the direction v or the cotangent w
-    value: list = field(default_factory=list)       # one value per output
+    values: list = field(default_factory=list)      # one value per output
     product: list = field(default_factory=list)     # J·v (per output), wᵀ·J or H·v (per input)
     gradient: list = field(default_factory=list)    # hvp only
     sweeps: int = 1
@@ -226,26 +226,49 @@ class Directional(Result):
     def command(self) -> str:  # type: ignore[override]
         return self.kind
 
+    @property
+    def value(self) -> Any:
+        """The value, as the JSON has it: a list for a formula [f1, f2, ...]."""
+        return list(self.values) if self.vector and self.kind != "hvp" else self.values[0]
+
+    @property
+    def jvp(self) -> Any:
+        return list(self.product) if self.vector else self.product[0]
+
+    @property
+    def vjp(self) -> list:
+        return list(self.product)
+
+    @property
+    def hvp(self) -> list:
+        return list(self.product)
+
+    @property
+    def direction(self) -> list:
+        return list(self.seed)
+
+    @property
+    def cotangent(self) -> list:
+        return list(self.seed)
+
     def _keys(self, n: Numbers) -> dict:
         seed = n.json_list(self.seed)
+        value = n.json_list(self.values) if self.vector else n.json(self.values[0])
         if self.kind == "jvp":
-            many = self.vector
-            return dict(direction=seed,
-                        value=n.json_list(self.value) if many else n.json(self.value[0]),
-                        jvp=n.json_list(self.product) if many else n.json(self.product[0]),
-                        sweeps=self.sweeps, warnings=list(self.warnings))
+            jvp = n.json_list(self.product) if self.vector else n.json(self.product[0])
+            return dict(direction=seed, value=value, jvp=jvp, sweeps=self.sweeps,
+                        warnings=list(self.warnings))
         if self.kind == "vjp":
-            return dict(cotangent=seed, value=n.json_list(self.value) if self.vector
-                        else n.json(self.value[0]), vjp=n.json_list(self.product),
+            return dict(cotangent=seed, value=value, vjp=n.json_list(self.product),
                         sweeps=self.sweeps, warnings=list(self.warnings))
-        return dict(direction=seed, value=n.json(self.value[0]),
+        return dict(direction=seed, value=n.json(self.values[0]),
                     gradient=n.json_list(self.gradient), hvp=n.json_list(self.product),
                     sweeps=self.sweeps, warnings=list(self.warnings))
 
     def flat(self) -> list:
         if self.kind == "hvp":
-            return [*self.value, *self.gradient, *self.product]
-        return [*self.value, *self.product]
+            return [*self.values, *self.gradient, *self.product]
+        return [*self.values, *self.product]
 
     @classmethod
     def columns(cls, g: Any, **fixed: Any) -> list:
@@ -270,7 +293,7 @@ class Directional(Result):
         if kind == "hvp":
             grad, rest = rest[:n], rest[n:2 * n]
         return cls(**_base(g, point, warnings), kind=kind, vector=g.vector,
-                   seed=list(fixed["seed"]), value=list(flat[:m]), product=rest,
+                   seed=list(fixed["seed"]), values=list(flat[:m]), product=rest,
                    gradient=grad)
 
 

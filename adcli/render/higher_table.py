@@ -32,7 +32,7 @@ def _output_names(g) -> list:
 def jvp_view(r, fmt: Numbers) -> list:
     g = r.graph
     t = _table("output", "expression", "value", "J·v")
-    for k, (v, p) in enumerate(zip(r.value, r.product)):
+    for k, (v, p) in enumerate(zip(r.values, r.product)):
         t.add_row(output_label(g, k), one_line(g.source(g.outputs[k]), 60), fmt.text(v),
                   fmt.text(p))
     return [header("jvp", g, r.point, fmt), _vector_line("direction v", g.names, r.seed, fmt), t,
@@ -78,7 +78,7 @@ def hvp_view(r, fmt: Numbers) -> list:
     t = _table("variable", "at", "v", "∂f/∂variable", "(H·v)")
     for name, x, v, d, p in zip(g.names, r.point, r.seed, r.gradient, r.product):
         t.add_row(name, fmt.text(x), fmt.text(v), fmt.text(d), fmt.text(p))
-    return [header("hvp", g, r.point, fmt), _value_line(r.value[0], fmt), t,
+    return [header("hvp", g, r.point, fmt), _value_line(r.values[0], fmt), t,
             Text("forward-over-reverse: 1 reverse sweep over dual numbers x + v·ε; "
                  "H is not built", style="dim")]
 
