@@ -433,12 +433,19 @@ class JsonlWriter:
     def __init__(self, out, make, n_inputs: int, n_results: int):
         self.out, self.make = out, make
         self.n_inputs, self.n_results = n_inputs, n_results
-        probe = make([self._HOLE] * n_inputs, [self._HOLE] * n_results, [])
-        text = dumps(probe).replace("{", "{{").replace("}", "}}")
-        self.template = text.replace(json.dumps(self._HOLE), "{!r}")
+        probe = dumps(make([self._HOLE] * n_inputs, [self._HOLE] * n_results, []))
+        hole = json.dumps(self._HOLE)
+        self.template: Optional[str] = None
+        if probe.count(hole) == n_inputs + n_results:   # each number once, in order
+            self.template = probe.replace("{", "{{").replace("}", "}}").replace(hole, "{!r}")
 
     def write(self, X: np.ndarray, Y: np.ndarray, echo=None) -> None:
         if X.shape[1] == 0:
+            return
+        if self.template is None:   # a number shown twice (derivative's value): one by one
+            n = self.n_inputs
+            for r in np.concatenate([X, Y]).T.tolist():
+                self.write_one(r[:n], r[n:], [])
             return
         fmt = self.template.format
         rows = np.concatenate([X, Y]).T.tolist()
