@@ -3,7 +3,7 @@
     >>> import adcli
     >>> r = adcli.grad("x1*exp(-(x1^2+x2^2)/2)", at=[2, 0.5])
     >>> r.value, r.gradient
-    (0.2388659365334392, [-0.3582989048001588, -0.1194329682667196])
+    (0.23886593653343924, [-0.35829890480015886, -0.11943296826671962])
 
 Every function takes the formula (text, or a :class:`Formula`) and the point
 ``at``: a sequence in input order, a dict by name, or the CLI's text
@@ -31,7 +31,7 @@ class Formula:
     >>> f.variables
     ['x1', 'x2']
     >>> f.grad(at={"x1": 2, "x2": 0.5}).gradient
-    [-0.3582989048001588, -0.1194329682667196]
+    [-0.35829890480015886, -0.11943296826671962]
     """
 
     def __init__(self, text: str, vars: Vars = None):
