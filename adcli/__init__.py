@@ -16,7 +16,9 @@ _API = ("Formula", "derivative", "evaluate", "grad", "hessian", "hvp", "jacobian
 _ERRORS = ("AdcliError", "EvalError", "ParseError", "PointError", "UsageError")
 _BOTH = ("check", "trace")          # API functions that share their name with a submodule
 
-__all__ = ["__version__", *_API, *_BOTH, *_ERRORS]
+__all__ = ["AdcliError", "EvalError", "Formula", "ParseError", "PointError", "UsageError",
+           "__version__", "check", "derivative", "evaluate", "grad", "hessian", "hvp",
+           "jacobian", "jvp", "trace", "vjp"]
 
 
 def __getattr__(name: str) -> Any:

@@ -15,13 +15,14 @@ subclasses of :class:`adcli.AdcliError` with the CLI's messages.
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional, Sequence, Union
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .errors import AdcliError, UsageError
 from .pipeline import Many, Request, run, run_many
 from .results import Result
 
-Vars = Union[str, Sequence[str], None]
+Vars = str | Sequence[str] | None
 
 
 class Formula:
@@ -48,7 +49,7 @@ class Formula:
     def __repr__(self) -> str:
         return f"Formula({self.text!r})"
 
-    def _ask(self, command: str, at: Any, points: Any, digits: Optional[int], on_error: str,
+    def _ask(self, command: str, at: Any, points: Any, digits: int | None, on_error: str,
              **options: Any) -> Any:
         req = Request(command, self.graph, at, digits=digits, **options)
         if points is not None:
@@ -57,38 +58,38 @@ class Formula:
             return run_many(req, points, on_error)
         return run(req)
 
-    def evaluate(self, at: Any = None, *, points: Any = None, digits: Optional[int] = None,
+    def evaluate(self, at: Any = None, *, points: Any = None, digits: int | None = None,
                  on_error: str = "fail") -> Any:
         """The value (a list for a formula ``[f1, f2, ...]``)."""
         return self._ask("eval", at, points, digits, on_error)
 
     def grad(self, at: Any = None, *, mode: str = "reverse", points: Any = None,
-             digits: Optional[int] = None, on_error: str = "fail") -> Any:
+             digits: int | None = None, on_error: str = "fail") -> Any:
         """Value and gradient of a scalar formula; ``mode`` is "reverse" or "forward"."""
         return self._ask("grad", at, points, digits, on_error, mode=_mode(mode, False))
 
     def jacobian(self, at: Any = None, *, mode: str = "auto", points: Any = None,
-                 digits: Optional[int] = None, on_error: str = "fail") -> Any:
+                 digits: int | None = None, on_error: str = "fail") -> Any:
         """Values and Jacobian; ``mode`` "auto" picks forward when inputs ≤ outputs."""
         return self._ask("jacobian", at, points, digits, on_error, mode=_mode(mode, True))
 
-    def hessian(self, at: Any = None, *, points: Any = None, digits: Optional[int] = None,
+    def hessian(self, at: Any = None, *, points: Any = None, digits: int | None = None,
                 on_error: str = "fail") -> Any:
         """Value, gradient and Hessian (forward-over-reverse) of a scalar formula."""
         return self._ask("hessian", at, points, digits, on_error)
 
     def jvp(self, at: Any = None, direction: Any = None, *, points: Any = None,
-            digits: Optional[int] = None, on_error: str = "fail") -> Any:
+            digits: int | None = None, on_error: str = "fail") -> Any:
         """J·v in one forward sweep."""
         return self._ask("jvp", at, points, digits, on_error, direction=direction)
 
     def vjp(self, at: Any = None, cotangent: Any = None, *, points: Any = None,
-            digits: Optional[int] = None, on_error: str = "fail") -> Any:
+            digits: int | None = None, on_error: str = "fail") -> Any:
         """wᵀ·J in one reverse sweep (w = 1 for a scalar formula)."""
         return self._ask("vjp", at, points, digits, on_error, cotangent=cotangent)
 
     def hvp(self, at: Any = None, direction: Any = None, *, points: Any = None,
-            digits: Optional[int] = None, on_error: str = "fail") -> Any:
+            digits: int | None = None, on_error: str = "fail") -> Any:
         """H·v and the gradient, without building H."""
         return self._ask("hvp", at, points, digits, on_error, direction=direction)
 
@@ -100,9 +101,9 @@ class Formula:
         return self._ask("derivative", at, points, None, on_error, order=order,
                          direction=direction)
 
-    def trace(self, at: Any = None, *, mode: str = "reverse", wrt: Optional[str] = None,
-              direction: Any = None, output: Optional[int] = None,
-              digits: Optional[int] = None) -> "Trace":
+    def trace(self, at: Any = None, *, mode: str = "reverse", wrt: str | None = None,
+              direction: Any = None, output: int | None = None,
+              digits: int | None = None) -> Trace:
         """The evaluation trace (the model of ``adcli trace``); ``output`` is 1-based."""
         from .pipeline import need_at, read_point, working
         from .trace import build, style_for
@@ -120,14 +121,14 @@ class Formula:
             extra: dict = {}
             if digits is not None:
                 from .mpmath_ns import namespace
-                extra = dict(m=namespace(g), digits=digits)
+                extra = {"m": namespace(g), "digits": digits}
             tr = build(g, point, mode, wrt=wrt, direction=v,
                        output=None if output is None else output - 1, style=style_for(False),
                        **extra)
         return Trace(tr)
 
-    def check(self, at: Any = None, *, digits: Optional[int] = None,
-              symbolic_digits: int = 30, timeout: float = 10.0) -> "Check":
+    def check(self, at: Any = None, *, digits: int | None = None,
+              symbolic_digits: int = 30, timeout: float = 10.0) -> Check:
         """Every partial by forward AD, reverse AD, finite differences and SymPy."""
         from . import check as checking
         from .pipeline import need_at, read_point, working
@@ -206,7 +207,7 @@ class Check(_Shown):
         print_check(self.graph, self.point, self.report)
 
 
-def _formula(formula: Union[str, Formula], vars: Vars) -> Formula:
+def _formula(formula: str | Formula, vars: Vars) -> Formula:
     if isinstance(formula, Formula):
         if vars is not None:
             raise UsageError("vars= goes with a formula's text, not with a Formula")
@@ -217,59 +218,59 @@ def _formula(formula: Union[str, Formula], vars: Vars) -> Formula:
 
 
 # -- the functions: one per command ------------------------------------------------------------
-def evaluate(formula: Union[str, Formula], at: Any = None, *, points: Any = None,
-             digits: Optional[int] = None, vars: Vars = None, on_error: str = "fail") -> Any:
+def evaluate(formula: str | Formula, at: Any = None, *, points: Any = None,
+             digits: int | None = None, vars: Vars = None, on_error: str = "fail") -> Any:
     """``adcli eval``: the value of ``formula`` at ``at`` (or at every row of ``points``)."""
     return _formula(formula, vars).evaluate(at, points=points, digits=digits, on_error=on_error)
 
 
-def grad(formula: Union[str, Formula], at: Any = None, *, mode: str = "reverse",
-         points: Any = None, digits: Optional[int] = None, vars: Vars = None,
+def grad(formula: str | Formula, at: Any = None, *, mode: str = "reverse",
+         points: Any = None, digits: int | None = None, vars: Vars = None,
          on_error: str = "fail") -> Any:
     """``adcli grad``: value and gradient."""
     return _formula(formula, vars).grad(at, mode=mode, points=points, digits=digits,
                                         on_error=on_error)
 
 
-def jacobian(formula: Union[str, Formula], at: Any = None, *, mode: str = "auto",
-             points: Any = None, digits: Optional[int] = None, vars: Vars = None,
+def jacobian(formula: str | Formula, at: Any = None, *, mode: str = "auto",
+             points: Any = None, digits: int | None = None, vars: Vars = None,
              on_error: str = "fail") -> Any:
     """``adcli jacobian``: values and Jacobian."""
     return _formula(formula, vars).jacobian(at, mode=mode, points=points, digits=digits,
                                             on_error=on_error)
 
 
-def hessian(formula: Union[str, Formula], at: Any = None, *, points: Any = None,
-            digits: Optional[int] = None, vars: Vars = None, on_error: str = "fail") -> Any:
+def hessian(formula: str | Formula, at: Any = None, *, points: Any = None,
+            digits: int | None = None, vars: Vars = None, on_error: str = "fail") -> Any:
     """``adcli hessian``: value, gradient and Hessian."""
     return _formula(formula, vars).hessian(at, points=points, digits=digits, on_error=on_error)
 
 
-def jvp(formula: Union[str, Formula], at: Any = None, direction: Any = None, *,
-        points: Any = None, digits: Optional[int] = None, vars: Vars = None,
+def jvp(formula: str | Formula, at: Any = None, direction: Any = None, *,
+        points: Any = None, digits: int | None = None, vars: Vars = None,
         on_error: str = "fail") -> Any:
     """``adcli jvp``: J·v."""
     return _formula(formula, vars).jvp(at, direction, points=points, digits=digits,
                                        on_error=on_error)
 
 
-def vjp(formula: Union[str, Formula], at: Any = None, cotangent: Any = None, *,
-        points: Any = None, digits: Optional[int] = None, vars: Vars = None,
+def vjp(formula: str | Formula, at: Any = None, cotangent: Any = None, *,
+        points: Any = None, digits: int | None = None, vars: Vars = None,
         on_error: str = "fail") -> Any:
     """``adcli vjp``: wᵀ·J."""
     return _formula(formula, vars).vjp(at, cotangent, points=points, digits=digits,
                                        on_error=on_error)
 
 
-def hvp(formula: Union[str, Formula], at: Any = None, direction: Any = None, *,
-        points: Any = None, digits: Optional[int] = None, vars: Vars = None,
+def hvp(formula: str | Formula, at: Any = None, direction: Any = None, *,
+        points: Any = None, digits: int | None = None, vars: Vars = None,
         on_error: str = "fail") -> Any:
     """``adcli hvp``: H·v and the gradient."""
     return _formula(formula, vars).hvp(at, direction, points=points, digits=digits,
                                        on_error=on_error)
 
 
-def derivative(formula: Union[str, Formula], at: Any = None, *, order: int = 1,
+def derivative(formula: str | Formula, at: Any = None, *, order: int = 1,
                direction: Any = None, points: Any = None, vars: Vars = None,
                on_error: str = "fail") -> Any:
     """``adcli derivative``: f, f′, …, f⁽ᵏ⁾."""
@@ -277,15 +278,15 @@ def derivative(formula: Union[str, Formula], at: Any = None, *, order: int = 1,
                                               points=points, on_error=on_error)
 
 
-def trace(formula: Union[str, Formula], at: Any = None, *, mode: str = "reverse",
-          wrt: Optional[str] = None, direction: Any = None, output: Optional[int] = None,
-          digits: Optional[int] = None, vars: Vars = None) -> Trace:
+def trace(formula: str | Formula, at: Any = None, *, mode: str = "reverse",
+          wrt: str | None = None, direction: Any = None, output: int | None = None,
+          digits: int | None = None, vars: Vars = None) -> Trace:
     """``adcli trace``: the evaluation trace."""
     return _formula(formula, vars).trace(at, mode=mode, wrt=wrt, direction=direction,
                                          output=output, digits=digits)
 
 
-def check(formula: Union[str, Formula], at: Any = None, *, digits: Optional[int] = None,
+def check(formula: str | Formula, at: Any = None, *, digits: int | None = None,
           symbolic_digits: int = 30, timeout: float = 10.0, vars: Vars = None) -> Check:
     """``adcli check``: every partial by four methods, with a verdict."""
     return _formula(formula, vars).check(at, digits=digits, symbolic_digits=symbolic_digits,
@@ -301,7 +302,7 @@ class _CallableModule(type(sys)):   # type: ignore[misc]
         return _FUNCTIONS[self.__name__.rsplit(".", 1)[1]](*args, **kwargs)
 
 
-_FUNCTIONS = {"trace": trace, "check": check}
+_FUNCTIONS: dict[str, Callable[..., Any]] = {"trace": trace, "check": check}
 
 
 def _callable_modules() -> None:

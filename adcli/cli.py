@@ -2,17 +2,36 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 
+from .common import (
+    At,
+    Digits,
+    Expr,
+    InputFormat,
+    InputFormatOpt,
+    JacMode,
+    JacModeOpt,
+    Json,
+    Mode,
+    ModeOpt,
+    OnError,
+    OnErrorOpt,
+    Points,
+    Precision,
+    Vars,
+    deliver,
+    errors,
+    load,
+    need_point,
+)
 from .errors import AdcliError
-from .common import At, Digits, Expr, InputFormat, InputFormatOpt, JacMode, JacModeOpt, Json, \
-    Mode, ModeOpt, OnError, OnErrorOpt, Points, Precision, Vars, deliver, errors, load, \
-    need_point
 from .pipeline import Request
 
-_APP = dict(name="adcli", no_args_is_help=True, add_completion=False,
-            context_settings={"help_option_names": ["-h", "--help"]})
+_APP: dict[str, Any] = {"name": "adcli", "no_args_is_help": True, "add_completion": False,
+            "context_settings": {"help_option_names": ["-h", "--help"]}}
 app = typer.Typer(**_APP)
 
 def _version(value: bool) -> None:
@@ -158,7 +177,7 @@ def main(argv: list | None = None) -> int:
         from .common import quiet_stdout
         quiet_stdout()
         return 0
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - click usage errors, or a bug: no traceback
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage errors
             if not exc.format_message():  # 'adcli' alone: the help was the answer
                 return exc.exit_code

@@ -27,7 +27,7 @@ MODES = ("forward", "reverse")
 def _show(v) -> str:
     if type(v) is float:
         return fmt_number(v).replace("-", "−")
-    from .render.numbers import working_text   # mpmath numbers: the digits asked for
+    from .render.numbers import working_text  # mpmath numbers: the digits asked for
     return working_text(v).replace("-", "−")
 
 
@@ -64,7 +64,7 @@ def _domain_error(g: Graph, i: int, vals, exc, m) -> EvalError:
 def _is_inf(op, args, m) -> bool:
     try:
         v = op.f(m, *args)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure: not an overflow to report
         return False
     return v in (float("inf"), float("-inf"))
 
@@ -187,7 +187,7 @@ def tangent_sweep(g: Graph, lin: Linearization, seed) -> list:
     return tan
 
 
-def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed=1.0) -> list:
+def adjoint_sweep(g: Graph, lin: Linearization, out: int | list, seed=1.0) -> list:
     """One reverse-mode sweep: v̄ for every node, starting from v̄_out = seed.
 
     ``out`` may also be a list of nodes with ``seed`` a list of their seeds

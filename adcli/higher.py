@@ -26,10 +26,10 @@ import contextlib
 from dataclasses import dataclass, field
 
 from .dual import Dual, DualMath, tangent, value
-from .numbers import FloatMath
 from .engine import ZERO, adjoint_sweep, evaluate, linearize, row_text, tangent_sweep
 from .errors import EvalError
 from .ir import Graph
+from .numbers import FloatMath
 from .taylor import Taylor, TaylorMath, variable
 
 
@@ -180,7 +180,7 @@ def hessian(g: Graph, point, m=None) -> Hessian:
             seeded[j] = Dual(point[j], 1.0)
             rows.append([num(tangent(a)) for a in _reverse_over_duals(g, seeded, dm)])
     for j, row in enumerate(rows):
-        _finite(row, lambda i: f"∂²f/∂{g.names[j]}∂{g.names[i]}")
+        _finite(row, lambda i, j=j: f"∂²f/∂{g.names[j]}∂{g.names[i]}")
     sym, gap = _symmetrize(rows)
     warnings = lin.warnings + _unequal_mixed_partials(g, rows)
     return Hessian(vals[g.outputs[0]], grad, sym, gap, n, warnings)

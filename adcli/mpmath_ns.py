@@ -15,10 +15,13 @@ Imported only under ``--digits``: mpmath comes with SymPy.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import mpmath
 from mpmath import mp, mpf
 
-from .render.numbers import GUARD  # noqa: E402  extra working digits
+from .render.numbers import GUARD
+
 MAX_DIGITS = 100_000
 _HUGE = mpf(10) ** 6       # |log(result)| beyond this: an overflow, not a computation
 
@@ -193,11 +196,11 @@ class MpMath:
 
     @staticmethod
     def fmin(x, y):
-        return x if x <= y else y
+        return min(x, y)
 
     @staticmethod
     def fmax(x, y):
-        return x if x >= y else y
+        return max(x, y)
 
     @staticmethod
     def sigmoid(x):
@@ -208,7 +211,7 @@ class MpMath:
 
     @staticmethod
     def softplus(x):
-        return mpmath.log1p(MpMath.exp(-abs(x))) + (x if x > 0 else 0)
+        return mpmath.log1p(MpMath.exp(-abs(x))) + (max(0, x))
 
     @staticmethod
     def step(x, at0):
@@ -226,7 +229,7 @@ class MpMath:
 def namespace(g=None):
     """MpMath with its constants at the current working precision; with a
     graph, its constants keep their exact decimal (or π, e) values."""
-    ns = type("MpMathAt", (MpMath,), {})
+    ns: Any = type("MpMathAt", (MpMath,), {})
     if g is not None:
         table = {repr(g.const[i]): v for i, v in constant_values(g).items()}
         ns.const = staticmethod(lambda c: table.get(repr(c)) or MpMath.const(c))
@@ -264,14 +267,15 @@ def point_values(text: str, names: list, option: str = "--at") -> list:
     The float parse validates (same messages as without --digits); each value
     is then evaluated again with mpmath, so ``2/3`` and ``pi/6`` keep every digit.
     """
-    from .point import parse_point, split_top
     import re
+
+    from .point import parse_point, split_top
     floats = parse_point(text, names, option)
     t = text.strip()
     if t.startswith("(") and t.endswith(")") or t.startswith("[") and t.endswith("]"):
         t = t[1:-1]
     pieces = [p for _, p in split_top(t)] if t else []
-    named = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)(.*)\Z", re.S)
+    named = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)(.*)\Z", re.DOTALL)
     by_name = {}
     for k, p in enumerate(pieces):
         mt = named.match(p)
@@ -326,7 +330,14 @@ def plain(message: str, digits: int | None = None) -> str:
 
 
 class Shown(float):
-    """A float that prints as its N-digit text, for the float-based table renderers."""
+    """A float that prints as its N-digit text, for the float-based table renderers.
+
+    Kept for the trace and check renderers; the commands of the pipeline write
+    numbers with :class:`adcli.render.numbers.Numbers` instead."""
+
+    text: str
+    integral: bool
+    whole: int
 
     def __new__(cls, value, digits: int):
         obj = float.__new__(cls, float(value))

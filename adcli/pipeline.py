@@ -19,11 +19,21 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Optional, Sequence
+from typing import Any
 
 from .errors import AdcliError, UsageError
-from .results import KINDS, Derivatives, Directional, Eval, Grad, Hessian, Jacobian, Result
+from .results import (
+    KINDS,
+    Derivatives,
+    Directional,
+    Eval,
+    Grad,
+    Hessian,
+    Jacobian,
+    Result,
+)
 
 #: Commands whose sweeps compile to NumPy for many points; the others run
 #: the float engine point by point (still streamed, same rows and formats).
@@ -38,7 +48,7 @@ class Request:
     graph: Any
     at: Any = None                 # "x1=2,x2=0.5", a sequence in input order, a dict by name
     mode: str = "reverse"          # grad: forward|reverse; jacobian: auto|forward|reverse
-    digits: Optional[int] = None
+    digits: int | None = None
     direction: Any = None          # jvp, hvp, derivative
     cotangent: Any = None          # vjp
     order: int = 1                 # derivative
@@ -98,7 +108,7 @@ def _one(v: Any) -> str:
     return repr(float(v))
 
 
-def read_point(values: Any, names: list, digits: Optional[int],
+def read_point(values: Any, names: list, digits: int | None,
                option: str = "--at") -> list:
     """The values of ``names``: float64, or mpmath numbers at the working precision."""
     text = as_text(values)
@@ -139,18 +149,18 @@ def fixed(req: Request) -> dict:
         mode, reason = jacobian_mode(g, req.mode)
         sweeps = g.n_inputs if mode == "forward" else len(g.outputs)
         active = sum(1 for i in range(g.first_op, g.n_nodes) if g.active[i])
-        out = dict(mode=mode, sweeps=sweeps,
-                   operations={"primal": g.n_ops, "derivative": sweeps * active})
+        out = {"mode": mode, "sweeps": sweeps,
+                   "operations": {"primal": g.n_ops, "derivative": sweeps * active}}
         if cmd == "jacobian":
             out["mode_reason"] = reason
         return out
     if cmd in ("jvp", "hvp"):
-        return dict(kind=cmd, seed=seed(req, "--direction"))
+        return {"kind": cmd, "seed": seed(req, "--direction")}
     if cmd == "vjp":
-        return dict(kind=cmd, seed=seed(req, "--cotangent"))
+        return {"kind": cmd, "seed": seed(req, "--cotangent")}
     if cmd == "derivative":
         v = seed(req, "--direction") if req.direction is not None else None
-        return dict(order=req.order, direction=v)
+        return {"order": req.order, "direction": v}
     return {}
 
 
@@ -160,7 +170,7 @@ _MPMATH = threading.Lock()
 
 
 @contextlib.contextmanager
-def working(digits: Optional[int]) -> Iterator[None]:
+def working(digits: int | None) -> Iterator[None]:
     """mpmath at the request's working precision (nothing to do for float64)."""
     if digits is None:
         yield
@@ -195,8 +205,8 @@ def compute(req: Request, point: list, keys: dict) -> Result:
     if digits is not None:
         from .mpmath_ns import namespace
         m = namespace(g)
-    base = dict(expression=g.text, variables=list(g.names), point=list(point), digits=digits,
-                graph=g)
+    base = {"expression": g.text, "variables": list(g.names), "point": list(point), "digits": digits,
+                "graph": g}
     cmd = req.command
     if cmd == "eval":
         vals = engine.evaluate(g, point, m) if m is not None else engine.evaluate(g, point)
@@ -270,7 +280,7 @@ def stream(req: Request, source: str, *, as_json: bool = False, input_format: st
                             vectorized=req.command in VECTORIZED, out=out, err=err)
 
 
-def run_many(req: Request, X: Any, on_error: str = "fail") -> "Many":
+def run_many(req: Request, X: Any, on_error: str = "fail") -> Many:
     """Every row of the array ``X`` (n points × n inputs) through ``req``."""
     import numpy as np
     check(req)

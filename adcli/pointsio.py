@@ -26,7 +26,6 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -45,7 +44,7 @@ class Block:
     rows: np.ndarray              # 1-based data-row number of each point
     lines: np.ndarray             # 1-based line number of each point
     errors: list                  # (row, line, message) for rows that could not be read
-    echo: Optional[list] = None   # each point's input cells as given (CSV in the same order)
+    echo: list | None = None   # each point's input cells as given (CSV in the same order)
     nbytes: int = 0               # input characters this block consumed
 
 
@@ -72,7 +71,7 @@ def open_source(source: str):
             text.detach()
         return
     try:
-        raw = open(source, "rb")
+        raw = open(source, "rb")  # noqa: SIM115 - closed by the caller's context
     except OSError as exc:
         raise UsageError(f"--points: cannot read {source!r}: {exc.strerror}") from None
     with raw:
@@ -98,7 +97,7 @@ def _refuse_binary(raw, what: str) -> None:
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")   # bytes that surrogateescape could not decode
 
 
-def not_utf8(text: str) -> Optional[str]:
+def not_utf8(text: str) -> str | None:
     """Why ``text`` (decoded with surrogateescape) is not UTF-8, or None."""
     if text.isascii():
         return None
@@ -110,7 +109,7 @@ def not_utf8(text: str) -> Optional[str]:
             "save the file as UTF-8")
 
 
-def source_size(source: str) -> Optional[int]:
+def source_size(source: str) -> int | None:
     if source == "-":
         return None
     try:
@@ -146,13 +145,13 @@ class PointReader:
         head = self._first_nonblank()
         self.format = detect(source, head or "", fmt)
         self._pending = [head] if head is not None else []
-        self.columns = None
+        self.columns: list = []
         self.verbatim = False
         if self.format == "csv":
             self._read_header()
 
     # -- set-up -----------------------------------------------------------------------------
-    def _first_nonblank(self) -> Optional[str]:
+    def _first_nonblank(self) -> str | None:
         for text in self.stream:
             if self.line == 0 and text.startswith("\ufeff"):
                 text = text[1:]    # a UTF-8 byte-order mark (Excel), not part of the data
@@ -361,7 +360,7 @@ _MAX_SPAN = 100   # physical lines one CSV record may take (a quoted cell with l
 class _Feed:
     """lines[k:end] for csv.reader; notes whether csv asked for more."""
 
-    __slots__ = ("lines", "k", "end", "starved")
+    __slots__ = ("end", "k", "lines", "starved")
 
     def __init__(self, lines: list, k: int, end: int):
         self.lines, self.k, self.end, self.starved = lines, k, end, False
@@ -408,7 +407,7 @@ class CsvWriter:
         self.n_results = len(columns)
         out.write(",".join(list(names) + list(columns)) + "\n")
 
-    def write(self, X: np.ndarray, Y: np.ndarray, echo: Optional[list] = None) -> None:
+    def write(self, X: np.ndarray, Y: np.ndarray, echo: list | None = None) -> None:
         if X.shape[1] == 0:
             return
         ys = Y.T.tolist()
@@ -435,7 +434,7 @@ class JsonlWriter:
         self.n_inputs, self.n_results = n_inputs, n_results
         probe = dumps(make([self._HOLE] * n_inputs, [self._HOLE] * n_results, []))
         hole = json.dumps(self._HOLE)
-        self.template: Optional[str] = None
+        self.template: str | None = None
         if probe.count(hole) == n_inputs + n_results:   # each number once, in order
             self.template = probe.replace("{", "{{").replace("}", "}}").replace(hole, "{!r}")
 

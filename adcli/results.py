@@ -13,7 +13,7 @@ the terminal, ``__rich__`` and ``_repr_html_`` serve Rich and Jupyter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Optional
+from typing import Any, ClassVar
 
 from .render.numbers import Numbers
 
@@ -30,7 +30,7 @@ class Result:
     variables: list
     point: list
     warnings: list = field(default_factory=list)
-    digits: Optional[int] = None
+    digits: int | None = None
     graph: Any = field(default=None, repr=False, compare=False)
 
     # -- JSON ---------------------------------------------------------------------
@@ -39,8 +39,8 @@ class Result:
         return Numbers(self.digits)
 
     def _common(self) -> dict:
-        out = {"command": self.command, "expression": self.expression,
-               "variables": list(self.variables), "point": self.numbers.json_list(self.point)}
+        from .jsonout import common
+        out = common(self.command, self.graph, self.numbers.json_list(self.point))
         if self.digits is not None:
             out["digits"] = self.digits
         return out
@@ -63,11 +63,11 @@ class Result:
         raise NotImplementedError
 
     @classmethod
-    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> "Result":
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> Result:
         raise NotImplementedError
 
     # -- rendering ------------------------------------------------------------------
-    def show(self, precision: Optional[int] = None, console: Any = None) -> None:
+    def show(self, precision: int | None = None, console: Any = None) -> None:
         """Print the CLI's table (to ``console``, default the terminal)."""
         from .render.results import render
         render(self, Numbers(self.digits, precision), console)
@@ -81,9 +81,9 @@ class Result:
         return html(self, Numbers(self.digits))
 
 
-def _base(g: Any, point: list, warnings: list, digits: Optional[int] = None) -> dict:
-    return dict(expression=g.text, variables=list(g.names), point=list(point),
-                warnings=list(warnings), digits=digits, graph=g)
+def _base(g: Any, point: list, warnings: list, digits: int | None = None) -> dict:
+    return {"expression": g.text, "variables": list(g.names), "point": list(point),
+                "warnings": list(warnings), "digits": digits, "graph": g}
 
 
 @dataclass
@@ -108,7 +108,7 @@ class Eval(Result):
         return [f"value{r + 1}" for r in range(m)] if g.vector or m > 1 else ["value"]
 
     @classmethod
-    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> "Eval":
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> Eval:
         return cls(**_base(g, point, warnings), values=list(flat[:len(g.outputs)]),
                    vector=g.vector)
 
@@ -123,9 +123,9 @@ class Grad(Result):
     operations: dict = field(default_factory=dict)
 
     def _keys(self, n: Numbers) -> dict:
-        return dict(mode=self.mode, value=n.json(self.value), gradient=n.json_list(self.gradient),
-                    sweeps=self.sweeps, operations=dict(self.operations),
-                    warnings=list(self.warnings))
+        return {"mode": self.mode, "value": n.json(self.value), "gradient": n.json_list(self.gradient),
+                    "sweeps": self.sweeps, "operations": dict(self.operations),
+                    "warnings": list(self.warnings)}
 
     def flat(self) -> list:
         return [self.value, *self.gradient]
@@ -135,7 +135,7 @@ class Grad(Result):
         return ["value"] + [f"d/d{x}" for x in g.names]
 
     @classmethod
-    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> "Grad":
+    def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> Grad:
         return cls(**_base(g, point, warnings), value=flat[0],
                    gradient=list(flat[1:1 + g.n_inputs]), **fixed)
 
@@ -151,9 +151,9 @@ class Jacobian(Result):
     mode_reason: str = ""
 
     def _keys(self, n: Numbers) -> dict:
-        out = dict(mode=self.mode, value=n.json_list(self.value),
-                   jacobian=n.json_rows(self.jacobian), sweeps=self.sweeps,
-                   operations=dict(self.operations), warnings=list(self.warnings))
+        out = {"mode": self.mode, "value": n.json_list(self.value),
+                   "jacobian": n.json_rows(self.jacobian), "sweeps": self.sweeps,
+                   "operations": dict(self.operations), "warnings": list(self.warnings)}
         if self.mode_reason:
             out["mode_reason"] = self.mode_reason
         return out
@@ -170,7 +170,7 @@ class Jacobian(Result):
 
     @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
-                  **fixed: Any) -> "Jacobian":
+                  **fixed: Any) -> Jacobian:
         m, n = len(g.outputs), g.n_inputs
         jac = [list(flat[m + r * n:m + (r + 1) * n]) for r in range(m)]
         return cls(**_base(g, point, warnings), value=list(flat[:m]), jacobian=jac, **fixed)
@@ -187,10 +187,10 @@ class Hessian(Result):
     sweeps: int = 0
 
     def _keys(self, n: Numbers) -> dict:
-        return dict(value=n.json(self.value), gradient=n.json_list(self.gradient),
-                    hessian=n.json_rows(self.hessian), symmetric=True,
-                    asymmetry=n.json(self.asymmetry), method="forward-over-reverse",
-                    sweeps=self.sweeps, warnings=list(self.warnings))
+        return {"value": n.json(self.value), "gradient": n.json_list(self.gradient),
+                    "hessian": n.json_rows(self.hessian), "symmetric": True,
+                    "asymmetry": n.json(self.asymmetry), "method": "forward-over-reverse",
+                    "sweeps": self.sweeps, "warnings": list(self.warnings)}
 
     def flat(self) -> list:
         return [self.value, *self.gradient, *(v for row in self.hessian for v in row),
@@ -203,7 +203,7 @@ class Hessian(Result):
 
     @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
-                  **fixed: Any) -> "Hessian":
+                  **fixed: Any) -> Hessian:
         n = g.n_inputs
         hess = [list(flat[1 + n + i * n:1 + n + (i + 1) * n]) for i in range(n)]
         return cls(**_base(g, point, warnings), value=flat[0], gradient=list(flat[1:1 + n]),
@@ -256,14 +256,14 @@ class Directional(Result):
         value = n.json_list(self.values) if self.vector else n.json(self.values[0])
         if self.kind == "jvp":
             jvp = n.json_list(self.product) if self.vector else n.json(self.product[0])
-            return dict(direction=seed, value=value, jvp=jvp, sweeps=self.sweeps,
-                        warnings=list(self.warnings))
+            return {"direction": seed, "value": value, "jvp": jvp, "sweeps": self.sweeps,
+                        "warnings": list(self.warnings)}
         if self.kind == "vjp":
-            return dict(cotangent=seed, value=value, vjp=n.json_list(self.product),
-                        sweeps=self.sweeps, warnings=list(self.warnings))
-        return dict(direction=seed, value=n.json(self.values[0]),
-                    gradient=n.json_list(self.gradient), hvp=n.json_list(self.product),
-                    sweeps=self.sweeps, warnings=list(self.warnings))
+            return {"cotangent": seed, "value": value, "vjp": n.json_list(self.product),
+                        "sweeps": self.sweeps, "warnings": list(self.warnings)}
+        return {"direction": seed, "value": n.json(self.values[0]),
+                    "gradient": n.json_list(self.gradient), "hvp": n.json_list(self.product),
+                    "sweeps": self.sweeps, "warnings": list(self.warnings)}
 
     def flat(self) -> list:
         if self.kind == "hvp":
@@ -285,7 +285,7 @@ class Directional(Result):
 
     @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
-                  **fixed: Any) -> "Directional":
+                  **fixed: Any) -> Directional:
         m, n = len(g.outputs), g.n_inputs
         kind = fixed["kind"]
         rest = list(flat[m:])
@@ -301,7 +301,7 @@ class Directional(Result):
 class Derivatives(Result):
     command: ClassVar[str] = "derivative"
     order: int = 1
-    direction: Optional[list] = None
+    direction: list | None = None
     value: Any = None
     derivatives: list = field(default_factory=list)   # f, f′, …, f⁽ᵏ⁾
 
@@ -322,7 +322,7 @@ class Derivatives(Result):
 
     @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
-                  **fixed: Any) -> "Derivatives":
+                  **fixed: Any) -> Derivatives:
         ds = list(flat[:fixed["order"] + 1])
         return cls(**_base(g, point, warnings), order=fixed["order"],
                    direction=fixed.get("direction"), value=ds[0], derivatives=ds)

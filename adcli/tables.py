@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from rich import box
 from rich.console import Console
@@ -102,7 +101,7 @@ def output_label(g, r: int) -> str:
     return f"f{r + 1}"
 
 
-def print_view(items: list, c: Optional[Console] = None) -> None:
+def print_view(items: list, c: Console | None = None) -> None:
     """Print a view (a list of renderables); tables whole, as print_table does."""
     c = c or console()
     for item in items:

@@ -205,6 +205,6 @@ def test_import_adcli_stays_light():
 
 
 def test_adcli_check_and_trace_are_functions_and_modules():
-    from adcli import check as check_module   # the module (tests import it so)
+    from adcli import check as check_module  # the module (tests import it so)
     assert callable(adcli.check) and callable(adcli.trace)
     assert hasattr(check_module, "report_json")

@@ -10,7 +10,7 @@ README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
 
 def test_readme_python_examples_run():
     text = README.read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
     assert blocks, "the README has a Python section with examples"
     parser = doctest.DocTestParser()
     test = parser.get_doctest("\n".join(blocks), {}, "README.md", str(README), 0)

@@ -34,7 +34,14 @@ that names the trace row.
 """
 from __future__ import annotations
 
-from .driver import (_BLOCK_BYTES, Layout, RowError, _block_size, compile_or_none,  # noqa: F401
-                     run_points, show_progress)
+from .driver import (  # noqa: F401
+                     _BLOCK_BYTES,
+                     Layout,
+                     RowError,
+                     _block_size,
+                     compile_or_none,
+                     run_points,
+                     show_progress,
+)
 from .program import _CHUNK_BYTES, Program, compile_program  # noqa: F401
 from .tape import record  # noqa: F401

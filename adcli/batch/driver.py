@@ -7,14 +7,13 @@ point, for the points the replay flags, as ``one``.  See :mod:`adcli.batch`.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 import numpy as np
 
 from ..errors import AdcliError, UsageError
 from .program import Program, _floor, compile_program
-
 
 # -- the --points driver ----------------------------------------------------------------------
 ON_ERROR = ("fail", "skip")
@@ -56,7 +55,7 @@ class Layout:
 class _Progress:
     """``  1,250,000 points  42%`` on stderr, redrawn at most 5 times a second."""
 
-    def __init__(self, enabled: bool, total_bytes: Optional[int], err):
+    def __init__(self, enabled: bool, total_bytes: int | None, err):
         import time
         self.enabled, self.total, self.err = enabled, total_bytes, err
         self.clock = time.monotonic
@@ -127,7 +126,7 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
 
 
-def compile_or_none(g, command: str, mode: str) -> Optional[Program]:
+def compile_or_none(g, command: str, mode: str) -> Program | None:
     try:
         return compile_program(g, command, mode)
     except (AdcliError, ArithmeticError):
@@ -224,11 +223,11 @@ def _one_block(blk, prog, one, writer, state: _State, as_json: bool, threads: in
     problems += [(int(blk.rows[k]), int(blk.lines[k]), e.message, e) for k, e in failed.items()]
     limit = B
     if problems and state.on_error == "fail":
-        row, line, why, exc = min(problems, key=lambda p: p[0])
+        row, line, why, cause = min(problems, key=lambda p: p[0])
         limit = int(np.searchsorted(blk.rows, row))
         _write(blk, Y, writer, state, warns, {}, as_json, limit)
-        kind, code = ("point", 2) if exc is None else (exc.kind, exc.exit_code)
-        raise RowError(exc, kind, code, f"row {row} (line {line}): {why}", row, line)
+        kind, code = ("point", 2) if cause is None else (cause.kind, cause.exit_code)
+        raise RowError(cause, kind, code, f"row {row} (line {line}): {why}", row, line)
     for row, line, why, _ in sorted(problems, key=lambda p: p[0]):
         state.skip(row, line, why)
     _write(blk, Y, writer, state, warns, failed, as_json, limit)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ class Program:
     direct: dict                # slot -> result row written in place
     copies: list                # (result row, slot) copied/filled at the end
     n_instructions: int = 0
-    _local: object = field(default=None, repr=False)
+    _local: Any = field(default=None, repr=False)
 
     @property
     def chunk(self) -> int:
@@ -92,10 +93,9 @@ class Program:
             if v is not env[o]:  # a kernel that returned a scalar or a new array
                 env[o][...] = v
                 v = env[o]
-            if check:
-                if not _isfinite(float(np.add.reduce(v))):
-                    nf = ~np.isfinite(v)
-                    flag = nf if flag is None else flag | nf
+            if check and not _isfinite(float(np.add.reduce(v))):
+                nf = ~np.isfinite(v)
+                flag = nf if flag is None else flag | nf
         for r, slot in self.copies:
             Y[r, s:e] = env[slot]
         if flag is not None:
@@ -196,7 +196,7 @@ def _allocate(live: list, results: list, n_in: int, n_values: int) -> Program:
     free: list = []
     buffers: list = []
     direct: dict = {}
-    steps = []
+    steps: list = []
 
     def const(c: float) -> int:
         nonlocal n_slots

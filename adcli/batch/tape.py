@@ -11,8 +11,9 @@ recorded values (:mod:`adcli.dualover`).  See :mod:`adcli.batch`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Any
 
 from ..npmath import NumpyMath
 from ..numbers import FloatMath
@@ -26,7 +27,7 @@ class _Sym:
     number whose parts are recorded values) gets to handle the operation.
     """
 
-    __slots__ = ("tape", "id")
+    __slots__ = ("id", "tape")
 
     def __init__(self, tape, ident):
         self.tape, self.id = tape, ident
@@ -63,7 +64,7 @@ def _operand(o) -> bool:
     return isinstance(o, (_Sym, float, int))
 
 
-_OPERATORS = {
+_OPERATORS: dict[str, Callable[..., Any]] = {
     "add": lambda x, y: x + y, "subtract": lambda x, y: x - y,
     "multiply": lambda x, y: x * y, "divide": lambda x, y: x / y, "negative": lambda x: -x,
 }
@@ -73,7 +74,7 @@ _OPERATORS = {
 class _Instr:
     fn: Callable            # a NumpyMath kernel (takes out=), or a kink predicate
     args: tuple             # value ids (int) or float constants
-    res: Optional[int]      # value id written, None for a kink test
+    res: int | None      # value id written, None for a kink test
     check: bool = False     # flag points where the result is not finite
     kink: bool = False      # fn is op.kink: flag points where it is true
 
@@ -177,7 +178,7 @@ class _Recorder:
 
     def __getattr__(self, name):
         if not callable(getattr(NumpyMath, name, None)):
-            raise AttributeError(name)
+            raise AttributeError(name)  # noqa: TRY004 - __getattr__ must raise this
         tape = self._tape
         return lambda *args: tape.call(name, *args)
 

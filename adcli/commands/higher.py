@@ -1,20 +1,35 @@
 """jvp, vjp, hessian, hvp and derivative: the commands of :mod:`adcli.higher`."""
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from ..common import At, Digits, Expr, InputFormat, InputFormatOpt, Json, OnError, OnErrorOpt, \
-    Points, Precision, Vars, deliver, errors, load, need_point
+from ..common import (
+    At,
+    Digits,
+    Expr,
+    InputFormat,
+    InputFormatOpt,
+    Json,
+    OnError,
+    OnErrorOpt,
+    Points,
+    Precision,
+    Vars,
+    deliver,
+    errors,
+    load,
+    need_point,
+)
 
-Direction = Annotated[Optional[str], typer.Option(
+Direction = Annotated[str | None, typer.Option(
     "--direction",
     help="The direction v, one value per variable in input order ('1,0') or by name "
          "('x1=1,x2=0'); constant expressions such as pi/4 work. With --points, the same "
          "v at every point.",
     metavar="V", show_default=False)]
-Cotangent = Annotated[Optional[str], typer.Option(
+Cotangent = Annotated[str | None, typer.Option(
     "--cotangent",
     help="The cotangent w, one value per output ('1,-2', or 'f1=1,f2=-2'); "
          "default 1 for a scalar formula. With --points, the same w at every point.",

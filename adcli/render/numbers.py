@@ -15,7 +15,7 @@ ignores it.  mpmath is imported only when an mpmath number is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 #: Extra working digits of mpmath under --digits: the last shown digit stays right.
 GUARD = 10
@@ -34,10 +34,10 @@ def digits_text(v: Any, digits: int) -> str:
         s = mpmath.nstr(v if is_mp(v) else mpmath.mpf(v), digits, min_fixed=-5,
                         max_fixed=digits)
     s = s.replace(".0e", "e")          # 3.0e-30 -> 3e-30, as float64 output prints it
-    return s[:-2] if s.endswith(".0") else s
+    return s.removesuffix(".0")
 
 
-def value_text(v: Any, sig: Optional[int] = None) -> str:
+def value_text(v: Any, sig: int | None = None) -> str:
     """Shortest round-trip text, or ``sig`` significant digits (an mpmath
     number: ``sig`` digits, default 17)."""
     if is_mp(v):
@@ -62,8 +62,8 @@ class Numbers:
     """How a command writes its numbers: ``digits`` (mpmath results, N
     significant digits) and ``precision`` (display rounding)."""
 
-    digits: Optional[int] = None
-    precision: Optional[int] = None
+    digits: int | None = None
+    precision: int | None = None
 
     def text(self, v: Any) -> str:
         """For tables: full precision, or rounded to ``precision`` digits."""

@@ -2,7 +2,8 @@
 as a Rich renderable, or as HTML for Jupyter."""
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from .numbers import Numbers
 
@@ -14,7 +15,13 @@ def view(result: Any, fmt: Numbers) -> list:
 
 def _views() -> dict:
     from ..tables import eval_view, grad_view, jacobian_view
-    from .higher_table import derivatives_view, hessian_view, hvp_view, jvp_view, vjp_view
+    from .higher_table import (
+        derivatives_view,
+        hessian_view,
+        hvp_view,
+        jvp_view,
+        vjp_view,
+    )
     table: dict[str, Callable] = {
         "eval": eval_view, "grad": grad_view, "jacobian": jacobian_view,
         "hessian": hessian_view, "jvp": jvp_view, "vjp": vjp_view, "hvp": hvp_view,
@@ -22,7 +29,7 @@ def _views() -> dict:
     return table
 
 
-def render(result: Any, fmt: Numbers, console: Optional[Any] = None) -> None:
+def render(result: Any, fmt: Numbers, console: Any | None = None) -> None:
     """Print ``result``'s table (to the terminal unless ``console`` is given)."""
     from ..tables import print_view
     print_view(view(result, fmt), console)
