@@ -18,8 +18,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .arrays import Many, run_many
 from .errors import AdcliError, UsageError
-from .pipeline import Many, Request, run, run_many
+from .pipeline import Request, run
 from .results import Result
 
 Vars = str | Sequence[str] | None

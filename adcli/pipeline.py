@@ -9,7 +9,7 @@ follows from the options:
 * mpmath at N digits (``digits=N``): the same engines over
   :func:`adcli.mpmath_ns.namespace`, dual numbers over it for hessian and hvp;
 * NumPy over many points (:func:`stream` for the CLI's ``--points``,
-  :func:`run_many` for arrays): the sweeps compiled by :mod:`adcli.batch`,
+  :func:`adcli.arrays.run_many` for arrays): the sweeps compiled by :mod:`adcli.batch`,
   each point it flags recomputed by :func:`compute`.
 
 Whatever the backend, the answer is one of the result kinds of
@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .errors import AdcliError, UsageError
+from .errors import UsageError
 from .results import (
     KINDS,
     Derivatives,
@@ -42,16 +41,22 @@ SCALAR_ONLY = {"grad": "a gradient", "hessian": "hessian", "hvp": "hvp",
                "derivative": "derivative"}
 
 
-@dataclass
 class Request:
-    command: str
-    graph: Any
-    at: Any = None                 # "x1=2,x2=0.5", a sequence in input order, a dict by name
-    mode: str = "reverse"          # grad: forward|reverse; jacobian: auto|forward|reverse
-    digits: int | None = None
-    direction: Any = None          # jvp, hvp, derivative
-    cotangent: Any = None          # vjp
-    order: int = 1                 # derivative
+    """What to compute: the command, the parsed formula, the point and the options."""
+
+    def __init__(self, command: str, graph: Any, at: Any = None, *, mode: str = "reverse",
+                 digits: int | None = None, direction: Any = None, cotangent: Any = None,
+                 order: int = 1):
+        self.command, self.graph = command, graph
+        self.at = at                    # "x1=2,x2=0.5", a sequence in input order, a dict
+        self.mode = mode                # grad: forward|reverse; jacobian: auto|forward|reverse
+        self.digits = digits
+        self.direction = direction      # jvp, hvp, derivative
+        self.cotangent = cotangent      # vjp
+        self.order = order              # derivative
+
+    def __repr__(self) -> str:
+        return f"Request({self.command!r}, {self.graph.text!r}, at={self.at!r})"
 
 
 # -- checks that hold whatever the backend --------------------------------------------------
@@ -199,7 +204,7 @@ def run(req: Request) -> Result:
 
 def compute(req: Request, point: list, keys: dict) -> Result:
     """The backend at one point already read (in the request's precision)."""
-    from . import engine, higher
+    from . import engine
     g, digits = req.graph, req.digits
     m = None
     if digits is not None:
@@ -220,6 +225,7 @@ def compute(req: Request, point: list, keys: dict) -> Result:
         return Jacobian(**base, warnings=res.warnings, mode=res.mode, value=res.value,
                         jacobian=res.derivative, sweeps=res.sweeps, operations=res.operations,
                         mode_reason=keys["mode_reason"])
+    from . import higher  # dual numbers and Taylor series: only for these commands
     if cmd == "hessian":
         h = higher.hessian(g, point, m)
         return Hessian(**base, warnings=h.warnings, value=h.value, gradient=h.gradient,
@@ -278,122 +284,3 @@ def stream(req: Request, source: str, *, as_json: bool = False, input_format: st
                             _single(req, keys), mode=keys.get("mode", "reverse"),
                             as_json=as_json, input_format=input_format, on_error=on_error,
                             vectorized=req.command in VECTORIZED, out=out, err=err)
-
-
-def run_many(req: Request, X: Any, on_error: str = "fail") -> Many:
-    """Every row of the array ``X`` (n points × n inputs) through ``req``."""
-    import numpy as np
-    check(req)
-    if req.digits is not None:
-        raise UsageError("digits= works on single points (at=); points= is float64")
-    if on_error not in ("fail", "skip"):
-        raise UsageError("on_error must be 'fail' or 'skip'")
-    batch = _batch()
-    g = req.graph
-    X = np.atleast_2d(np.asarray(X, dtype=float))
-    if X.shape[1] != g.n_inputs:
-        raise UsageError(f"points= has {X.shape[1]} columns; the formula has {g.n_inputs} "
-                         f"inputs ({', '.join(g.names)})")
-    keys = fixed(req)
-    kind = KINDS[req.command]
-    one = _single(req, keys)
-    prog = None
-    if req.command in VECTORIZED and len(X):
-        prog = batch.compile_or_none(g, req.command, keys.get("mode", "reverse"))
-    if prog is not None:
-        Y, bad = prog.run(np.ascontiguousarray(X.T))
-        redo = np.flatnonzero(bad).tolist()
-    else:
-        n_flat = len(kind.columns(g, **keys)) + len(kind.json_only)
-        Y, redo = np.empty((n_flat, len(X))), list(range(len(X)))
-    warnings: dict = {}
-    errors: list = []
-    for k in redo:
-        try:
-            flat, w = one(X[k].tolist())
-        except AdcliError as exc:
-            if on_error == "fail":
-                raise batch.RowError(exc, exc.kind, exc.exit_code, f"row {k + 1}: {exc.message}",
-                                     k + 1, k + 1) from None
-            Y[:, k] = np.nan
-            errors.append((k, exc))
-            continue
-        Y[:, k] = flat
-        if w:
-            warnings[k] = list(w)
-    return Many(req, keys, X, Y, warnings, errors)
-
-
-@dataclass
-class Many:
-    """Results at many points: arrays, one row per point (NaN where a point failed)."""
-
-    request: Request
-    keys: dict
-    X: Any                      # (n, d) points
-    Y: Any                      # (n_flat, n) the kind's flat numbers per point
-    point_warnings: dict        # point index -> its warnings
-    errors: list                # (point index, AdcliError) of the points left out
-
-    def _kind(self) -> Any:
-        return KINDS[self.request.command]
-
-    def record(self, k: int) -> Result:
-        """The result at point ``k``."""
-        g = self.request.graph
-        return self._kind().from_flat(g, self.X[k].tolist(), self.Y[:, k].tolist(),
-                                      self.point_warnings.get(k, []), **self.keys)
-
-    def to_dicts(self) -> Iterator[dict]:
-        """The CLI's JSON Lines records, one per point that did not fail."""
-        failed = {k for k, _ in self.errors}
-        for k in range(len(self.X)):
-            if k not in failed:
-                yield self.record(k).to_dict()
-
-    @property
-    def warnings(self) -> list:
-        return [f"point {k}: {w}" for k in sorted(self.point_warnings)
-                for w in self.point_warnings[k]]
-
-    @property
-    def points(self) -> Any:
-        return self.X
-
-    def _slice(self, start: int, count: int, shape: Sequence) -> Any:
-        a = self.Y[start:start + count].T
-        return a.reshape((len(self.X), *shape)) if shape else a[:, 0]
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name in ("request", "keys", "X", "Y"):
-            raise AttributeError(name)
-        g = self.request.graph
-        n, m = g.n_inputs, len(g.outputs)
-        spans = _spans(self.request.command, n, m, g.vector, self.keys)
-        if name not in spans:
-            raise AttributeError(f"{self.request.command} results have no {name!r}")
-        return self._slice(*spans[name])
-
-
-def _spans(cmd: str, n: int, m: int, vector: bool, keys: dict) -> dict:
-    """name -> (start, count, shape) in a kind's flat numbers."""
-    vals = (0, m, (m,) if vector or m > 1 else ())
-    if cmd == "eval":
-        return {"value": vals}
-    if cmd == "grad":
-        return {"value": (0, 1, ()), "gradient": (1, n, (n,))}
-    if cmd == "jacobian":
-        return {"value": (0, m, (m,)), "jacobian": (m, m * n, (m, n))}
-    if cmd == "hessian":
-        return {"value": (0, 1, ()), "gradient": (1, n, (n,)), "hessian": (1 + n, n * n, (n, n)),
-                "asymmetry": (1 + n + n * n, 1, ())}
-    if cmd == "jvp":
-        return {"value": vals, "jvp": (m, m, vals[2]), "product": (m, m, vals[2])}
-    if cmd == "vjp":
-        return {"value": vals, "vjp": (m, n, (n,)), "product": (m, n, (n,))}
-    if cmd == "hvp":
-        return {"value": (0, 1, ()), "gradient": (1, n, (n,)), "hvp": (1 + n, n, (n,)),
-                "product": (1 + n, n, (n,))}
-    k = keys["order"]
-    return {"value": (0, 1, ()), "derivatives": (0, k + 1, (k + 1,))}
-

@@ -1,4 +1,4 @@
-"""Typed results: one dataclass per kind of answer, each stating its JSON keys once.
+"""Typed results: one class per kind of answer, each stating its JSON keys once.
 
 ``to_dict()`` is the object ``--json`` prints (and, per point, each JSON Lines
 record of ``--points``); under ``--digits`` its numbers are N-digit strings.
@@ -12,15 +12,34 @@ the terminal, ``__rich__`` and ``_repr_html_`` serve Rich and Jupyter.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from .render.numbers import Numbers
 
 
-@dataclass
+class _Fresh:
+    """The default of a field that starts as a new empty list (dict) in each result."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self.make = make
+
+    def __repr__(self) -> str:
+        return repr(self.make())
+
+
+LIST: Any = _Fresh(list)
+DICT: Any = _Fresh(dict)
+
+
 class Result:
-    """What every result carries."""
+    """What every result carries.
+
+    The fields are the class annotations (not ClassVar) with their class-level
+    defaults; ``LIST`` and ``DICT`` give each result its own empty list or dict.
+    Written out rather than as dataclasses, which would cost every command's
+    start-up a few milliseconds.
+    """
 
     command: ClassVar[str] = ""
     #: Names of further flat numbers that JSON carries and CSV does not.
@@ -29,9 +48,47 @@ class Result:
     expression: str
     variables: list
     point: list
-    warnings: list = field(default_factory=list)
+    warnings: list = LIST
     digits: int | None = None
-    graph: Any = field(default=None, repr=False, compare=False)
+    graph: Any = None                       # the parsed formula (not compared, not shown)
+
+    def __init__(self, expression: str, variables: list, point: list, **fields: Any):
+        self.expression, self.variables, self.point = expression, variables, point
+        names = self._fields()
+        for name, v in fields.items():
+            if name not in names:
+                raise TypeError(f"{type(self).__name__} has no field {name!r}")
+            setattr(self, name, v)
+        for name in names:
+            default = getattr(type(self), name, None)
+            if name not in fields and isinstance(default, _Fresh):
+                setattr(self, name, default.make())
+
+    @classmethod
+    def _fields(cls) -> tuple:
+        """The field names, base class first (cached per class)."""
+        cached = cls.__dict__.get("_names")
+        if cached is None:
+            import inspect
+            names: dict = {}
+            for klass in reversed(cls.__mro__):
+                for name, kind in inspect.get_annotations(klass).items():
+                    if "ClassVar" not in str(kind):
+                        names[name] = True
+            cached = tuple(names)
+            cls._names = cached  # type: ignore[attr-defined]
+        return cached
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields() if n != "graph")
+        return f"{type(self).__name__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._fields() if n != "graph")
+
+    __hash__ = None  # type: ignore[assignment]
 
     # -- JSON ---------------------------------------------------------------------
     @property
@@ -86,10 +143,9 @@ def _base(g: Any, point: list, warnings: list, digits: int | None = None) -> dic
                 "warnings": list(warnings), "digits": digits, "graph": g}
 
 
-@dataclass
 class Eval(Result):
     command: ClassVar[str] = "eval"
-    values: list = field(default_factory=list)      # one value per output
+    values: list = LIST      # one value per output
     vector: bool = False                            # written as [f1, f2, ...]
 
     @property
@@ -113,14 +169,13 @@ class Eval(Result):
                    vector=g.vector)
 
 
-@dataclass
 class Grad(Result):
     command: ClassVar[str] = "grad"
     mode: str = "reverse"
     value: Any = None
-    gradient: list = field(default_factory=list)
+    gradient: list = LIST
     sweeps: int = 0
-    operations: dict = field(default_factory=dict)
+    operations: dict = DICT
 
     def _keys(self, n: Numbers) -> dict:
         return {"mode": self.mode, "value": n.json(self.value), "gradient": n.json_list(self.gradient),
@@ -140,14 +195,13 @@ class Grad(Result):
                    gradient=list(flat[1:1 + g.n_inputs]), **fixed)
 
 
-@dataclass
 class Jacobian(Result):
     command: ClassVar[str] = "jacobian"
     mode: str = "forward"
-    value: list = field(default_factory=list)
-    jacobian: list = field(default_factory=list)    # one row per output
+    value: list = LIST
+    jacobian: list = LIST    # one row per output
     sweeps: int = 0
-    operations: dict = field(default_factory=dict)
+    operations: dict = DICT
     mode_reason: str = ""
 
     def _keys(self, n: Numbers) -> dict:
@@ -176,13 +230,12 @@ class Jacobian(Result):
         return cls(**_base(g, point, warnings), value=list(flat[:m]), jacobian=jac, **fixed)
 
 
-@dataclass
 class Hessian(Result):
     command: ClassVar[str] = "hessian"
     json_only: ClassVar[tuple] = ("asymmetry",)
     value: Any = None
-    gradient: list = field(default_factory=list)
-    hessian: list = field(default_factory=list)     # n rows, exactly symmetric
+    gradient: list = LIST
+    hessian: list = LIST     # n rows, exactly symmetric
     asymmetry: Any = 0.0                            # max |Hᵢⱼ − Hⱼᵢ| as computed
     sweeps: int = 0
 
@@ -210,16 +263,15 @@ class Hessian(Result):
                    hessian=hess, asymmetry=flat[1 + n + n * n], sweeps=n)
 
 
-@dataclass
 class Directional(Result):
     """jvp (J·v), vjp (wᵀ·J) and hvp (H·v): the values, the product and what it cost."""
 
     kind: str = "jvp"                               # jvp, vjp or hvp
     vector: bool = False                            # the formula is [f1, f2, ...]
-    seed: list = field(default_factory=list)        # the direction v or the cotangent w
-    values: list = field(default_factory=list)      # one value per output
-    product: list = field(default_factory=list)     # J·v (per output), wᵀ·J or H·v (per input)
-    gradient: list = field(default_factory=list)    # hvp only
+    seed: list = LIST        # the direction v or the cotangent w
+    values: list = LIST      # one value per output
+    product: list = LIST     # J·v (per output), wᵀ·J or H·v (per input)
+    gradient: list = LIST    # hvp only
     sweeps: int = 1
 
     @property
@@ -297,13 +349,12 @@ class Directional(Result):
                    gradient=grad)
 
 
-@dataclass
 class Derivatives(Result):
     command: ClassVar[str] = "derivative"
     order: int = 1
     direction: list | None = None
     value: Any = None
-    derivatives: list = field(default_factory=list)   # f, f′, …, f⁽ᵏ⁾
+    derivatives: list = LIST   # f, f′, …, f⁽ᵏ⁾
 
     def _keys(self, n: Numbers) -> dict:
         keys: dict = {}

@@ -14,7 +14,6 @@ ignores it.  mpmath is imported only when an mpmath number is written.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 #: Extra working digits of mpmath under --digits: the last shown digit stays right.
@@ -57,13 +56,14 @@ def working_text(v: Any) -> str:
     return value_text(v)
 
 
-@dataclass(frozen=True)
 class Numbers:
     """How a command writes its numbers: ``digits`` (mpmath results, N
     significant digits) and ``precision`` (display rounding)."""
 
-    digits: int | None = None
-    precision: int | None = None
+    __slots__ = ("digits", "precision")
+
+    def __init__(self, digits: int | None = None, precision: int | None = None):
+        self.digits, self.precision = digits, precision
 
     def text(self, v: Any) -> str:
         """For tables: full precision, or rounded to ``precision`` digits."""

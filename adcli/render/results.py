@@ -8,25 +8,22 @@ from typing import Any
 from .numbers import Numbers
 
 
-def view(result: Any, fmt: Numbers) -> list:
-    """The renderables of ``result``'s table."""
-    return _views()[result.command](result, fmt)
-
-
 def _views() -> dict:
     from ..tables import eval_view, grad_view, jacobian_view
-    from .higher_table import (
-        derivatives_view,
-        hessian_view,
-        hvp_view,
-        jvp_view,
-        vjp_view,
-    )
-    table: dict[str, Callable] = {
-        "eval": eval_view, "grad": grad_view, "jacobian": jacobian_view,
-        "hessian": hessian_view, "jvp": jvp_view, "vjp": vjp_view, "hvp": hvp_view,
-        "derivative": derivatives_view}
+    table: dict[str, Callable] = {"eval": eval_view, "grad": grad_view,
+                                  "jacobian": jacobian_view}
     return table
+
+
+def view(result: Any, fmt: Numbers) -> list:
+    """The renderables of ``result``'s table."""
+    first = _views().get(result.command)
+    if first is not None:
+        return first(result, fmt)
+    from . import higher_table
+    return {"hessian": higher_table.hessian_view, "jvp": higher_table.jvp_view,
+            "vjp": higher_table.vjp_view, "hvp": higher_table.hvp_view,
+            "derivative": higher_table.derivatives_view}[result.command](result, fmt)
 
 
 def render(result: Any, fmt: Numbers, console: Any | None = None) -> None:
