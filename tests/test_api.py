@@ -208,3 +208,23 @@ def test_adcli_check_and_trace_are_functions_and_modules():
     from adcli import check as check_module  # the module (tests import it so)
     assert callable(adcli.check) and callable(adcli.trace)
     assert hasattr(check_module, "report_json")
+
+
+def test_digits_in_threads_keep_each_precision():
+    """mpmath's precision is process-wide: --digits computations take turns, each at its own."""
+    out: dict = {}
+
+    def work(digits: int) -> None:
+        out[digits] = adcli.evaluate("sqrt(x)", at="2", digits=digits).to_dict()["value"]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(d,)) for d in (20, 35, 50, 65, 80)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    for d, text in out.items():
+        assert text == str(sp.N(sp.sqrt(2), d)).rstrip("0"), (d, text)   # N digits, no more
