@@ -8,14 +8,14 @@
 """
 from __future__ import annotations
 
+import sys as _sys
+import types as _types
 from typing import Any
 
 __version__ = "0.1.0"
 
 _API = ("Formula", "derivative", "evaluate", "grad", "hessian", "hvp", "jacobian", "jvp", "vjp")
 _ERRORS = ("AdcliError", "EvalError", "ParseError", "PointError", "UsageError")
-_BOTH = ("check", "trace")          # API functions that share their name with a submodule
-
 __all__ = ["AdcliError", "EvalError", "Formula", "ParseError", "PointError", "UsageError",
            "__version__", "check", "derivative", "evaluate", "grad", "hessian", "hvp",
            "jacobian", "jvp", "trace", "vjp"]
@@ -28,11 +28,38 @@ def __getattr__(name: str) -> Any:
     if name in _ERRORS:
         from . import errors
         return getattr(errors, name)
-    if name in _BOTH:
-        from .api import submodule_or_function
-        return submodule_or_function(name)
     raise AttributeError(f"module 'adcli' has no attribute {name!r}")
 
 
 def __dir__() -> list:
     return sorted(set(globals()) | set(__all__))
+
+
+def _both(name: str) -> Any:
+    from .api import submodule_or_function
+    return submodule_or_function(name)
+
+
+class _Package(_types.ModuleType):
+    """The type of the ``adcli`` module: ``adcli.check`` and ``adcli.trace`` are the
+    submodules of those names, made callable as the API functions, whichever is
+    imported first (the import system's own ``setattr`` of the submodule is a no-op)."""
+
+    @property
+    def check(self) -> Any:
+        return _both("check")
+
+    @check.setter
+    def check(self, module: Any) -> None:
+        pass
+
+    @property
+    def trace(self) -> Any:
+        return _both("trace")
+
+    @trace.setter
+    def trace(self, module: Any) -> None:
+        pass
+
+
+_sys.modules[__name__].__class__ = _Package

@@ -8,7 +8,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .ir import fmt_number
 from .render.numbers import FULL, Numbers
 
 
@@ -26,8 +25,8 @@ def console(stderr: bool = False) -> Console:
 
 
 def num(v: float) -> str:
-    """Full float64 precision, shortest round-trip form."""
-    return fmt_number(v)
+    """Full float64 precision, shortest round-trip form (the number formatter's)."""
+    return FULL.text(v)
 
 
 def one_line(text: str, limit: int = 200) -> str:
