@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import AdcliError, UsageError
 from .program import Program, _floor, compile_program
+from .writers import CsvWriter, JsonlWriter
 
 # -- the --points driver ----------------------------------------------------------------------
 ON_ERROR = ("fail", "skip")
@@ -107,8 +108,8 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
     with pointsio.open_source(source) as stream:
         reader = pointsio.PointReader(stream, g.names, input_format, source, block)
         n_results = len(lay.columns) + len(lay.json_only)
-        writer = (pointsio.JsonlWriter(out, lay.make, g.n_inputs, n_results) if as_json
-                  else _CsvColumns(pointsio.CsvWriter(out, g.names, lay.columns), n_results))
+        writer = (JsonlWriter(out, lay.make, g.n_inputs, n_results) if as_json
+                  else _CsvColumns(CsvWriter(out, g.names, lay.columns), n_results))
         state = _State(on_error, err)
         progress = _Progress(show_progress(out, err, as_json), pointsio.source_size(source),
                              err)
