@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 import pytest
+from test_batch import EPS, MATLAB, ULPS, agree, write_csv
 
 from adcli import batch, higher
 from adcli.dual import Dual, DualMath, tangent, value
@@ -19,7 +20,6 @@ from adcli.engine import adjoint_sweep, evaluate, linearize
 from adcli.numbers import FloatMath
 from adcli.ops import FUNCTIONS
 from adcli.parser import parse
-from test_batch import EPS, MATLAB, ULPS, agree, write_csv
 
 # Every function of the op table (min and max scaled so that neither side is a
 # constant 0 of the Hessian), on x, y ∈ [0.2, 0.8] and z ∈ [1.5, 2.1].

@@ -214,22 +214,24 @@ def _script() -> str | None:
 @pytest.mark.skipif(_script() is None, reason="adcli console script not installed")
 def test_console_script_from_another_directory(tmp_path):
     out = subprocess.run([_script(), "grad", MATLAB, "--at", "2,0.5", "--json"],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=60)
+                         capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["gradient"] == [-0.35829890480015886, -0.11943296826671962]
 
 
 def test_python_dash_m(tmp_path):
     out = subprocess.run([sys.executable, "-m", "adcli", "grad", "log(x)", "--at", "-1",
-                          "--json"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
+                          "--json"], capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                         check=False)
     assert out.returncode == 1
     assert json.loads(out.stdout)["error"]["row"] == "v₁"
     assert "Traceback" not in out.stderr
 
 
 def test_grammar_loads_from_the_installed_package():
-    import adcli.grammars
     from importlib.resources import files
+
+    import adcli.grammars
     text = files("adcli.grammars").joinpath("adcli.lark").read_text()
     assert "signature" in text
     assert pathlib.Path(adcli.grammars.__path__[0]).name == "grammars"
@@ -260,6 +262,7 @@ def test_tests_run_against_the_installed_package():
 def test_every_command_has_help_with_an_example(adcli):
     """Rich markup must not swallow bracketed examples such as '[r*cos(t), ...]'."""
     import typer
+
     from adcli.cli import app
     names = [c.name for c in typer.main.get_command(app).commands.values() if not c.hidden]
     assert {"eval", "grad", "jacobian", "trace", "graph", "check", "hessian"} <= set(names)
@@ -383,7 +386,8 @@ def test_unknown_short_option_is_named_and_dangling_option_reported(adcli):
 def test_an_unwritable_output_is_an_io_error_not_an_internal_one(tmp_path):
     with open("/dev/full", "w") as full:
         p = subprocess.run([sys.executable, "-m", "adcli", "grad", "x", "--at", "1"],
-                           stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                           stdout=full, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                           check=False)
     assert p.returncode == 1 and "cannot write the output" in p.stderr
     assert "internal" not in p.stderr and "Traceback" not in p.stderr
 
