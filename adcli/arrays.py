@@ -96,6 +96,14 @@ class Many:
     def points(self) -> Any:
         return self.X
 
+    def __rich__(self) -> Any:
+        from .render.results import many_renderable
+        return many_renderable(self)
+
+    def _repr_html_(self) -> str:
+        from .render.results import many_html
+        return many_html(self)
+
     def _slice(self, start: int, count: int, shape: Sequence) -> Any:
         a = self.Y[start:start + count].T
         return a.reshape((len(self.X), *shape)) if shape else a[:, 0]

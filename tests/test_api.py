@@ -228,3 +228,19 @@ def test_digits_in_threads_keep_each_precision():
         sys.setswitchinterval(old)
     for d, text in out.items():
         assert text == str(sp.N(sp.sqrt(2), d)).rstrip("0"), (d, text)   # N digits, no more
+
+
+def test_many_points_render_as_the_points_csv(cli, tmp_path):
+    from rich.console import Console
+    pts = np.array([[2.0, 0.5], [0.5, -1.0], [-1.5, 0.25]])
+    res = adcli.grad(MATLAB, points=pts)
+    buf = io.StringIO()
+    Console(file=buf, width=200, highlight=False).print(res)
+    shown = [line.split() for line in buf.getvalue().splitlines()[3:]]
+    src = tmp_path / "p.csv"
+    src.write_text("x1,x2\n" + "\n".join(f"{a!r},{b!r}" for a, b in pts.tolist()) + "\n")
+    csv_rows = [line.split(",") for line in cli("grad", MATLAB, "--points", str(src)).out
+                .splitlines()[1:]]
+    assert [[float(v) for v in row] for row in shown] == \
+        [[float(v) for v in row] for row in csv_rows]
+    assert "<pre" in res._repr_html_()
