@@ -111,33 +111,9 @@ class Many:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name in ("request", "keys", "X", "Y"):
             raise AttributeError(name)
-        g = self.request.graph
-        n, m = g.n_inputs, len(g.outputs)
-        spans = _spans(self.request.command, n, m, g.vector, self.keys)
+        spans = self._kind().spans(self.request.graph, **self.keys)
+        if "product" not in spans and self.request.command in ("jvp", "vjp", "hvp"):
+            spans["product"] = spans[self.request.command]
         if name not in spans:
             raise AttributeError(f"{self.request.command} results have no {name!r}")
         return self._slice(*spans[name])
-
-
-def _spans(cmd: str, n: int, m: int, vector: bool, keys: dict) -> dict:
-    """name -> (start, count, shape) in a kind's flat numbers."""
-    vals = (0, m, (m,) if vector or m > 1 else ())
-    if cmd == "eval":
-        return {"value": vals}
-    if cmd == "grad":
-        return {"value": (0, 1, ()), "gradient": (1, n, (n,))}
-    if cmd == "jacobian":
-        return {"value": (0, m, (m,)), "jacobian": (m, m * n, (m, n))}
-    if cmd == "hessian":
-        return {"value": (0, 1, ()), "gradient": (1, n, (n,)), "hessian": (1 + n, n * n, (n, n)),
-                "asymmetry": (1 + n + n * n, 1, ())}
-    if cmd == "jvp":
-        return {"value": vals, "jvp": (m, m, vals[2]), "product": (m, m, vals[2])}
-    if cmd == "vjp":
-        return {"value": vals, "vjp": (m, n, (n,)), "product": (m, n, (n,))}
-    if cmd == "hvp":
-        return {"value": (0, 1, ()), "gradient": (1, n, (n,)), "hvp": (1 + n, n, (n,)),
-                "product": (1 + n, n, (n,))}
-    k = keys["order"]
-    return {"value": (0, 1, ()), "derivatives": (0, k + 1, (k + 1,))}
-

@@ -15,6 +15,9 @@ Imported only under ``--digits``: mpmath comes with SymPy.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import mpmath
@@ -26,9 +29,16 @@ MAX_DIGITS = 100_000
 _HUGE = mpf(10) ** 6       # |log(result)| beyond this: an overflow, not a computation
 
 
-def working_precision(digits: int):
-    """A context manager: mpmath at ``digits`` + guard significant digits."""
-    return mpmath.workdps(digits + GUARD)
+#: mpmath's precision is one setting for the whole process: whoever changes it
+#: holds this lock until it is set back (re-entrant: a formatter inside a computation).
+_PRECISION = threading.RLock()
+
+
+@contextlib.contextmanager
+def working_precision(digits: int) -> Iterator[None]:
+    """mpmath at ``digits`` + guard significant digits, one thread at a time."""
+    with _PRECISION, mpmath.workdps(digits + GUARD):
+        yield
 
 
 def _real(v):

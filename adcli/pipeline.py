@@ -18,7 +18,6 @@ Whatever the backend, the answer is one of the result kinds of
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -170,10 +169,6 @@ def fixed(req: Request) -> dict:
 
 
 # -- one point -------------------------------------------------------------------------------
-#: mpmath's precision is one process-wide setting: one --digits computation at a time.
-_MPMATH = threading.Lock()
-
-
 @contextlib.contextmanager
 def working(digits: int | None) -> Iterator[None]:
     """mpmath at the request's working precision (nothing to do for float64)."""
@@ -181,7 +176,7 @@ def working(digits: int | None) -> Iterator[None]:
         yield
         return
     from .mpmath_ns import working_precision
-    with _MPMATH, working_precision(digits):
+    with working_precision(digits):     # one thread at a time: mpmath's precision is global
         yield
 
 

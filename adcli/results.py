@@ -117,10 +117,18 @@ class Result:
 
     @classmethod
     def columns(cls, g: Any, **fixed: Any) -> list:
+        """The CSV names of the flat numbers (without ``json_only``)."""
+        raise NotImplementedError
+
+    @classmethod
+    def spans(cls, g: Any, **fixed: Any) -> dict:
+        """Where each array of the result is in the flat numbers:
+        name -> (start, count, shape of one point's part)."""
         raise NotImplementedError
 
     @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> Result:
+        """The result of one point from its flat numbers (``fixed``: what every point shares)."""
         raise NotImplementedError
 
     # -- rendering ------------------------------------------------------------------
@@ -138,15 +146,37 @@ class Result:
         return html(self, Numbers(self.digits))
 
 
-def _base(g: Any, point: list, warnings: list, digits: int | None = None) -> dict:
+def _base(g: Any, point: list, warnings: list) -> dict:
     return {"expression": g.text, "variables": list(g.names), "point": list(point),
-                "warnings": list(warnings), "digits": digits, "graph": g}
+            "warnings": list(warnings), "graph": g}
+
+
+def _cut(flat: list, span: tuple) -> Any:
+    """One part of the flat numbers: a number, a list or a list of rows."""
+    start, count, shape = span
+    part = list(flat[start:start + count])
+    if not shape:
+        return part[0]
+    if len(shape) == 1:
+        return part
+    cols = shape[1]
+    return [part[r * cols:(r + 1) * cols] for r in range(shape[0])]
+
+
+def _listed(v: Any) -> list:
+    return v if isinstance(v, list) else [v]
+
+
+def _values(g: Any) -> tuple:
+    """The span of the values: one per output, a list when the formula is [f1, ...]."""
+    m = len(g.outputs)
+    return (0, m, (m,) if g.vector or m > 1 else ())
 
 
 class Eval(Result):
     command: ClassVar[str] = "eval"
-    values: list = LIST      # one value per output
-    vector: bool = False                            # written as [f1, f2, ...]
+    values: list = LIST                 # one value per output
+    vector: bool = False                # written as [f1, f2, ...]
 
     @property
     def value(self) -> Any:
@@ -164,8 +194,12 @@ class Eval(Result):
         return [f"value{r + 1}" for r in range(m)] if g.vector or m > 1 else ["value"]
 
     @classmethod
+    def spans(cls, g: Any, **fixed: Any) -> dict:
+        return {"value": _values(g)}
+
+    @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> Eval:
-        return cls(**_base(g, point, warnings), values=list(flat[:len(g.outputs)]),
+        return cls(**_base(g, point, warnings), values=_listed(_cut(flat, _values(g))),
                    vector=g.vector)
 
 
@@ -178,9 +212,9 @@ class Grad(Result):
     operations: dict = DICT
 
     def _keys(self, n: Numbers) -> dict:
-        return {"mode": self.mode, "value": n.json(self.value), "gradient": n.json_list(self.gradient),
-                    "sweeps": self.sweeps, "operations": dict(self.operations),
-                    "warnings": list(self.warnings)}
+        return {"mode": self.mode, "value": n.json(self.value),
+                "gradient": n.json_list(self.gradient), "sweeps": self.sweeps,
+                "operations": dict(self.operations), "warnings": list(self.warnings)}
 
     def flat(self) -> list:
         return [self.value, *self.gradient]
@@ -190,24 +224,29 @@ class Grad(Result):
         return ["value"] + [f"d/d{x}" for x in g.names]
 
     @classmethod
+    def spans(cls, g: Any, **fixed: Any) -> dict:
+        n = g.n_inputs
+        return {"value": (0, 1, ()), "gradient": (1, n, (n,))}
+
+    @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list, **fixed: Any) -> Grad:
-        return cls(**_base(g, point, warnings), value=flat[0],
-                   gradient=list(flat[1:1 + g.n_inputs]), **fixed)
+        parts = {k: _cut(flat, span) for k, span in cls.spans(g).items()}
+        return cls(**_base(g, point, warnings), **parts, **fixed)
 
 
 class Jacobian(Result):
     command: ClassVar[str] = "jacobian"
     mode: str = "forward"
     value: list = LIST
-    jacobian: list = LIST    # one row per output
+    jacobian: list = LIST               # one row per output
     sweeps: int = 0
     operations: dict = DICT
     mode_reason: str = ""
 
     def _keys(self, n: Numbers) -> dict:
         out = {"mode": self.mode, "value": n.json_list(self.value),
-                   "jacobian": n.json_rows(self.jacobian), "sweeps": self.sweeps,
-                   "operations": dict(self.operations), "warnings": list(self.warnings)}
+               "jacobian": n.json_rows(self.jacobian), "sweeps": self.sweeps,
+               "operations": dict(self.operations), "warnings": list(self.warnings)}
         if self.mode_reason:
             out["mode_reason"] = self.mode_reason
         return out
@@ -223,11 +262,15 @@ class Jacobian(Result):
                                   for r in range(m) for x in g.names]
 
     @classmethod
+    def spans(cls, g: Any, **fixed: Any) -> dict:
+        m, n = len(g.outputs), g.n_inputs
+        return {"value": (0, m, (m,)), "jacobian": (m, m * n, (m, n))}
+
+    @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
                   **fixed: Any) -> Jacobian:
-        m, n = len(g.outputs), g.n_inputs
-        jac = [list(flat[m + r * n:m + (r + 1) * n]) for r in range(m)]
-        return cls(**_base(g, point, warnings), value=list(flat[:m]), jacobian=jac, **fixed)
+        parts = {k: _cut(flat, span) for k, span in cls.spans(g).items()}
+        return cls(**_base(g, point, warnings), **parts, **fixed)
 
 
 class Hessian(Result):
@@ -235,15 +278,15 @@ class Hessian(Result):
     json_only: ClassVar[tuple] = ("asymmetry",)
     value: Any = None
     gradient: list = LIST
-    hessian: list = LIST     # n rows, exactly symmetric
-    asymmetry: Any = 0.0                            # max |Hᵢⱼ − Hⱼᵢ| as computed
+    hessian: list = LIST                # n rows, exactly symmetric
+    asymmetry: Any = 0.0                # max |Hᵢⱼ − Hⱼᵢ| as computed
     sweeps: int = 0
 
     def _keys(self, n: Numbers) -> dict:
         return {"value": n.json(self.value), "gradient": n.json_list(self.gradient),
-                    "hessian": n.json_rows(self.hessian), "symmetric": True,
-                    "asymmetry": n.json(self.asymmetry), "method": "forward-over-reverse",
-                    "sweeps": self.sweeps, "warnings": list(self.warnings)}
+                "hessian": n.json_rows(self.hessian), "symmetric": True,
+                "asymmetry": n.json(self.asymmetry), "method": "forward-over-reverse",
+                "sweeps": self.sweeps, "warnings": list(self.warnings)}
 
     def flat(self) -> list:
         return [self.value, *self.gradient, *(v for row in self.hessian for v in row),
@@ -255,23 +298,27 @@ class Hessian(Result):
         return Grad.columns(g) + [f"d2/d{a}d{b}" for a in names for b in names]
 
     @classmethod
+    def spans(cls, g: Any, **fixed: Any) -> dict:
+        n = g.n_inputs
+        return {"value": (0, 1, ()), "gradient": (1, n, (n,)),
+                "hessian": (1 + n, n * n, (n, n)), "asymmetry": (1 + n + n * n, 1, ())}
+
+    @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
                   **fixed: Any) -> Hessian:
-        n = g.n_inputs
-        hess = [list(flat[1 + n + i * n:1 + n + (i + 1) * n]) for i in range(n)]
-        return cls(**_base(g, point, warnings), value=flat[0], gradient=list(flat[1:1 + n]),
-                   hessian=hess, asymmetry=flat[1 + n + n * n], sweeps=n)
+        parts = {k: _cut(flat, span) for k, span in cls.spans(g).items()}
+        return cls(**_base(g, point, warnings), **parts, sweeps=g.n_inputs)
 
 
 class Directional(Result):
     """jvp (J·v), vjp (wᵀ·J) and hvp (H·v): the values, the product and what it cost."""
 
-    kind: str = "jvp"                               # jvp, vjp or hvp
-    vector: bool = False                            # the formula is [f1, f2, ...]
-    seed: list = LIST        # the direction v or the cotangent w
-    values: list = LIST      # one value per output
-    product: list = LIST     # J·v (per output), wᵀ·J or H·v (per input)
-    gradient: list = LIST    # hvp only
+    kind: str = "jvp"                   # jvp, vjp or hvp
+    vector: bool = False                # the formula is [f1, f2, ...]
+    seed: list = LIST                   # the direction v or the cotangent w
+    values: list = LIST                 # one value per output
+    product: list = LIST                # J·v (per output), wᵀ·J or H·v (per input)
+    gradient: list = LIST               # hvp only
     sweeps: int = 1
 
     @property
@@ -309,13 +356,13 @@ class Directional(Result):
         if self.kind == "jvp":
             jvp = n.json_list(self.product) if self.vector else n.json(self.product[0])
             return {"direction": seed, "value": value, "jvp": jvp, "sweeps": self.sweeps,
-                        "warnings": list(self.warnings)}
+                    "warnings": list(self.warnings)}
         if self.kind == "vjp":
             return {"cotangent": seed, "value": value, "vjp": n.json_list(self.product),
-                        "sweeps": self.sweeps, "warnings": list(self.warnings)}
-        return {"direction": seed, "value": n.json(self.values[0]),
-                    "gradient": n.json_list(self.gradient), "hvp": n.json_list(self.product),
                     "sweeps": self.sweeps, "warnings": list(self.warnings)}
+        return {"direction": seed, "value": n.json(self.values[0]),
+                "gradient": n.json_list(self.gradient), "hvp": n.json_list(self.product),
+                "sweeps": self.sweeps, "warnings": list(self.warnings)}
 
     def flat(self) -> list:
         if self.kind == "hvp":
@@ -336,17 +383,23 @@ class Directional(Result):
         return values + [f"d/d{x}" for x in names] + [f"hvp/{x}" for x in names]
 
     @classmethod
+    def spans(cls, g: Any, **fixed: Any) -> dict:
+        kind, m, n = fixed["kind"], len(g.outputs), g.n_inputs
+        if kind == "jvp":
+            values = _values(g)
+            return {"value": values, "jvp": (m, m, values[2])}
+        if kind == "vjp":
+            return {"value": _values(g), "vjp": (m, n, (n,))}
+        return {"value": (0, 1, ()), "gradient": (1, n, (n,)), "hvp": (1 + n, n, (n,))}
+
+    @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
                   **fixed: Any) -> Directional:
-        m, n = len(g.outputs), g.n_inputs
         kind = fixed["kind"]
-        rest = list(flat[m:])
-        grad: list = []
-        if kind == "hvp":
-            grad, rest = rest[:n], rest[n:2 * n]
+        parts = {k: _cut(flat, span) for k, span in cls.spans(g, kind=kind).items()}
         return cls(**_base(g, point, warnings), kind=kind, vector=g.vector,
-                   seed=list(fixed["seed"]), values=list(flat[:m]), product=rest,
-                   gradient=grad)
+                   seed=list(fixed["seed"]), values=_listed(parts["value"]),
+                   product=_listed(parts[kind]), gradient=parts.get("gradient", []))
 
 
 class Derivatives(Result):
@@ -354,7 +407,7 @@ class Derivatives(Result):
     order: int = 1
     direction: list | None = None
     value: Any = None
-    derivatives: list = LIST   # f, f′, …, f⁽ᵏ⁾
+    derivatives: list = LIST            # f, f′, …, f⁽ᵏ⁾
 
     def _keys(self, n: Numbers) -> dict:
         keys: dict = {}
@@ -372,9 +425,14 @@ class Derivatives(Result):
         return ["value"] + [f"d{k}" for k in range(1, fixed["order"] + 1)]
 
     @classmethod
+    def spans(cls, g: Any, **fixed: Any) -> dict:
+        k = fixed["order"]
+        return {"value": (0, 1, ()), "derivatives": (0, k + 1, (k + 1,))}
+
+    @classmethod
     def from_flat(cls, g: Any, point: list, flat: list, warnings: list,
                   **fixed: Any) -> Derivatives:
-        ds = list(flat[:fixed["order"] + 1])
+        ds = _cut(flat, cls.spans(g, **fixed)["derivatives"])
         return cls(**_base(g, point, warnings), order=fixed["order"],
                    direction=fixed.get("direction"), value=ds[0], derivatives=ds)
 

@@ -29,7 +29,9 @@ def digits_text(v: Any, digits: int) -> str:
     """``v`` to ``digits`` significant digits (trailing zeros dropped), as
     float64 output writes exponents (``3e-30``)."""
     import mpmath
-    with mpmath.workdps(digits + GUARD):
+
+    from ..mpmath_ns import working_precision
+    with working_precision(digits):
         s = mpmath.nstr(v if is_mp(v) else mpmath.mpf(v), digits, min_fixed=-5,
                         max_fixed=digits)
     s = s.replace(".0e", "e")          # 3.0e-30 -> 3e-30, as float64 output prints it
