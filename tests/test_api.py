@@ -162,6 +162,20 @@ def test_results_render_as_the_cli_tables(cli):
     assert html.startswith("<pre") and "-0.35829890480015886" in html
 
 
+def race(work, args) -> None:
+    """``work(a)`` for every ``a`` at once, one thread each, switching as often as possible."""
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work, args=(a,)) for a in args]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+
+
 def test_parsing_and_evaluation_are_thread_safe():
     """Many threads parse and differentiate different formulas at once; each gets its own
     formula back (with one process-wide parser state, they would mix)."""
@@ -175,16 +189,7 @@ def test_parsing_and_evaluation_are_thread_safe():
         for _ in range(15):
             r = adcli.grad(text(k), at=[1.5, 2])
             results.setdefault(k, set()).add((r.expression, r.value, tuple(r.gradient)))
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)     # switch threads as often as possible
-    try:
-        threads = [threading.Thread(target=work, args=(k,)) for k in range(n)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
+    race(work, range(n))
     at = {X: sp.Rational(3, 2), Y: 2}
     for k in range(n):
         assert len(results[k]) == 1
@@ -218,16 +223,7 @@ def test_digits_in_threads_keep_each_precision():
         for _ in range(5):
             text = adcli.evaluate("sqrt(x)", at="2", digits=digits).to_dict()["value"]
             out.setdefault(digits, set()).add(text)
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=work, args=(d,)) for d in (20, 35, 50, 65, 80)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    finally:
-        sys.setswitchinterval(old)
+    race(work, (20, 35, 50, 65, 80))
     for d, texts in out.items():
         assert texts == {str(sp.N(sp.sqrt(2), d)).rstrip("0")}, (d, texts)   # N digits, no more
 
