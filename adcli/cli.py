@@ -28,10 +28,9 @@ from .common import (
     need_point,
 )
 from .errors import AdcliError
-from .pipeline import Request
 
-_APP: dict[str, Any] = {"name": "adcli", "no_args_is_help": True, "add_completion": False,
-            "context_settings": {"help_option_names": ["-h", "--help"]}}
+_APP: dict[str, Any] = dict(name="adcli", no_args_is_help=True, add_completion=False,  # noqa: C408
+            context_settings={"help_option_names": ["-h", "--help"]})
 app = typer.Typer(**_APP)
 
 def _version(value: bool) -> None:
@@ -64,6 +63,7 @@ def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = 
     """
     with errors(as_json):
         need_point(at, points, digits, expr, precision)
+        from .pipeline import Request
         req = Request("eval", load(expr, variables), at, digits=digits)
         deliver(req, points, as_json, precision, input_format, on_error)
 
@@ -85,6 +85,7 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
     """
     with errors(as_json):
         need_point(at, points, digits, expr, precision)
+        from .pipeline import Request
         req = Request("grad", load(expr, variables), at, mode=mode.value, digits=digits)
         deliver(req, points, as_json, precision, input_format, on_error)
 
@@ -105,6 +106,7 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
     """
     with errors(as_json):
         need_point(at, points, digits, expr, precision)
+        from .pipeline import Request
         req = Request("jacobian", load(expr, variables), at, mode=mode.value, digits=digits)
         deliver(req, points, as_json, precision, input_format, on_error)
 
@@ -177,7 +179,7 @@ def main(argv: list | None = None) -> int:
         from .common import quiet_stdout
         quiet_stdout()
         return 0
-    except Exception as exc:  # noqa: BLE001 - click usage errors, or a bug: no traceback
+    except Exception as exc:
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage errors
             if not exc.format_message():  # 'adcli' alone: the help was the answer
                 return exc.exit_code

@@ -36,8 +36,8 @@ from .results import (
 #: Commands whose sweeps compile to NumPy for many points; the others run
 #: the float engine point by point (still streamed, same rows and formats).
 VECTORIZED = ("eval", "grad", "jacobian", "hessian")
-SCALAR_ONLY = {"grad": "a gradient", "hessian": "hessian", "hvp": "hvp",
-               "derivative": "derivative"}
+#: Commands that need a scalar formula.
+SCALAR_ONLY = ("grad", "hessian", "hvp", "derivative")
 
 
 class Request:
@@ -154,7 +154,7 @@ def fixed(req: Request) -> dict:
         sweeps = g.n_inputs if mode == "forward" else len(g.outputs)
         active = sum(1 for i in range(g.first_op, g.n_nodes) if g.active[i])
         out = {"mode": mode, "sweeps": sweeps,
-                   "operations": {"primal": g.n_ops, "derivative": sweeps * active}}
+               "operations": {"primal": g.n_ops, "derivative": sweeps * active}}
         if cmd == "jacobian":
             out["mode_reason"] = reason
         return out
@@ -205,8 +205,8 @@ def compute(req: Request, point: list, keys: dict) -> Result:
     if digits is not None:
         from .mpmath_ns import namespace
         m = namespace(g)
-    base = {"expression": g.text, "variables": list(g.names), "point": list(point), "digits": digits,
-                "graph": g}
+    base = {"expression": g.text, "variables": list(g.names), "point": list(point),
+            "digits": digits, "graph": g}
     cmd = req.command
     if cmd == "eval":
         vals = engine.evaluate(g, point, m) if m is not None else engine.evaluate(g, point)
