@@ -7,10 +7,28 @@ from typing import TYPE_CHECKING, Any, cast
 import typer
 
 from .argv import AdcliTyper
+from .common import (
+    At,
+    Digits,
+    Expr,
+    InputFormat,
+    InputFormatOpt,
+    JacMode,
+    JacModeOpt,
+    Json,
+    Mode,
+    ModeOpt,
+    OnError,
+    OnErrorOpt,
+    Points,
+    Precision,
+    Vars,
+    deliver,
+    errors,
+    load,
+    need_point,
+)
 from .errors import AdcliError
-from .common import At, Digits, Expr, InputFormat, InputFormatOpt, JacMode, JacModeOpt, Json, \
-    Mode, ModeOpt, OnError, OnErrorOpt, Points, Vars, errors, load, load_at, need_point, \
-    print_warnings
 
 if TYPE_CHECKING:
     from typer.core import TyperGroup
@@ -41,39 +59,27 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 @app.command("eval")
 def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = False,
              points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
-             on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
+             on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
+             precision: Precision = None) -> None:
     """Evaluate EXPR at a point, or at every point of a file.
 
     Examples: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
               adcli eval 'sqrt(2)*x' --at 1 --digits 50
               adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > values.csv
     """
-    from .engine import evaluate
     with errors(as_json):
-        need_point(at, points, digits, expr)
-        if points is not None:
-            return _batch("eval", expr, variables, points, "reverse", as_json, input_format,
-                          on_error)
-        if digits is not None:
-            return _digits("eval", expr, at or "", variables, "reverse", as_json, digits)
-        g, point = load_at(expr, at or "", variables)
-        vals = evaluate(g, point)
-        values = [vals[o] for o in g.outputs]
-        if as_json:
-            from .jsonout import common, emit
-            out = common("eval", g, point)
-            out["value"] = values if g.vector else values[0]
-            emit(out)
-        else:
-            from .tables import print_value
-            print_value(g, point, values)
+        need_point(at, points, digits, expr, precision)
+        from .pipeline import Request
+        req = Request("eval", load(expr, variables), at, digits=digits)
+        deliver(req, points, as_json, precision, input_format, on_error)
 
 
 @app.command("grad")
 def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables: Vars = None,
              as_json: Json = False, points: Points = None,
              input_format: InputFormatOpt = InputFormat.auto,
-             on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
+             on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
+             precision: Precision = None) -> None:
     """Value and gradient of a scalar EXPR at a point (--at) or many (--points).
 
     Reverse mode (the default) takes one adjoint sweep whatever the number of
@@ -83,39 +89,18 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --digits 50 --json
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > grads.csv
     """
-    from .engine import differentiate
-    from .errors import UsageError
     with errors(as_json):
-        need_point(at, points, digits, expr)
-        g = load(expr, variables)
-        if len(g.outputs) > 1:
-            raise UsageError(f"the formula has {len(g.outputs)} outputs; a gradient needs one. "
-                             "Use 'adcli jacobian' for vector-valued formulas.")
-        if points is not None:
-            return _batch("grad", g, variables, points, mode.value, as_json, input_format,
-                          on_error)
-        _need_at(at, g)
-        if digits is not None:
-            return _digits("grad", g, at or "", variables, mode.value, as_json, digits)
-        from .point import parse_point
-        point = parse_point(at or "", g.names)
-        res = differentiate(g, point, mode.value)
-        if as_json:
-            from .jsonout import common, emit
-            out = common("grad", g, point)
-            out.update(mode=res.mode, value=res.value[0], gradient=res.derivative[0],
-                       sweeps=res.sweeps, operations=res.operations, warnings=res.warnings)
-            emit(out)
-        else:
-            from .tables import print_gradient
-            print_gradient(g, point, res)
-        print_warnings(res.warnings)
+        need_point(at, points, digits, expr, precision)
+        from .pipeline import Request
+        req = Request("grad", load(expr, variables), at, mode=mode.value, digits=digits)
+        deliver(req, points, as_json, precision, input_format, on_error)
 
 
 def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
                  variables: Vars = None, as_json: Json = False, points: Points = None,
                  input_format: InputFormatOpt = InputFormat.auto,
-                 on_error: OnErrorOpt = OnError.fail, digits: Digits = None) -> None:
+                 on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
+                 precision: Precision = None) -> None:
     """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point (--at) or
     many (--points). Alias: jac.
 
@@ -125,67 +110,11 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
     Examples: adcli jacobian '\\[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
               adcli jacobian '\\[r*cos(t), r*sin(t)]' --points polar.jsonl --json
     """
-    from .engine import differentiate
     with errors(as_json):
-        need_point(at, points, digits, expr)
-        g = load(expr, variables)
-        n, m = g.n_inputs, len(g.outputs)
-        chosen = mode.value
-        reason = ""
-        if chosen == "auto":
-            chosen = "forward" if n <= m else "reverse"
-            reason = (f"auto mode chose {chosen}: {n} input{'s' if n != 1 else ''} "
-                      f"{'≤' if n <= m else '>'} {m} output{'s' if m != 1 else ''}")
-        if points is not None:
-            return _batch("jacobian", g, variables, points, chosen, as_json, input_format,
-                          on_error, reason)
-        _need_at(at, g)
-        if digits is not None:
-            return _digits("jacobian", g, at or "", variables, chosen, as_json, digits, reason)
-        from .point import parse_point
-        point = parse_point(at or "", g.names)
-        res = differentiate(g, point, chosen)
-        if as_json:
-            from .jsonout import common, emit
-            out = common("jacobian", g, point)
-            out.update(mode=res.mode, value=res.value, jacobian=res.derivative,
-                       sweeps=res.sweeps, operations=res.operations, warnings=res.warnings)
-            if reason:
-                out["mode_reason"] = reason
-            emit(out)
-        else:
-            from .tables import print_jacobian
-            print_jacobian(g, point, res, reason)
-        print_warnings(res.warnings)
-
-
-def _need_at(at, g) -> None:
-    if at is None and g.names:
-        from .errors import UsageError
-        raise UsageError(f"Missing option '--at': give the point ({','.join(g.names)}) "
-                         "with --at, or many points with --points FILE")
-
-
-def _batch(command: str, expr, variables, points: str, mode: str, as_json: bool,
-           input_format, on_error, reason: str = "") -> None:
-    """--points: stream every point through the vectorized NumPy backend."""
-    g = load(expr, variables) if isinstance(expr, str) else expr
-    try:
-        from .batch import run_points
-    except ImportError:
-        from .errors import UsageError
-        raise UsageError("--points needs NumPy: pip install numpy "
-                         "(or pip install 'adcli[batch]')") from None
-    run_points(command, g, points, mode=mode, as_json=as_json,
-               input_format=input_format.value, on_error=on_error.value, reason=reason)
-
-
-def _digits(command: str, expr, at: str, variables, mode: str, as_json: bool, digits: int,
-            reason: str = "") -> None:
-    """--digits N: the same engines over mpmath; JSON numbers become strings."""
-    from .mpmath_ns import run_digits
-    g = load(expr, variables) if isinstance(expr, str) else expr
-    run_digits(command, g, at, mode, digits, as_json, reason)
+        need_point(at, points, digits, expr, precision)
+        from .pipeline import Request
+        req = Request("jacobian", load(expr, variables), at, mode=mode.value, digits=digits)
+        deliver(req, points, as_json, precision, input_format, on_error)
 
 
 app.command("jacobian")(jacobian_cmd)

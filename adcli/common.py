@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,12 +20,12 @@ Expr = Annotated[str, typer.Argument(
     help="The formula, e.g. 'x1*exp(-(x1^2+x2^2)/2)', or a program "
          "'c = a+b; c*c'. Use '-' to read it from stdin, '@file' to read a file.",
     metavar="EXPR", show_default=False)]
-At = Annotated[str, typer.Option(
+At = Annotated[str | None, typer.Option(
     "--at", "-a",
     help="The point: values in input order ('2,0.5') or by name ('x1=2,x2=0.5'). "
          "Values may be constant expressions such as pi/4 or sqrt(2).",
     show_default=False)]
-Vars = Annotated[Optional[str], typer.Option(
+Vars = Annotated[str | None, typer.Option(
     "--vars",
     help="Input order, comma-separated (default: a signature 'f(x,y) = ...' if the formula "
          "has one, else the free names in natural order, x2 before x10).",
@@ -34,7 +34,7 @@ Json = Annotated[bool, typer.Option(
     "--json", help="Print strict JSON to stdout instead of tables.")]
 
 
-Points = Annotated[Optional[str], typer.Option(
+Points = Annotated[str | None, typer.Option(
     "--points", "-p",
     help="Many points at once: a CSV file with a header of variable names, or JSON Lines "
          "with one object per point ('-' reads stdin). Results stream to stdout as CSV, "
@@ -60,10 +60,17 @@ OnErrorOpt = Annotated[OnError, typer.Option(
     "--on-error", case_sensitive=False,
     help="A --points row that cannot be read or evaluated: fail (stop there, naming the "
          "row) or skip (leave it out; every skipped row is reported on stderr).")]
-Digits = Annotated[Optional[int], typer.Option(
+Digits = Annotated[int | None, typer.Option(
     "--digits", "-d", min=1, max=100_000,
     help="Arbitrary precision: compute with mpmath and print this many significant digits "
          "(JSON then carries numbers as strings).",
+    metavar="N", show_default=False)]
+
+
+Precision = Annotated[int | None, typer.Option(
+    "--precision", min=1, max=100_000,
+    help="Show N significant digits in tables (display only: JSON is always complete; "
+         "at most 17 for float64, at most --digits under --digits).",
     metavar="N", show_default=False)]
 
 
@@ -87,9 +94,9 @@ JacModeOpt = Annotated[JacMode, typer.Option(
     help="auto picks forward when inputs ≤ outputs, else reverse, and says which.")]
 
 
-def need_point(at: str, points: Optional[str], digits: Optional[int] = None,
-               expr: str = "") -> None:
-    """--at and --points exclude each other; grad and jacobian need one of them."""
+def need_point(at: str | None, points: str | None, digits: int | None = None,
+               expr: str = "", precision: int | None = None) -> None:
+    """--at and --points exclude each other; --digits and --precision are for one point."""
     if points == "-" and expr == "-":
         raise UsageError("the formula and the points cannot both come from stdin: "
                          "give the formula as text or @file, or the points as a file")
@@ -97,6 +104,27 @@ def need_point(at: str, points: Optional[str], digits: Optional[int] = None,
         raise UsageError("give either --at (one point) or --points (many), not both")
     if points is not None and digits is not None:
         raise UsageError("--digits works on single points (--at); --points is float64")
+    if points is not None and precision is not None:
+        raise UsageError("--precision rounds the tables of one point (--at); --points writes "
+                         "every digit as CSV or JSON Lines")
+
+
+def deliver(req, points: str | None, as_json: bool, precision: int | None,
+            input_format: InputFormat, on_error: OnError) -> None:
+    """The end of every command: the request through the pipeline, then its result
+    as a table or JSON (one point), or streamed as CSV / JSON Lines (--points)."""
+    from .pipeline import run, stream
+    if points is not None:
+        stream(req, points, as_json=as_json, input_format=input_format.value,
+               on_error=on_error.value)
+        return
+    res = run(req)
+    if as_json:
+        from .jsonout import emit
+        emit(res.to_dict())
+    else:
+        res.show(precision)
+    print_warnings(res.warnings)
 
 
 # -- reading the formula ------------------------------------------------------------------
@@ -121,7 +149,7 @@ def read_expr(expr: str) -> str:
     return text.rstrip()  # a file's or a pipe's last newline is not part of the formula
 
 
-def split_names(text: Optional[str]) -> Optional[list]:
+def split_names(text: str | None) -> list | None:
     if text is None:
         return None
     names = [n.strip() for n in text.split(",") if n.strip()]
@@ -131,13 +159,13 @@ def split_names(text: Optional[str]) -> Optional[list]:
     return names
 
 
-def load(expr: str, variables: Optional[str] = None):
+def load(expr: str, variables: str | None = None):
     """EXPR (text, '-' or '@file') -> Graph."""
     from .parser import parse
     return parse(read_expr(expr), split_names(variables))
 
 
-def load_at(expr: str, at: str, variables: Optional[str] = None):
+def load_at(expr: str, at: str, variables: str | None = None):
     """The graph and the point for the usual ``EXPR --at P`` pair."""
     from .point import parse_point
     g = load(expr, variables)
@@ -186,7 +214,7 @@ def errors(as_json: bool):
     except MemoryError:  # pragma: no cover
         report(AdcliError("out of memory: the formula is too large"), as_json)
         raise typer.Exit(1) from None
-    except Exception as exc:  # pragma: no cover - a bug, but still no traceback
+    except Exception as exc:  # noqa: BLE001  # pragma: no cover - a bug, still no traceback
         report_internal(exc, as_json)
         raise typer.Exit(INTERNAL_EXIT) from None
 

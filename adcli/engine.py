@@ -25,8 +25,11 @@ from .numbers import FloatMath
 MODES = ("forward", "reverse")
 
 
-def _show(v: float) -> str:
-    return fmt_number(v).replace("-", "−")
+def _show(v) -> str:
+    if type(v) is float:
+        return fmt_number(v).replace("-", "−")
+    from .render.numbers import working_text  # mpmath numbers: the digits asked for
+    return working_text(v).replace("-", "−")
 
 
 def row_text(g: Graph, i: int, vals) -> str:
@@ -62,7 +65,7 @@ def _domain_error(g: Graph, i: int, vals, exc, m) -> EvalError:
 def _is_inf(op, args, m) -> bool:
     try:
         v = op.f(m, *args)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure: not an overflow to report
         return False
     return v in (float("inf"), float("-inf"))
 
@@ -185,7 +188,7 @@ def tangent_sweep(g: Graph, lin: Linearization, seed) -> list:
     return tan
 
 
-def adjoint_sweep(g: Graph, lin: Linearization, out: int, seed=1.0,
+def adjoint_sweep(g: Graph, lin: Linearization, out: int | list, seed=1.0,
                   on_contribution: Callable | None = None) -> list:
     """One reverse-mode sweep: v̄ for every node, starting from v̄_out = seed.
 
@@ -241,12 +244,14 @@ def _check_finite(g: Graph, rows) -> None:
                                 "float64 (it is infinite or undefined)")
 
 
-def differentiate(g: Graph, point, mode: str) -> Result:
-    """The Jacobian of every output at ``point`` (a gradient when there is one output)."""
+def differentiate(g: Graph, point, mode: str, m=None) -> Result:
+    """The Jacobian of every output at ``point`` (a gradient when there is one output),
+    over the number namespace ``m`` (default float64)."""
     if mode not in MODES:
         raise ValueError(mode)
-    vals = evaluate(g, point)
-    lin = linearize(g, vals)
+    m = m or FloatMath
+    vals = evaluate(g, point, m)
+    lin = linearize(g, vals, m)
     n, outs = g.n_inputs, g.outputs
     active_ops = len(lin.order)
     jac = [[0.0] * n for _ in outs]

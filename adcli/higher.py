@@ -29,6 +29,7 @@ from .dual import Dual, DualMath, tangent, value
 from .engine import ZERO, adjoint_sweep, evaluate, linearize, row_text, tangent_sweep
 from .errors import EvalError
 from .ir import Graph
+from .numbers import FloatMath
 from .taylor import Taylor, TaylorMath, variable
 
 
@@ -61,9 +62,26 @@ class Derivatives:
 
 
 # -- the float sweeps every algorithm starts from ----------------------------------
-def _first_order(g: Graph, point):
-    vals = evaluate(g, point)
-    return vals, linearize(g, vals)
+def _first_order(g: Graph, point, m):
+    vals = evaluate(g, point, m)
+    return vals, linearize(g, vals, m)
+
+
+def _number(m):
+    """How a computed part becomes a result: float64, or as it is over mpmath."""
+    return float if m is FloatMath else _same
+
+
+def _same(v):
+    return v
+
+
+def _duals(m):
+    """The dual-number namespace over ``m``."""
+    if m is FloatMath:
+        return DualMath
+    from .dualover import dual_over
+    return dual_over(m)
 
 
 def _node(g: Graph, label) -> int | None:
@@ -97,64 +115,72 @@ def _seed(v) -> list:
 
 
 # -- first order, in one sweep -------------------------------------------------------
-def jvp(g: Graph, point, direction) -> Directional:
+def jvp(g: Graph, point, direction, m=None) -> Directional:
     """J·v in one tangent sweep."""
-    vals, lin = _first_order(g, point)
+    m = m or FloatMath
+    vals, lin = _first_order(g, point, m)
     tan = tangent_sweep(g, lin, _seed(direction))
-    prod = [float(tan[o]) for o in g.outputs]
+    num = _number(m)
+    prod = [num(tan[o]) for o in g.outputs]
     _finite(prod, lambda r: f"J·v (output {r + 1})")
     return Directional([vals[o] for o in g.outputs], prod, 1, lin.warnings)
 
 
-def vjp(g: Graph, point, cotangent) -> Directional:
+def vjp(g: Graph, point, cotangent, m=None) -> Directional:
     """wᵀ·J in one adjoint sweep seeded with w over the outputs."""
-    vals, lin = _first_order(g, point)
+    m = m or FloatMath
+    vals, lin = _first_order(g, point, m)
     adj = adjoint_sweep(g, lin, list(g.outputs), list(cotangent))
-    prod = [float(a) for a in adj[:g.n_inputs]]
+    num = _number(m)
+    prod = [num(a) for a in adj[:g.n_inputs]]
     _finite(prod, lambda j: f"wᵀ·J (with respect to {g.names[j]})")
     return Directional([vals[o] for o in g.outputs], prod, 1, lin.warnings)
 
 
 # -- second order: forward-over-reverse ------------------------------------------------
-def _reverse_over_duals(g: Graph, point) -> list:
+def _reverse_over_duals(g: Graph, point, dm=DualMath) -> list:
     """Evaluate, linearize and sweep back over dual numbers: the input adjoints."""
-    dvals = evaluate(g, point, DualMath)
-    dlin = linearize(g, dvals, DualMath)
+    dvals = evaluate(g, point, dm)
+    dlin = linearize(g, dvals, dm)
     return adjoint_sweep(g, dlin, g.outputs[0])[:g.n_inputs]
 
 
-def hvp(g: Graph, point, direction) -> Directional:
+def hvp(g: Graph, point, direction, m=None) -> Directional:
     """H·v (and the gradient) in one forward-over-reverse sweep, without H."""
-    vals, lin = _first_order(g, point)
+    m = m or FloatMath
+    vals, lin = _first_order(g, point, m)
     seeded = [Dual(x, v) if v != 0.0 else x for x, v in zip(point, direction)]
     with _higher_order(g, vals, "a second derivative"):
-        adj = _reverse_over_duals(g, seeded)
-    grad = [float(value(a)) for a in adj]
-    prod = [float(tangent(a)) for a in adj]
+        adj = _reverse_over_duals(g, seeded, _duals(m))
+    num = _number(m)
+    grad = [num(value(a)) for a in adj]
+    prod = [num(tangent(a)) for a in adj]
     _finite(grad, lambda j: f"the derivative with respect to {g.names[j]}")
     _finite(prod, lambda j: f"H·v (row {g.names[j]})")
     return Directional([vals[g.outputs[0]]], prod, 1, lin.warnings, grad)
 
 
-def hessian(g: Graph, point) -> Hessian:
+def hessian(g: Graph, point, m=None) -> Hessian:
     """The Hessian of a scalar formula: one forward-over-reverse sweep per input.
 
     Row j is H·eⱼ.  Rounding can make Hᵢⱼ and Hⱼᵢ differ in the last bits;
     the result is their mean, so it is exactly symmetric, and ``asymmetry``
     says by how much the computed rows differed.
     """
-    vals, lin = _first_order(g, point)
+    m = m or FloatMath
+    vals, lin = _first_order(g, point, m)
     n = g.n_inputs
-    grad = [float(a) for a in adjoint_sweep(g, lin, g.outputs[0])[:n]]
+    num, dm = _number(m), _duals(m)
+    grad = [num(a) for a in adjoint_sweep(g, lin, g.outputs[0])[:n]]
     _finite(grad, lambda j: f"the derivative with respect to {g.names[j]}")
     rows = []
     with _higher_order(g, vals, "a second derivative"):
         for j in range(n):
             seeded = list(point)
             seeded[j] = Dual(point[j], 1.0)
-            rows.append([float(tangent(a)) for a in _reverse_over_duals(g, seeded)])
+            rows.append([num(tangent(a)) for a in _reverse_over_duals(g, seeded, dm)])
     for j, row in enumerate(rows):
-        _finite(row, lambda i: f"∂²f/∂{g.names[j]}∂{g.names[i]}")
+        _finite(row, lambda i, j=j: f"∂²f/∂{g.names[j]}∂{g.names[i]}")
     sym, gap = _symmetrize(rows)
     warnings = lin.warnings + _unequal_mixed_partials(g, rows)
     return Hessian(vals[g.outputs[0]], grad, sym, gap, n, warnings)
@@ -174,9 +200,16 @@ def _unequal_mixed_partials(g: Graph, rows: list) -> list:
             gap = abs(a - b)
             if gap > ASYMMETRY_RTOL * max(abs(a), abs(b)) and gap > 1e-12 * scale:
                 x, y = g.names[i], g.names[j]
-                out.append(f"∂²f/∂{x}∂{y} = {a!r} but ∂²f/∂{y}∂{x} = {b!r}: f is not twice "
-                           "differentiable at this point; the Hessian shows their mean")
+                out.append(f"∂²f/∂{x}∂{y} = {_text(a)} but ∂²f/∂{y}∂{x} = {_text(b)}: f is not "
+                           "twice differentiable at this point; the Hessian shows their mean")
     return out
+
+
+def _text(v) -> str:
+    if type(v) is float:
+        return repr(v)
+    from .render.numbers import working_text
+    return working_text(v)
 
 
 def _symmetrize(rows: list) -> tuple:

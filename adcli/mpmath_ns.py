@@ -15,17 +15,30 @@ Imported only under ``--digits``: mpmath comes with SymPy.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
 import mpmath
 from mpmath import mp, mpf
 
-GUARD = 10                 # extra working digits: the last shown digit stays right
+from .render.numbers import GUARD
+
 MAX_DIGITS = 100_000
 _HUGE = mpf(10) ** 6       # |log(result)| beyond this: an overflow, not a computation
 
 
-def working_precision(digits: int):
-    """A context manager: mpmath at ``digits`` + guard significant digits."""
-    return mpmath.workdps(digits + GUARD)
+#: mpmath's precision is one setting for the whole process: whoever changes it
+#: holds this lock until it is set back (re-entrant: a formatter inside a computation).
+_PRECISION = threading.RLock()
+
+
+@contextlib.contextmanager
+def working_precision(digits: int) -> Iterator[None]:
+    """mpmath at ``digits`` + guard significant digits, one thread at a time."""
+    with _PRECISION, mpmath.workdps(digits + GUARD):
+        yield
 
 
 def _real(v):
@@ -193,11 +206,11 @@ class MpMath:
 
     @staticmethod
     def fmin(x, y):
-        return x if x <= y else y
+        return min(x, y)
 
     @staticmethod
     def fmax(x, y):
-        return x if x >= y else y
+        return max(x, y)
 
     @staticmethod
     def sigmoid(x):
@@ -208,7 +221,7 @@ class MpMath:
 
     @staticmethod
     def softplus(x):
-        return mpmath.log1p(MpMath.exp(-abs(x))) + (x if x > 0 else 0)
+        return mpmath.log1p(MpMath.exp(-abs(x))) + (max(0, x))
 
     @staticmethod
     def step(x, at0):
@@ -226,7 +239,7 @@ class MpMath:
 def namespace(g=None):
     """MpMath with its constants at the current working precision; with a
     graph, its constants keep their exact decimal (or π, e) values."""
-    ns = type("MpMathAt", (MpMath,), {})
+    ns: Any = type("MpMathAt", (MpMath,), {})
     if g is not None:
         table = {repr(g.const[i]): v for i, v in constant_values(g).items()}
         ns.const = staticmethod(lambda c: table.get(repr(c)) or MpMath.const(c))
@@ -264,14 +277,15 @@ def point_values(text: str, names: list, option: str = "--at") -> list:
     The float parse validates (same messages as without --digits); each value
     is then evaluated again with mpmath, so ``2/3`` and ``pi/6`` keep every digit.
     """
-    from .point import parse_point, split_top
     import re
+
+    from .point import parse_point, split_top
     floats = parse_point(text, names, option)
     t = text.strip()
     if t.startswith("(") and t.endswith(")") or t.startswith("[") and t.endswith("]"):
         t = t[1:-1]
     pieces = [p for _, p in split_top(t)] if t else []
-    named = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)(.*)\Z", re.S)
+    named = re.compile(r"\s*([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)(.*)\Z", re.DOTALL)
     by_name = {}
     for k, p in enumerate(pieces):
         mt = named.match(p)
@@ -298,37 +312,17 @@ def evaluate_graph(g, point) -> list:
 
 def differentiate_graph(g, point, mode: str):
     """engine.differentiate at the working precision: (values, rows, sweeps, ops, warnings)."""
-    from .engine import ZERO, adjoint_sweep, linearize, tangent_sweep
-    vals = evaluate_graph(g, point)
-    ns = namespace()
-    lin = linearize(g, vals, ns)
-    n, outs = g.n_inputs, g.outputs
-    jac = [[mpf(0)] * n for _ in outs]
-    if mode == "forward":
-        for j in range(n):
-            seed = [ZERO] * n
-            seed[j] = mpf(1)
-            tan = tangent_sweep(g, lin, seed)
-            for r, o in enumerate(outs):
-                jac[r][j] = mpf(tan[o])
-        sweeps = n
-    else:
-        for r, o in enumerate(outs):
-            adj = adjoint_sweep(g, lin, o, mpf(1))
-            jac[r] = [mpf(a) for a in adj[:n]]
-        sweeps = len(outs)
-    ops = {"primal": g.n_ops, "derivative": sweeps * len(lin.order)}
-    return [vals[o] for o in outs], jac, sweeps, ops, lin.warnings
+    from .engine import differentiate
+    res = differentiate(g, point, mode, namespace(g))
+    rows = [[v if isinstance(v, mpf) else mpf(v) for v in row] for row in res.derivative]
+    return res.value, rows, res.sweeps, res.operations, res.warnings
 
 
 # -- output -------------------------------------------------------------------------------------
 def text(v, digits: int) -> str:
-    """``v`` to ``digits`` significant digits (trailing zeros dropped)."""
-    with mpmath.workdps(digits + GUARD):
-        s = mpmath.nstr(v if isinstance(v, mpf) else mpf(v), digits, min_fixed=-5,
-                        max_fixed=digits)
-    s = s.replace(".0e", "e")          # 3.0e-30 -> 3e-30, as float64 output prints it
-    return s[:-2] if s.endswith(".0") else s
+    """``v`` to ``digits`` significant digits: :func:`adcli.render.numbers.digits_text`."""
+    from .render.numbers import digits_text
+    return digits_text(v, digits)
 
 
 def plain(message: str, digits: int | None = None) -> str:
@@ -346,7 +340,14 @@ def plain(message: str, digits: int | None = None) -> str:
 
 
 class Shown(float):
-    """A float that prints as its N-digit text, for the float-based table renderers."""
+    """A float that prints as its N-digit text, for the float-based table renderers.
+
+    Kept for the trace and check renderers; the commands of the pipeline write
+    numbers with :class:`adcli.render.numbers.Numbers` instead."""
+
+    text: str
+    integral: bool
+    whole: int
 
     def __new__(cls, value, digits: int):
         obj = float.__new__(cls, float(value))
@@ -367,72 +368,3 @@ class Shown(float):
         return self.integral and float.__eq__(self, other)
 
     __hash__ = float.__hash__
-
-
-def run_digits(command: str, g, at: str, mode: str, digits: int, as_json: bool,
-               reason: str = "") -> None:
-    """eval / grad / jacobian at ``digits`` significant digits, printed like the
-    float64 commands; JSON numbers are strings, with a ``"digits"`` key."""
-    from .errors import AdcliError
-    try:
-        with working_precision(digits):
-            _run(command, g, at, mode, digits, as_json, reason)
-    except AdcliError as exc:   # the engine shows values with repr(): mpf('−0.5') -> −0.5
-        exc.message = plain(exc.message, digits)
-        exc.args = (exc.message,)
-        raise
-
-
-def _run(command, g, at, mode, digits, as_json, reason) -> None:
-    from .common import print_warnings
-    point = point_values(at, g.names)
-    if command == "eval":
-        vals = evaluate_graph(g, point)
-        values, rows, sweeps, ops, warnings = [vals[o] for o in g.outputs], None, 0, {}, []
-    else:
-        values, rows, sweeps, ops, warnings = differentiate_graph(g, point, mode)
-    _show(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason, as_json)
-    print_warnings(warnings)
-
-
-def _show(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason,
-          as_json) -> None:
-    from .engine import Result
-    if as_json:
-        _emit_json(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason)
-    else:
-        shown = [Shown(v, digits) for v in point]
-        vals_shown = [Shown(v, digits) for v in values]
-        if command == "eval":
-            from .tables import print_value
-            print_value(g, shown, vals_shown)
-        else:
-            res = Result(mode, vals_shown, [[Shown(v, digits) for v in r] for r in rows],
-                         sweeps, ops, warnings)
-            if command == "grad":
-                from .tables import print_gradient
-                print_gradient(g, shown, res)
-            else:
-                from .tables import print_jacobian
-                print_jacobian(g, shown, res, reason)
-
-
-def _emit_json(command, g, point, values, rows, mode, sweeps, ops, warnings, digits, reason):
-    from .jsonout import common, emit
-    out = common(command, g, [text(v, digits) for v in point])
-    out["digits"] = digits
-    vals = [text(v, digits) for v in values]
-    if command == "eval":
-        out["value"] = vals if g.vector else vals[0]
-        emit(out)
-        return
-    jac = [[text(v, digits) for v in r] for r in rows]
-    out["mode"] = mode
-    if command == "grad":
-        out.update(value=vals[0], gradient=jac[0])
-    else:
-        out.update(value=vals, jacobian=jac)
-    out.update(sweeps=sweeps, operations=ops, warnings=warnings)
-    if reason:
-        out["mode_reason"] = reason
-    emit(out)

@@ -12,7 +12,7 @@ source text of its first occurrence for trace tables and error messages.
 from __future__ import annotations
 
 import difflib
-from typing import Optional
+import threading
 
 from .errors import AdcliError, EvalError, ParseError, caret
 from .ir import Graph, build_graph
@@ -32,24 +32,26 @@ class _Vector(list):
     """The bracketed output list ``[a, b, ...]``."""
 
 
-class Builder:
+class Builder(threading.local):
     """Lark callbacks that build the Wengert list during the parse.
 
     Lark binds these methods when the parser is made, so one Builder serves
-    every parse in the process; :meth:`reset` starts a new formula.
+    every parse in the process; :meth:`reset` starts a new formula.  Its
+    state is per thread (a ``threading.local``), so parses in several threads
+    at once each build their own formula.
     """
 
     def reset(self, text: str) -> None:
         self.text = text
         self.op: list = []
-        self.args: list = []
+        self.arg_lists: list = []     # (not 'args': that is the grammar's callback)
         self.const: list = []
         self.spans: list = []
         self.memo: dict = {}
         self.env: dict = {}           # name -> node, newest binding
         self.inputs: dict = {}        # node -> name
         self.bound: dict = {}         # node -> name of the statement that bound it
-        self.signature: Optional[list] = None
+        self.params: list | None = None   # a signature's parameters, in order
 
     # -- node creation -------------------------------------------------------------
     def _node(self, key, op, args, const, span) -> int:
@@ -58,7 +60,7 @@ class Builder:
             node = len(self.op)
             self.memo[key] = node
             self.op.append(op)
-            self.args.append(args)
+            self.arg_lists.append(args)
             self.const.append(const)
             self.spans.append(span)
         return node
@@ -179,7 +181,7 @@ class Builder:
             if name in names:
                 raise self._error(f"parameter '{name}' appears twice in the signature", occ[1])
             names.append(name)
-        self.signature = names
+        self.params = names
 
     def vector(self, children):
         return _Vector(children[1])
@@ -232,9 +234,9 @@ def _parser():
 
 
 def _syntax_error(text: str, exc) -> ParseError:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedToken, UnexpectedEOF
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
     if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream
+        pos = exc.pos_in_stream or 0
         ch = text[pos] if pos < len(text) else ""
         msg = f"unexpected character {ch!r}"
     elif isinstance(exc, UnexpectedToken):
@@ -261,7 +263,7 @@ def _syntax_error(text: str, exc) -> ParseError:
     return ParseError(f"{msg} ({where})", detail=pic, column=col, line=line)
 
 
-def parse(text: str, variables: Optional[list] = None) -> Graph:
+def parse(text: str, variables: list | None = None) -> Graph:
     """Parse a formula or program into a :class:`Graph`.
 
     ``variables`` (``--vars``) fixes the input order; it must name every free
@@ -283,13 +285,13 @@ def parse(text: str, variables: Optional[list] = None) -> Graph:
         raise
     outs = list(result) if isinstance(result, _Vector) else [result]
     free = set(b.inputs.values())
-    order = None
-    if b.signature is not None:
-        extra = sorted(free - set(b.signature))
+    order: list | None = None
+    if b.params is not None:
+        extra = sorted(free - set(b.params))
         if extra:
             raise ParseError(f"'{extra[0]}' is used but is not a parameter of the signature "
-                             f"({', '.join(b.signature)})")
-        order = b.signature
+                             f"({', '.join(b.params)})")
+        order = b.params
     if variables is not None:
         missing = [v for v in (order or sorted(free)) if v not in variables]
         if missing:
@@ -297,5 +299,5 @@ def parse(text: str, variables: Optional[list] = None) -> Graph:
         if len(set(variables)) != len(variables):
             raise ParseError("--vars lists a name twice")
         order = list(variables)
-    return build_graph(text, b.op, b.args, b.const, b.inputs, [o[0] for o in outs],
+    return build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
                        isinstance(result, _Vector), b.spans, b.bound, order)

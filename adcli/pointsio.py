@@ -10,9 +10,7 @@ that could not be read; nothing else is kept, so memory stays bounded
 whatever the input size.  Rows are numbered from 1 over the data records (a
 CSV header and blank lines are not rows); messages give the file line too.
 
-Output is CSV (``x1,x2,value,d/dx1,d/dx2``) or, under ``--json``, JSON Lines
-with exactly the keys of the single-point JSON.  Numbers are written as
-Python writes floats: the shortest text that reads back as the same float64.
+Results are written by :mod:`adcli.batch.writers`.
 """
 from __future__ import annotations
 
@@ -26,12 +24,10 @@ import os
 import re
 import sys
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
 from .errors import UsageError
-from .jsonout import dumps
 
 FORMATS = ("auto", "csv", "jsonl")
 _EXT = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
@@ -45,7 +41,7 @@ class Block:
     rows: np.ndarray              # 1-based data-row number of each point
     lines: np.ndarray             # 1-based line number of each point
     errors: list                  # (row, line, message) for rows that could not be read
-    echo: Optional[list] = None   # each point's input cells as given (CSV in the same order)
+    echo: list | None = None   # each point's input cells as given (CSV in the same order)
     nbytes: int = 0               # input characters this block consumed
 
 
@@ -72,7 +68,7 @@ def open_source(source: str):
             text.detach()
         return
     try:
-        raw = open(source, "rb")
+        raw = open(source, "rb")  # noqa: SIM115 - closed by the caller's context
     except OSError as exc:
         raise UsageError(f"--points: cannot read {source!r}: {exc.strerror}") from None
     with raw:
@@ -98,7 +94,7 @@ def _refuse_binary(raw, what: str) -> None:
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")   # bytes that surrogateescape could not decode
 
 
-def not_utf8(text: str) -> Optional[str]:
+def not_utf8(text: str) -> str | None:
     """Why ``text`` (decoded with surrogateescape) is not UTF-8, or None."""
     if text.isascii():
         return None
@@ -110,7 +106,7 @@ def not_utf8(text: str) -> Optional[str]:
             "save the file as UTF-8")
 
 
-def source_size(source: str) -> Optional[int]:
+def source_size(source: str) -> int | None:
     if source == "-":
         return None
     try:
@@ -146,13 +142,13 @@ class PointReader:
         head = self._first_nonblank()
         self.format = detect(source, head or "", fmt)
         self._pending = [head] if head is not None else []
-        self.columns = None
+        self.columns: list = []
         self.verbatim = False
         if self.format == "csv":
             self._read_header()
 
     # -- set-up -----------------------------------------------------------------------------
-    def _first_nonblank(self) -> Optional[str]:
+    def _first_nonblank(self) -> str | None:
         for text in self.stream:
             if self.line == 0 and text.startswith("\ufeff"):
                 text = text[1:]    # a UTF-8 byte-order mark (Excel), not part of the data
@@ -361,7 +357,7 @@ _MAX_SPAN = 100   # physical lines one CSV record may take (a quoted cell with l
 class _Feed:
     """lines[k:end] for csv.reader; notes whether csv asked for more."""
 
-    __slots__ = ("lines", "k", "end", "starved")
+    __slots__ = ("end", "k", "lines", "starved")
 
     def __init__(self, lines: list, k: int, end: int):
         self.lines, self.k, self.end, self.starved = lines, k, end, False
@@ -396,56 +392,6 @@ def _number(cell: str, name: str):
     if not math.isfinite(v):
         return None, f"{name} must be a finite number, got {cell}"
     return v, None
-
-
-# -- output -------------------------------------------------------------------------------------
-class CsvWriter:
-    """``x1,x2,<result columns>``: the inputs (as given, when the input was CSV
-    with exactly these columns), then the results."""
-
-    def __init__(self, out, names: list, columns: list):
-        self.out = out
-        self.n_results = len(columns)
-        out.write(",".join(list(names) + list(columns)) + "\n")
-
-    def write(self, X: np.ndarray, Y: np.ndarray, echo: Optional[list] = None) -> None:
-        if X.shape[1] == 0:
-            return
-        ys = Y.T.tolist()
-        if echo is not None:
-            text = "\n".join([f"{e},{','.join(map(repr, y))}" for e, y in zip(echo, ys)])
-        else:
-            xs = X.T.tolist()
-            text = "\n".join([",".join(map(repr, x + y)) for x, y in zip(xs, ys)])
-        self.out.write(text + "\n")
-
-
-class JsonlWriter:
-    """One JSON object per point, with the keys of the single-point JSON.
-
-    ``make(point, results, warnings) -> dict`` builds one object; the fast
-    path formats a template made from it once, so the lines are byte for
-    byte what :func:`adcli.jsonout.dumps` writes.
-    """
-
-    _HOLE = "\x00"
-
-    def __init__(self, out, make, n_inputs: int, n_results: int):
-        self.out, self.make = out, make
-        self.n_inputs, self.n_results = n_inputs, n_results
-        probe = make([self._HOLE] * n_inputs, [self._HOLE] * n_results, [])
-        text = dumps(probe).replace("{", "{{").replace("}", "}}")
-        self.template = text.replace(json.dumps(self._HOLE), "{!r}")
-
-    def write(self, X: np.ndarray, Y: np.ndarray, echo=None) -> None:
-        if X.shape[1] == 0:
-            return
-        fmt = self.template.format
-        rows = np.concatenate([X, Y]).T.tolist()
-        self.out.write("\n".join([fmt(*r) for r in rows]) + "\n")
-
-    def write_one(self, point: list, results: list, warnings: list) -> None:
-        self.out.write(dumps(self.make(point, results, warnings)) + "\n")
 
 
 def iter_text(text: str):

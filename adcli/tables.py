@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .ir import fmt_number
+from .render.numbers import FULL, Numbers
 
 
 class _Console(Console):
@@ -25,8 +25,8 @@ def console(stderr: bool = False) -> Console:
 
 
 def num(v: float) -> str:
-    """Full float64 precision, shortest round-trip form."""
-    return fmt_number(v)
+    """Full float64 precision, shortest round-trip form (the number formatter's)."""
+    return FULL.text(v)
 
 
 def one_line(text: str, limit: int = 200) -> str:
@@ -37,7 +37,7 @@ def one_line(text: str, limit: int = 200) -> str:
 _SIGNATURE = re.compile(r"\s*[A-Za-z_]\w*\s*\([^()]*\)\s*=(?!=)")
 
 
-def header(command: str, g, point) -> Text:
+def header(command: str, g, point, fmt: Numbers = FULL) -> Text:
     t = Text()
     t.append(f"adcli {command}", style="bold")
     text = one_line(g.text)
@@ -48,7 +48,7 @@ def header(command: str, g, point) -> Text:
         t.append(f"   {sig} = {text}\n")
     if g.names:
         t.append("at ", style="dim")
-        shown = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, point))
+        shown = ", ".join(f"{n} = {fmt.text(v)}" for n, v in zip(g.names, point))
         t.append(shown if len(shown) <= 200 else shown[:199] + "…")
         t.append("\n")
     return t
@@ -100,36 +100,42 @@ def output_label(g, r: int) -> str:
     return f"f{r + 1}"
 
 
-def print_value(g, point, values) -> None:
-    c = console()
-    c.print(header("eval", g, point))
-    if len(values) == 1 and not g.vector:
-        c.print(Text("f = ", style="bold") + Text(num(values[0])))
-        return
+def print_view(items: list, c: Console | None = None) -> None:
+    """Print a view (a list of renderables); tables whole, as print_table does."""
+    c = c or console()
+    for item in items:
+        if isinstance(item, Table):
+            print_table(c, item)
+        else:
+            c.print(item)
+
+
+def eval_view(r, fmt: Numbers) -> list:
+    g = r.graph
+    items: list = [header("eval", g, r.point, fmt)]
+    if len(r.values) == 1 and not g.vector:
+        return items + [Text("f = ", style="bold") + Text(fmt.text(r.values[0]))]
     t = _table("output", "expression", "value")
-    for r, v in enumerate(values):
-        t.add_row(output_label(g, r), one_line(g.source(g.outputs[r]), 60), num(v))
-    print_table(c, t)
+    for k, v in enumerate(r.values):
+        t.add_row(output_label(g, k), one_line(g.source(g.outputs[k]), 60), fmt.text(v))
+    return items + [t]
 
 
-def print_gradient(g, point, result) -> None:
-    c = console()
-    c.print(header("grad", g, point))
-    c.print(Text("f = ", style="bold") + Text(num(result.value[0])))
+def grad_view(r, fmt: Numbers) -> list:
+    g = r.graph
     t = _table("variable", "at", "∂f/∂variable")
-    for name, x, d in zip(g.names, point, result.derivative[0]):
-        t.add_row(name, num(x), num(d))
-    print_table(c, t)
-    c.print(sweeps_line(result, g.n_inputs, 1))
+    for name, x, d in zip(g.names, r.point, r.gradient):
+        t.add_row(name, fmt.text(x), fmt.text(d))
+    return [header("grad", g, r.point, fmt), Text("f = ", style="bold") + Text(fmt.text(r.value)),
+            t, sweeps_line(r, g.n_inputs, 1)]
 
 
-def print_jacobian(g, point, result, reason: str = "") -> None:
-    c = console()
-    c.print(header("jacobian", g, point))
+def jacobian_view(r, fmt: Numbers) -> list:
+    g = r.graph
     t = _table("output", "value", *(f"∂/∂{n}" for n in g.names))
-    for r, row in enumerate(result.derivative):
-        t.add_row(output_label(g, r), num(result.value[r]), *(num(v) for v in row))
-    print_table(c, t)
-    if reason:
-        c.print(Text(reason, style="dim"))
-    c.print(sweeps_line(result, g.n_inputs, len(g.outputs)))
+    for k, row in enumerate(r.jacobian):
+        t.add_row(output_label(g, k), fmt.text(r.value[k]), *(fmt.text(v) for v in row))
+    items = [header("jacobian", g, r.point, fmt), t]
+    if r.mode_reason:
+        items.append(Text(r.mode_reason, style="dim"))
+    return items + [sweeps_line(r, g.n_inputs, len(g.outputs))]

@@ -6,7 +6,7 @@ import io
 import pytest
 from rich.console import Console
 
-from adcli.check import check, check_against
+from adcli.checking import check, check_against
 from adcli.ir import fmt_number
 from adcli.parser import parse
 from adcli.render.check_table import print_check

@@ -9,9 +9,10 @@ import random
 import pytest
 import sympy as sp
 
-from adcli import check, ops, parser
-from adcli.check import fd
-from adcli.check.finite import dependence, straddles
+from adcli import checking as check
+from adcli import ops, parser
+from adcli.checking import fd
+from adcli.checking.finite import dependence, straddles
 from adcli.engine import evaluate, linearize
 from adcli.parser import parse
 

@@ -68,7 +68,7 @@ def test_matlab_example_fifty_digits_exactly(adcli):
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
 def test_samples_match_sympy_to_fifty_digits(adcli, path, mode):
     text = path.read_text()
-    at = re.search(r"^# at: (.*)$", text, re.M).group(1)
+    at = re.search(r"^# at: (.*)$", text, re.MULTILINE).group(1)
     g, vals, jac = reference(text, at, 50)
     d = adcli("jacobian", "@" + str(path), "--at", at, "--digits", "50", "--mode", mode,
               "--json").json

@@ -20,7 +20,7 @@ SAMPLES = sorted((pathlib.Path(__file__).parent.parent / "samples").glob("*.txt"
 
 def sample(path: pathlib.Path):
     text = path.read_text()
-    at = re.search(r"^# at: (.*)$", text, re.M).group(1)
+    at = re.search(r"^# at: (.*)$", text, re.MULTILINE).group(1)
     g = parse(text)
     return g, parse_point(at, g.names)
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adcli.check import fd
+from adcli.checking import fd
 
 EPS = 2.0 ** -52
 

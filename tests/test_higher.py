@@ -24,7 +24,7 @@ MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
 
 def sample(path: pathlib.Path):
     text = path.read_text()
-    at = re.search(r"^# at: (.*)$", text, re.M).group(1)
+    at = re.search(r"^# at: (.*)$", text, re.MULTILINE).group(1)
     g = parse(text)
     return g, parse_point(at, g.names)
 
@@ -278,7 +278,7 @@ def test_hessian_table_is_labelled_and_says_symmetric(adcli):
     r = adcli("hessian", "x1*x2*x3", "--at", "1/2,2/3,3/4")
     assert r.code == 0, r
     assert "∂²f/∂·∂x3" in r.out and "symmetric" in r.out
-    assert re.search(r"^x2\s+0\.375\s+0\.75\s+0\s+0\.5\s*$", r.out, re.M), r.out
+    assert re.search(r"^x2\s+0\.375\s+0\.75\s+0\s+0\.5\s*$", r.out, re.MULTILINE), r.out
 
 
 def test_jvp_json(adcli):

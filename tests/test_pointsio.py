@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from adcli.batch.writers import CsvWriter, JsonlWriter
 from adcli.errors import UsageError
-from adcli.pointsio import CsvWriter, JsonlWriter, PointReader, detect
+from adcli.pointsio import PointReader, detect
 
 
 def read(text, names, fmt="auto", source="-", block=1000):
@@ -29,7 +30,7 @@ def test_detect(source, first, fmt, want):
 
 
 def test_csv_columns_in_any_order_with_extra_columns():
-    r, blocks = read("id,y,x\na,1,2\nb,3,4\n", ["x", "y"])
+    _r, blocks = read("id,y,x\na,1,2\nb,3,4\n", ["x", "y"])
     (b,) = blocks
     assert b.X.tolist() == [[2.0, 4.0], [1.0, 3.0]] and b.echo is None
     assert b.rows.tolist() == [1, 2] and b.lines.tolist() == [2, 3]
@@ -37,14 +38,14 @@ def test_csv_columns_in_any_order_with_extra_columns():
 
 def test_blocks_are_bounded_and_rows_keep_counting():
     text = "x\n" + "".join(f"{k}\n" for k in range(10))
-    r, blocks = read(text, ["x"], block=4)
+    _r, blocks = read(text, ["x"], block=4)
     assert [b.X.shape[1] for b in blocks] == [4, 4, 2]
     assert np.concatenate([b.rows for b in blocks]).tolist() == list(range(1, 11))
     assert blocks[2].lines.tolist() == [10, 11]
 
 
 def test_blank_lines_and_crlf():
-    r, (b,) = read("x,y\r\n1,2\r\n\r\n3,4\r\n", ["x", "y"])
+    _r, (b,) = read("x,y\r\n1,2\r\n\r\n3,4\r\n", ["x", "y"])
     assert b.X.tolist() == [[1.0, 3.0], [2.0, 4.0]]
     assert b.rows.tolist() == [1, 2] and b.lines.tolist() == [2, 4]
     assert b.echo == ["1,2", "3,4"]
@@ -61,7 +62,7 @@ def test_header_errors(text, names, needle):
 
 
 def test_bad_csv_rows_are_numbered():
-    r, (b,) = read("x,y\n1,2\nnan,1\n1e999,1\n1\n,1\n5,6\n", ["x", "y"])
+    _r, (b,) = read("x,y\n1,2\nnan,1\n1e999,1\n1\n,1\n5,6\n", ["x", "y"])
     assert b.rows.tolist() == [1, 6]
     rows = [(row, line) for row, line, _ in b.errors]
     assert rows == [(2, 3), (3, 4), (4, 5), (5, 6)]
@@ -116,7 +117,7 @@ def read_bytes(tmp_path, data: bytes, names, name="p.csv", block=1000):
 
 
 def test_a_row_that_is_not_utf8_is_a_row_error_with_its_byte(tmp_path):
-    r, (b,) = read_bytes(tmp_path, b"x,note\n1,ok\n2,caf\xe9\n3,\xc3\xa9t\xc3\xa9\n", ["x"])
+    _r, (b,) = read_bytes(tmp_path, b"x,note\n1,ok\n2,caf\xe9\n3,\xc3\xa9t\xc3\xa9\n", ["x"])
     assert b.X.tolist() == [[1.0, 3.0]] and b.rows.tolist() == [1, 3]
     (row, line, why), = b.errors
     assert (row, line) == (2, 3)
@@ -125,7 +126,7 @@ def test_a_row_that_is_not_utf8_is_a_row_error_with_its_byte(tmp_path):
 
 def test_jsonl_row_that_is_not_utf8(tmp_path):
     data = b'{"x": 1}\n{"x": 2, "n": "caf\xe9"}\n{"x": 3}\n'
-    r, (b,) = read_bytes(tmp_path, data, ["x"], name="p.jsonl")
+    _r, (b,) = read_bytes(tmp_path, data, ["x"], name="p.jsonl")
     assert b.X.tolist() == [[1.0, 3.0]]
     assert [(row, line) for row, line, _ in b.errors] == [(2, 2)]
     assert "not UTF-8 text (byte 0xe9" in b.errors[0][2]
@@ -162,7 +163,7 @@ def test_a_byte_order_mark_is_ignored(tmp_path, data, name):
 # -- RFC 4180 quoting -----------------------------------------------------------------------------
 def test_quoted_cells_hold_commas_and_doubled_quotes():
     text = 'name,x1,x2\n"a, b",2,0.5\n"say ""hi""","3", "4"\nplain,5,6\n'
-    r, (b,) = read(text, ["x1", "x2"])
+    _r, (b,) = read(text, ["x1", "x2"])
     assert b.X.tolist() == [[2.0, 3.0, 5.0], [0.5, 4.0, 6.0]] and not b.errors
     assert b.rows.tolist() == [1, 2, 3] and b.lines.tolist() == [2, 3, 4]
 
@@ -174,7 +175,7 @@ def test_quoted_header_names():
 
 def test_a_quoted_cell_with_line_breaks_spans_lines_and_keeps_line_numbers():
     text = 'note,x\n"two\nlines",1\n2nd,2\n"three\n\nlines ""q""",3\nlast,4\n'
-    r, blocks = read(text, ["x"], block=2)    # the records cross block boundaries too
+    _r, blocks = read(text, ["x"], block=2)    # the records cross block boundaries too
     X = np.concatenate([blk.X for blk in blocks], axis=1)
     assert X.tolist() == [[1.0, 2.0, 3.0, 4.0]]
     assert np.concatenate([blk.rows for blk in blocks]).tolist() == [1, 2, 3, 4]
@@ -184,7 +185,7 @@ def test_a_quoted_cell_with_line_breaks_spans_lines_and_keeps_line_numbers():
 
 def test_an_unclosed_quote_is_one_bad_row_and_the_next_lines_are_read_again():
     text = 'note,x\nok,1\n"never closed,2\nfine,3\nalso,4\n'
-    r, (b,) = read(text, ["x"])
+    _r, (b,) = read(text, ["x"])
     assert b.X.tolist() == [[1.0, 3.0, 4.0]] and b.rows.tolist() == [1, 3, 4]
     assert b.lines.tolist() == [2, 4, 5]
     (row, line, why), = b.errors
@@ -192,12 +193,12 @@ def test_an_unclosed_quote_is_one_bad_row_and_the_next_lines_are_read_again():
 
 
 def test_malformed_quoting_is_a_row_error():
-    r, (b,) = read('note,x\n"a"b,1\n"ok",2\n', ["x"])
+    _r, (b,) = read('note,x\n"a"b,1\n"ok",2\n', ["x"])
     assert b.X.tolist() == [[2.0]]
     (row, line, why), = b.errors
     assert (row, line) == (1, 2) and why.startswith("not valid CSV:")
 
 
 def test_echo_keeps_quoted_cells_as_given():
-    r, (b,) = read('x,y\n"1",2\n3,4\n', ["x", "y"])
+    _r, (b,) = read('x,y\n"1",2\n3,4\n', ["x", "y"])
     assert b.echo == ['"1",2', "3,4"] and b.X.tolist() == [[1.0, 3.0], [2.0, 4.0]]

@@ -90,7 +90,7 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
               adcli check 'tanh(3*x)' --at 0.2 --plot
               adcli check 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
     """
-    from ..check import EXIT, numbers
+    from ..checking import EXIT, numbers
     with errors(as_json):
         refuse_points("check", points)
         g = load(expr, variables)
@@ -101,7 +101,7 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
         _show(g, point, report, as_json, plot, precision)
         print_warnings(report.warnings)
         if report.against is not None:
-            from ..check import failure_lines
+            from ..checking import failure_lines
             _say(failure_lines(g, report.against, nums=nums))
         code = EXIT[report.verdict]
     raise typer.Exit(code)
@@ -109,7 +109,7 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
 
 def _run(g, at, against, samples, seed, rtol, symbolic_digits, timeout, plot, nums) -> tuple:
     """(report, point); engine errors under --digits show numbers, not mpf reprs."""
-    from ..check import check, check_against, curves, worst
+    from ..checking import check, check_against, curves, worst
     from ..errors import AdcliError
     try:
         with nums.precision():

@@ -1,6 +1,6 @@
 """``adcli trace`` and ``adcli graph``: evaluation traces and computational graphs.
 
-Thin commands: read the options, build the trace (:mod:`adcli.trace`) and hand
+Thin commands: read the options, build the trace (:mod:`adcli.tracing`) and hand
 it to one renderer (:mod:`adcli.render`).
 """
 from __future__ import annotations
@@ -125,7 +125,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
         style = _style(fmt, as_json, ascii)
         options = {"wrt": wrt, "output": r, "style": style}
         if digits is None:
-            from ..trace import build
+            from ..tracing import build
             tr = build(g, point, chosen, direction=vector, **options)
             _render(tr, fmt, as_json, limit, precision)
         else:
@@ -138,7 +138,7 @@ def _trace_digits(g, at: str, direction: str | None, mode: str, digits: int, opt
     """The trace computed by mpmath at ``digits`` significant digits: the point,
     the direction and the formula's constants keep every digit (2/3, pi/6, 0.1)."""
     from ..mpmath_ns import namespace, plain, point_values
-    from ..trace import build
+    from ..tracing import build
     with at_digits(digits):
         point = point_values(at, g.names)
         vector = None if direction is None else \
@@ -164,7 +164,7 @@ def at_digits(digits: int):
 
 
 def _style(fmt, as_json: bool, ascii: bool):
-    from ..trace import style_for
+    from ..tracing import style_for
     if fmt == TraceFormat.latex and not as_json:
         from ..render.latex import LatexStyle
         return LatexStyle()
@@ -226,7 +226,7 @@ def _graph(g, point: list | None, at: str | None, digits: int | None,
            ascii: bool) -> tuple:
     """(point, nodes, edges): float64, or under --digits mpmath at N digits from the exact
     point (2/3, pi/6 keep every digit)."""
-    from ..trace import graph_model, style_for
+    from ..tracing import graph_model, style_for
     if digits is None:
         return (point, *graph_model(g, point, style_for(ascii)))
     if point is None:

@@ -8,7 +8,8 @@ and writing a value at a chosen precision.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+
+from .numbers import value_text
 
 DEFAULT_LIMIT = 200
 #: A rule longer than this (characters) is shortened in tables: its first terms
@@ -86,18 +87,6 @@ def table_notes(omitted: int, shortened: int) -> list:
     return notes
 
 
-def value_text(v, sig: Optional[int] = None) -> str:
-    """Shortest round-trip text, or ``sig`` significant digits (an mpmath
-    number, under --digits: ``sig`` digits, default 17)."""
-    if hasattr(v, "_mpf_"):
-        from ..mpmath_ns import text
-        return text(v, sig or 17)
-    from ..ir import fmt_number
-    if sig is None:
-        return fmt_number(v)
-    return fmt_number(float(f"{v:.{sig}g}"))
-
-
 def shown(tr, v):
     """A number of the trace for the style's ``number`` (and ``num``): under
     --digits a float that prints as its N-digit text."""
@@ -133,7 +122,7 @@ def output_label(tr, r: int) -> str:
     return tr.out_labels[tr.outputs.index(r)]
 
 
-def constant_text(tr, r: int, label: Optional[str] = None) -> str:
+def constant_text(tr, r: int, label: str | None = None) -> str:
     """Why output r has no adjoint trace: "output 2 is the constant 2, so its
     derivative is 0". ``label``: the output's id as the format writes it."""
     label = output_label(tr, r) if label is None else label
@@ -158,7 +147,7 @@ def tangent_title(tr, sw) -> str:
 NO_INPUTS = "no inputs: the formula is constant, so there is nothing to differentiate"
 
 
-def values_text(tr, sig: Optional[int] = None) -> str:
+def values_text(tr, sig: int | None = None) -> str:
     """"f = 5", or "f1 = 2, f2 = 3" for a vector formula."""
     return ", ".join(f"{out_name(tr, r)} = {value_text(v, sig)}"
                      for r, v in zip(tr.outputs, tr.value))
@@ -173,16 +162,16 @@ def words(tr, text: str) -> str:
     return text.translate(_PLAIN) if tr.style.ascii else text
 
 
-def node_value(node, sig: Optional[int] = None) -> Optional[str]:
+def node_value(node, sig: int | None = None) -> str | None:
     """A graph node's value line, or None: without --at, and for a numeric constant,
     whose label already is its value (π and e do get one)."""
-    from ..trace import NAMED
+    from ..tracing import NAMED
     if node.value is None or (node.kind == "constant" and abs(node.value) not in NAMED):
         return None
     return value_text(node.value, sig)
 
 
-def edge_text(edge, sig: Optional[int] = None, ascii: bool = False) -> str:
+def edge_text(edge, sig: int | None = None, ascii: bool = False) -> str:
     """``∂ = cos(v₀) = 0.284`` (``∂ = 1`` when the partial is a literal)."""
     d = "d" if ascii else "∂"
     value = value_text(edge.value, sig)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from ..check import (
+from ..checking import (
     FD_FACTOR,
     FLOAT,
     ROUNDING_FACTOR,

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import tables
-from ..check import FD_FACTOR, ROUNDING_FACTOR
+from ..checking import FD_FACTOR, ROUNDING_FACTOR
 from ..ir import fmt_number
 from ..tables import header, one_line, output_label
 from . import value_text

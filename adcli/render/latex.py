@@ -11,7 +11,7 @@ from typing import Optional
 
 from ..ir import fmt_number
 from ..tables import num, one_line
-from ..trace import Style, cost_lines
+from ..tracing import Style, cost_lines
 from . import NO_INPUTS, constant_text, digits_note, out_name, output_label, page, shown, \
     shown_point, table_notes, value_text, values_text
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..tables import num, one_line
-from ..trace import cost_lines
+from ..tracing import cost_lines
 from . import (
     GAP,
     NO_INPUTS,

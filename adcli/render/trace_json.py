@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..jsonout import common
-from ..trace import SOURCE_CAP
+from ..tracing import SOURCE_CAP
 
 
 def _plain(v):

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..tables import console, header, print_table
-from ..trace import cost_lines
+from ..tracing import cost_lines
 from . import (
     GAP,
     NO_INPUTS,

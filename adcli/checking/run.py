@@ -1,10 +1,10 @@
 """The check itself: every partial by forward AD, reverse AD, finite differences and
-SymPy, compared (see :mod:`adcli.check` for the rules)."""
+SymPy, compared (see :mod:`adcli.checking` for the rules)."""
 from __future__ import annotations
 
 from ..engine import Linearization, evaluate, linearize
 from ..errors import UsageError
-from ..trace.cost import cost
+from ..tracing.cost import cost
 from .finite import dependence, fd_rows, feeding
 from .model import Report, Row
 from .numbers import FLOAT
