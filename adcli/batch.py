@@ -12,7 +12,7 @@ chunk by chunk:
    computing.  Constants fold on the spot with :class:`FloatMath`, and a call
    already on the tape (same kernel, same arguments) is not recorded again.
    ``hessian`` runs the core's own sweeps over dual numbers whose parts are
-   recorded values (:mod:`adcli.dualover`): forward-over-reverse, one sweep
+   recorded values (:mod:`adcli.backends.dualover`): forward-over-reverse, one sweep
    per input, sharing everything but the tangent parts.
 2. **Prune.**  Instructions no requested result depends on are dropped (e.g.
    ``x^y``'s ``∂/∂y = x^y·log x`` when ``y`` is a constant).
@@ -20,7 +20,7 @@ chunk by chunk:
    buffer is reused once its last reader has run, and a ufunc writes in
    place over an argument it was the last reader of.
 4. **Replay.**  :meth:`Program.run` calls each kernel of
-   :class:`adcli.npmath.NumpyMath` with ``out=`` over chunks of a few
+   :class:`adcli.backends.numpy.NumpyMath` with ``out=`` over chunks of a few
    thousand points, on a small thread pool (NumPy releases the GIL).
 
 No per-formula source is generated; the tape is data.  Exceptional points
@@ -43,8 +43,8 @@ from typing import Callable, Optional
 import numpy as np
 
 from .errors import AdcliError, UsageError
-from .npmath import NumpyMath
-from .numbers import FloatMath
+from .backends.numpy import NumpyMath
+from .backends.floats import FloatMath
 
 _isfinite = math.isfinite
 
@@ -270,15 +270,15 @@ def _hessian(g, m, tape, inputs: list) -> list:
     """Forward-over-reverse, recorded: :func:`adcli.higher.hessian`'s sweeps.
 
     The core's own ``evaluate``, ``linearize`` and ``adjoint_sweep`` run over
-    dual numbers whose parts are recorded values (:func:`adcli.dualover.dual_over`),
+    dual numbers whose parts are recorded values (:func:`adcli.backends.dualover.dual_over`),
     seeded with eⱼ for row j.  The tape shares what the n sweeps recompute
     (their value parts are the first-order sweep).  Every value they record
     is checked: wherever the float sweeps would raise or find a non-finite
     number, the replay flags the point and the float engine redoes it.
     Returns the gradient, the symmetrized rows, and the asymmetry.
     """
-    from .dual import Dual, tangent, value
-    from .dualover import dual_over
+    from .backends.dual import Dual, tangent, value
+    from .backends.dualover import dual_over
     from .engine import adjoint_sweep, evaluate, linearize
     D = dual_over(m)
     n, out = len(inputs), g.outputs[0]

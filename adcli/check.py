@@ -54,7 +54,7 @@ from .engine import ZERO, Linearization, adjoint_sweep, differentiate, evaluate,
     tangent_sweep
 from .errors import AdcliError, EvalError, ParseError, UsageError
 from .ir import fmt_number
-from .numbers import FloatMath
+from .backends.floats import FloatMath
 
 FD_FACTOR = 4.0          # |FD − AD| ≤ FD_FACTOR · (FD error estimate)
 MIN_AD_ULPS = 8

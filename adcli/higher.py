@@ -25,11 +25,11 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
-from .dual import Dual, DualMath, tangent, value
+from .backends.dual import Dual, DualMath, tangent, value
 from .engine import ZERO, adjoint_sweep, evaluate, linearize, row_text, tangent_sweep
 from .errors import EvalError
 from .ir import Graph
-from .taylor import Taylor, TaylorMath, variable
+from .backends.taylor import Taylor, TaylorMath, variable
 
 
 @dataclass

@@ -3,7 +3,7 @@
 The numbers come from the engine (:func:`~adcli.engine.evaluate`,
 :func:`~adcli.engine.linearize`, :func:`~adcli.engine.tangent_sweep`,
 :func:`~adcli.engine.adjoint_sweep`); this module only writes down *which*
-rule produced each number, from the op table's ``rule`` and ``dtext``
+rule produced each number, from the registry entry's ``rule`` and ``partial_text``
 templates:
 
 * tangent  v̇ᵢ = Σⱼ v̇ⱼ·∂vᵢ/∂vⱼ over the active arguments j of row i;
@@ -23,7 +23,7 @@ from typing import Optional
 
 from .engine import ZERO, adjoint_sweep, evaluate, linearize, tangent_sweep
 from .ir import Graph, fmt_number, subscript
-from .numbers import FloatMath
+from .backends.floats import FloatMath
 
 SOURCE_CAP = 200          # longest source text a row carries (JSON keeps the span too)
 _PH = re.compile(r"\{(\d|out)\}")
@@ -236,7 +236,7 @@ class Labels:
         if kink is not None:
             return self.s.template(kink)
         labels = tuple(self.var[a] for a in g.args[i])
-        return fill(self.styled(g.op[i].dtext[pos], i), labels, self.var[i])
+        return fill(self.styled(g.op[i].partial_text[pos], i), labels, self.var[i])
 
     def partial(self, i: int, pos: int) -> tuple:
         """(negated, kind, text) of ∂vᵢ/∂(argument pos)."""
@@ -245,7 +245,7 @@ class Labels:
         if kink is not None:
             neg, kind, rest = factor(kink)
             return neg, kind, self.s.template(rest)
-        key = (g.op[i].dtext[pos], self._consts(i))
+        key = (g.op[i].partial_text[pos], self._consts(i))
         neg, kind, rest = factor(prepared(*key))
         labels = tuple(self.var[a] for a in g.args[i])
         return neg, kind, fill(self.s.template(rest), labels, self.var[i])

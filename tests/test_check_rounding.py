@@ -9,7 +9,8 @@ import random
 import pytest
 import sympy as sp
 
-from adcli import check, fd, ops, parser
+from adcli import check, fd, parser
+from adcli import functions as ops
 from adcli.parser import parse
 
 # (formula, point): the audit's false disagreements and their relatives

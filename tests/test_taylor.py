@@ -10,9 +10,9 @@ import sympy as sp
 from adcli.engine import evaluate
 from adcli.errors import EvalError
 from adcli.higher import derivatives
-from adcli.numbers import FloatMath
+from adcli.backends.floats import FloatMath
 from adcli.parser import parse
-from adcli.taylor import Taylor, TaylorMath, variable
+from adcli.backends.taylor import Taylor, TaylorMath, variable
 
 X, Y = sp.symbols("x y", real=True)
 ORDER = 6
