@@ -35,7 +35,7 @@ ENTRIES = (
           python="math.log10", numpy="log10", c="log10",
           taylor=lambda F, u: [F.log10(u[0])] + _log_k(F, u, F.LN10), sample=((0.2, 5.0),)),
     unary("sqrt", lambda m, x, o: (0.5 / o,), "1/(2·{out})", "1/(2*{out})",
-          lambda s, x: s.sqrt(x), rule="√{0}", latex=r"\sqrt", domain="sqrt needs x ≥ 0",
+          lambda s, x: s.sqrt(x), rule="√{0}", domain="sqrt needs x ≥ 0",
           python="math.sqrt", numpy="sqrt", mpmath="sqrt", c="sqrt",
           taylor=lambda F, u: S.sqrt(u, F.sqrt(u[0])), sample=((0.2, 5.0),)),
     unary("cbrt", lambda m, x, o: (1.0 / (3.0 * o * o),), "1/(3·{out}²)", "1/(3*{out}^2)",

@@ -21,6 +21,20 @@ def _flat(m, x, o):
     return (0.0,)
 
 
+_FLAT: dict = {}
+
+
+def _sympy_flat(s, base: str, name: str):
+    """SymPy's ``base`` (floor, ceiling, sign) whose derivative is 0, as adcli's is away
+    from the jumps: SymPy's own leaves floor′ unevaluated and gives sign′ = 2δ(x)."""
+    cls = _FLAT.get(name)
+    if cls is None:
+        cls = _FLAT[name] = type(name, (getattr(s, base),),
+                                 {"fdiff": lambda self, argindex=1: s.S.Zero,
+                                  "_eval_derivative": lambda self, x: s.S.Zero})
+    return cls
+
+
 ENTRIES = (
     unary("abs", lambda m, x, o: (m.sign(x),), "sign({0})", "sign({0})",
           lambda s, x: s.Abs(x), primitive="fabs", rule="|{0}|",
@@ -46,12 +60,11 @@ ENTRIES = (
            kink=lambda x, y: x == 0.0 and y == 0.0, python="math.hypot", numpy="hypot",
            mpmath="hypot", c="hypot",
            convention="hypot is not differentiable at (0, 0); adcli uses 0 for both partials"),
-    unary("sign", _flat, "0", "0", lambda s, x: s.sign(x), kink=lambda x: x == 0.0,
+    unary("sign", _flat, "0", "0", lambda s, x: _sympy_flat(s, "sign", "sign")(x), kink=lambda x: x == 0.0,
           sample=((0.2, 3.0),),
-          numpy="sign", mpmath="sign", convention=_jump("sign", "at 0"),
-          domain="sign is −1, 0 or 1"),
-    unary("floor", _flat, "0", "0", lambda s, x: s.floor(x), kink=lambda x: x % 1.0 == 0.0, numpy="floor", mpmath="floor", c="floor",
+          numpy="sign", mpmath="sign", convention=_jump("sign", "at 0")),
+    unary("floor", _flat, "0", "0", lambda s, x: _sympy_flat(s, "floor", "floor")(x), kink=lambda x: x % 1.0 == 0.0, numpy="floor", mpmath="floor", c="floor",
           convention=_jump("floor", "at an integer"), sample=((1.1, 1.9),)),
-    unary("ceil", _flat, "0", "0", lambda s, x: s.ceiling(x), kink=lambda x: x % 1.0 == 0.0, numpy="ceil", mpmath="ceil", c="ceil",
+    unary("ceil", _flat, "0", "0", lambda s, x: _sympy_flat(s, "ceiling", "ceil")(x), kink=lambda x: x % 1.0 == 0.0, numpy="ceil", mpmath="ceil", c="ceil",
           convention=_jump("ceil", "at an integer"), sample=((1.1, 1.9),)),
 )
