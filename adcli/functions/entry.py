@@ -35,7 +35,9 @@ class Function:
       empty for the operators;
     * ``python`` / ``numpy`` / ``scipy`` / ``mpmath`` / ``c``  its names in those libraries
       (``None``: the backend writes it, or derives it from the entry);
-    * ``sample``              where the registry test samples it: ``(lo, hi)`` per argument.
+    * ``sample``              where the registry test samples it: ``(lo, hi)`` per argument
+      (lo = hi: a constant argument), and ``sample_points``: points it also takes (the
+      variable arguments of each), e.g. at a removable singularity.
     """
 
     name: str
@@ -61,6 +63,7 @@ class Function:
     mpmath: Optional[str] = None
     c: Optional[str] = None
     sample: tuple = ((-3.0, 3.0),)
+    sample_points: tuple = ()
     internal: bool = False
 
     def __post_init__(self) -> None:
