@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .ir import fmt_number
 
@@ -296,8 +295,8 @@ class Symbolic:
     """What the symbolic step produced: per-partial results, swell, and its state."""
 
     rows: dict = field(default_factory=dict)   # (r, j) -> (text, value or None, note)
-    raw_ops: Optional[int] = None
-    cse_ops: Optional[int] = None
+    raw_ops: int | None = None
+    cse_ops: int | None = None
     state: str = "ok"               # ok | timeout | error | skipped | unavailable
     message: str = ""
 

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adcli.backends.dual import Dual, DualMath
+from adcli.backends.floats import FloatMath
 from adcli.engine import ZERO, evaluate
 from adcli.errors import EvalError
-from adcli.backends.floats import FloatMath
 from adcli.parser import parse
 
 finite = st.floats(min_value=-10, max_value=10, allow_nan=False)

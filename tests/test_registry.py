@@ -79,7 +79,7 @@ def exact(e, subs):
     return v
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def reference(name: str) -> list:
     """Per point: value, gradient, Hessian and the pure derivatives d^k/dx_j^k (k ≤ ORDER),
     from SymPy at 50 digits with the point's exact float64 values."""

@@ -7,12 +7,12 @@ import mpmath
 import pytest
 import sympy as sp
 
+from adcli.backends.floats import FloatMath
+from adcli.backends.taylor import Taylor, TaylorMath, variable
 from adcli.engine import evaluate
 from adcli.errors import EvalError
 from adcli.higher import derivatives
-from adcli.backends.floats import FloatMath
 from adcli.parser import parse
-from adcli.backends.taylor import Taylor, TaylorMath, variable
 
 X, Y = sp.symbols("x y", real=True)
 ORDER = 6

@@ -17,11 +17,12 @@ name the trace row.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..functions import REGISTRY
 from .floats import FloatMath
-from .protocol import install_helpers
+from .protocol import Registered, install_helpers
 
 
 class Dual:
@@ -174,7 +175,7 @@ def lifted(m) -> dict:
     return out
 
 
-class DualMath:
+class DualMath(metaclass=Registered):
     """The number namespace for :class:`Dual` (same names as FloatMath)."""
 
     LN2 = FloatMath.LN2

@@ -29,6 +29,7 @@ NaN.  Elsewhere ``dual_over(FloatMath)`` and DualMath agree bit for bit.
 from __future__ import annotations
 
 from .dual import Dual, _zero, lifted, value
+from .protocol import Registered
 
 
 def dual_over(m):
@@ -37,7 +38,7 @@ def dual_over(m):
           "isbad": None, "primal": None, "const": staticmethod(lambda c: c)}
     for name, fn in lifted(m).items():
         ns[name] = staticmethod(fn)
-    D = type("DualOver", (), ns)
+    D = Registered("DualOver", (), ns)
 
     # piecewise helpers: their derivative is 0 wherever they are differentiable.  Not
     # protocol.py's: m's values have no primal to branch on, so these lift m's own

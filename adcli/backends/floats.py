@@ -9,10 +9,11 @@ ValueError, overflow OverflowError, as :mod:`math` does, so the engine names the
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..functions import REGISTRY
-from .protocol import install_generic, install_helpers
+from .protocol import Registered, install_generic, install_helpers
 
 
 def _cbrt(x: float) -> float:
@@ -32,7 +33,7 @@ def scipy_scalar(name: str) -> Callable[..., float]:
             v = float(getattr(sp, name)(*args))
         if v - v != 0.0 and all(a - a == 0.0 for a in args):
             x = args[-1]
-            if v != v or (x <= 0.0 and x == math.floor(x)):
+            if math.isnan(v) or (x <= 0.0 and x == math.floor(x)):
                 raise ValueError("math domain error")
             raise OverflowError("math range error")
         return v
@@ -40,7 +41,7 @@ def scipy_scalar(name: str) -> Callable[..., float]:
     return fn
 
 
-class FloatMath:
+class FloatMath(metaclass=Registered):
     """float64 via :mod:`math`. Domain errors raise ValueError, overflow OverflowError."""
 
     LN2 = math.log(2.0)
@@ -67,15 +68,15 @@ class FloatMath:
 
     @staticmethod
     def relu(x: float) -> float:
-        return x if x > 0.0 else 0.0
+        return max(0.0, x)
 
     @staticmethod
     def fmin(x: float, y: float) -> float:
-        return x if x <= y else y
+        return min(x, y)
 
     @staticmethod
     def fmax(x: float, y: float) -> float:
-        return x if x >= y else y
+        return max(x, y)
 
     @staticmethod
     def floor(x: float) -> float:

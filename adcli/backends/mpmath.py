@@ -16,7 +16,7 @@ import mpmath
 from mpmath import mpf
 
 from ..functions import REGISTRY
-from .protocol import install_generic, install_helpers
+from .protocol import Registered, install_generic, install_helpers
 
 _HUGE = mpf(10) ** 6       # |log(result)| beyond this: an overflow, not a computation
 
@@ -47,7 +47,7 @@ def _exp(x):
     return mpmath.exp(x)
 
 
-class MpMath:
+class MpMath(metaclass=Registered):
     """mpmath numbers at the current working precision."""
 
     RANGE = "the range --digits allows (about 10^±434,294)"   # |log| ≤ _HUGE
@@ -174,11 +174,11 @@ class MpMath:
 
     @staticmethod
     def fmin(x, y):
-        return x if x <= y else y
+        return min(x, y)
 
     @staticmethod
     def fmax(x, y):
-        return x if x >= y else y
+        return max(x, y)
 
 
 for _f in REGISTRY.values():

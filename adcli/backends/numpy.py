@@ -20,11 +20,13 @@ value's primal, which an array of points does not have; these mask instead, in p
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from ..functions import REGISTRY
+from .protocol import Registered
 
 
 def _pow(x, y, out=None):
@@ -124,7 +126,7 @@ def _scipy(name: str) -> Callable[..., Any]:
     return kernel
 
 
-class NumpyMath:
+class NumpyMath(metaclass=Registered):
     """float64 arrays via NumPy ufuncs; every function accepts ``out=``."""
 
     isfinite = np.isfinite

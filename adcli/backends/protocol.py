@@ -13,7 +13,10 @@ arrays, recorded values: ``primal`` is None) keep their own vectorized forms.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Optional, Protocol
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from ..functions.entry import Function
 
 
 class Backend(Protocol):
@@ -23,8 +26,8 @@ class Backend(Protocol):
     LN2: Any
     LN10: Any
     TWO_OVER_SQRTPI: Any
-    isbad: Optional[Callable[[Any], bool]]     # True for inf/NaN (None: the caller checks)
-    primal: Optional[Callable[[Any], Any]]     # the float a value stands for (None: skip)
+    isbad: Callable[[Any], bool] | None     # True for inf/NaN (None: the caller checks)
+    primal: Callable[[Any], Any] | None     # the float a value stands for (None: skip)
 
     def const(self, c: float) -> Any: ...
     def step(self, x: Any, at0: float) -> Any: ...
@@ -39,6 +42,14 @@ class Backend(Protocol):
     def fmin(self, x: Any, y: Any) -> Any: ...
     def fmax(self, x: Any, y: Any) -> Any: ...
     def pow(self, x: Any, y: Any) -> Any: ...
+
+
+class Registered(type):
+    """The metaclass of the backends: their functions are installed from the registry when
+    the module loads, so a type checker cannot list them; any other name is an error."""
+
+    def __getattr__(cls, name: str) -> Any:
+        raise AttributeError(f"{cls.__name__} has no {name!r}")
 
 
 # -- the piecewise helpers, once, for backends with a primal --------------------------------
@@ -84,7 +95,7 @@ def powlog(m: Any, o: Any, x: Any) -> Any:
     return math.nan
 
 
-HELPERS = {"step": step, "sign": sign, "div0": div0, "dpowx": dpowx, "powlog": powlog}
+HELPERS: dict[str, Callable[..., Any]] = {"step": step, "sign": sign, "div0": div0, "dpowx": dpowx, "powlog": powlog}
 
 
 def install_helpers(cls: Any) -> None:
@@ -94,11 +105,12 @@ def install_helpers(cls: Any) -> None:
             setattr(cls, name, staticmethod(_bind(fn, cls)))
 
 
-def install_generic(cls: Any, entries: Any) -> None:
+def install_generic(cls: Any, entries: Iterable[Function]) -> None:
     """``cls.<primitive>`` from each entry's ``generic`` form, where ``cls`` has none."""
     for f in entries:
-        if f.generic is not None and f.primitive and not hasattr(cls, f.primitive):
-            setattr(cls, f.primitive, staticmethod(_bind(f.generic, cls)))
+        generic = f.generic
+        if generic is not None and f.primitive and not hasattr(cls, f.primitive):
+            setattr(cls, f.primitive, staticmethod(_bind(generic, cls)))
 
 
 def _bind(fn: Callable[..., Any], m: Any) -> Callable[..., Any]:
@@ -108,6 +120,6 @@ def _bind(fn: Callable[..., Any], m: Any) -> Callable[..., Any]:
     return bound
 
 
-def missing(cls: Any, entries: Any) -> list:
+def missing(cls: Any, entries: Iterable[Function]) -> list:
     """The primitives of ``entries`` that ``cls`` lacks (a registry test asks for none)."""
     return [f.primitive for f in entries if f.primitive and not hasattr(cls, f.primitive)]

@@ -26,12 +26,12 @@ along the series (|x²| at 0 is x², to every order).
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from ..functions import REGISTRY
 from ..functions import series as S
 from .floats import FloatMath
-from .protocol import install_helpers
+from .protocol import Registered, install_helpers
 
 
 class Taylor:
@@ -171,7 +171,7 @@ def _pick(x, y, smaller: bool):
     return Taylor(a[:] if take_a else b[:])
 
 
-class TaylorMath:
+class TaylorMath(metaclass=Registered):
     """The number namespace for :class:`Taylor` (same names as FloatMath)."""
 
     LN2 = FloatMath.LN2
@@ -284,7 +284,7 @@ def _derived(name: str, d: Callable) -> Callable:
         for m in range(1, n):
             lower = [Taylor(u[:m]) if k in active and m > 1 else u[0] for k, u in enumerate(us)]
             ds = d(TaylorMath, *lower, Taylor(y[:m]) if m > 1 else y[0])
-            total = []
+            total: list[float] = []
             for k in active:
                 g = _series(ds[k], m)
                 total.extend(j * us[k][j] * g[m - j] for j in range(1, m + 1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import arithmetic, explog, hyperbolic, piecewise, special, trig
 from .entry import Function
 
-__all__ = ["Function", "REGISTRY", "OPS", "FUNCTIONS", "CONSTANTS", "ALIASES"]
+__all__ = ["ALIASES", "CONSTANTS", "FUNCTIONS", "OPS", "REGISTRY", "Function"]
 
 #: Every entry, by name, in a fixed order (operators first).
 REGISTRY: dict[str, Function] = {

@@ -6,8 +6,9 @@ Taylor series, so engines never special-case a function.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from typing import Any
 
 Fn = Callable[..., Any]
 
@@ -50,18 +51,18 @@ class Function:
     sympy: Fn
     latex: str = ""
     syntax: str = ""
-    taylor: Optional[Fn] = None
-    generic: Optional[Fn] = None
+    taylor: Fn | None = None
+    generic: Fn | None = None
     domain: str = ""
-    kink: Optional[Fn] = None
+    kink: Fn | None = None
     convention: str = ""
     infix: bool = False
     primitive: str = ""
-    python: Optional[str] = None
-    numpy: Optional[str] = None
-    scipy: Optional[str] = None
-    mpmath: Optional[str] = None
-    c: Optional[str] = None
+    python: str | None = None
+    numpy: str | None = None
+    scipy: str | None = None
+    mpmath: str | None = None
+    c: str | None = None
     sample: tuple = ((-3.0, 3.0),)
     sample_points: tuple = ()
     internal: bool = False
@@ -85,7 +86,7 @@ class Function:
         """How a formula writes a call, e.g. ``"sin({0})"`` or ``"{0} + {1}"``."""
         if self.syntax:
             return self.syntax
-        return f"{self.name}(" + ", ".join("{%d}" % k for k in range(self.arity)) + ")"
+        return f"{self.name}(" + ", ".join(f"{{{k}}}" for k in range(self.arity)) + ")"
 
 
 def unary(name: str, d: Fn, text: str, twin: str, sympy: Fn, *, primitive: str = "",

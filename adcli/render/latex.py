@@ -7,14 +7,24 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 from ..functions import REGISTRY
 from ..ir import fmt_number
 from ..tables import num, one_line
 from ..trace import Style, cost_lines
-from . import NO_INPUTS, constant_text, digits_note, out_name, output_label, page, shown, \
-    shown_point, table_notes, value_text, values_text
+from . import (
+    NO_INPUTS,
+    constant_text,
+    digits_note,
+    out_name,
+    output_label,
+    page,
+    shown,
+    shown_point,
+    table_notes,
+    value_text,
+    values_text,
+)
 
 _CHARS = {"·": r" \cdot ", "−": "-", "²": "^2", "σ": r"\sigma ", "π": r"\pi ",
           "≤": r"\le ", "≥": r"\ge ", "½": r"\frac{1}{2}", "ψ": r"\psi ", "′": "'"}
@@ -142,7 +152,7 @@ def _option_text(text: str) -> str:
     return tex_text(text).replace("--", "-{}-")
 
 
-def trace_latex(tr, limit: int, sig: Optional[int] = None) -> str:
+def trace_latex(tr, limit: int, sig: int | None = None) -> str:
     g, s = tr.g, tr.style
     at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
     lines = [f"% adcli trace of {one_line(g.text)}" + (f" at {at}" if at else "")
