@@ -104,6 +104,13 @@ def reference(name: str) -> list:
     return rows
 
 
+def graph(name: str) -> tuple:
+    """The entry, the parsed formula that calls it, and its variables."""
+    f = REGISTRY[name]
+    text, names = formula(f)
+    return f, parse(text, variables=names), names
+
+
 def close(got, want, rel: float) -> bool:
     return abs(float(got) - want) <= rel * (abs(want) + 1e-2)
 
@@ -116,9 +123,7 @@ def test_every_backend_has_every_function(backend):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_floats_value_and_gradient(name):
-    f = REGISTRY[name]
-    text, names = formula(f)
-    g = parse(text, variables=names)
+    f, g, _ = graph(name)
     for pt, ref in zip(points(f), reference(name)):
         for mode in ("forward", "reverse"):
             res = differentiate(g, pt, mode)
@@ -129,9 +134,7 @@ def test_floats_value_and_gradient(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_duals_hessian(name):
-    f = REGISTRY[name]
-    text, names = formula(f)
-    g = parse(text, variables=names)
+    f, g, _ = graph(name)
     for pt, ref in zip(points(f), reference(name)):
         res = higher.hessian(g, pt)
         for got_row, want_row in zip(res.hessian, ref["hessian"]):
@@ -141,9 +144,7 @@ def test_duals_hessian(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_taylor_derivatives(name):
-    f = REGISTRY[name]
-    text, names = formula(f)
-    g = parse(text, variables=names)
+    f, g, names = graph(name)
     for pt, ref in zip(points(f), reference(name)):
         for j in range(len(names)):
             direction = [1.0 if k == j else 0.0 for k in range(len(names))]
@@ -155,9 +156,7 @@ def test_taylor_derivatives(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_numpy_batch_gradient_and_hessian(name):
-    f = REGISTRY[name]
-    text, names = formula(f)
-    g = parse(text, variables=names)
+    f, g, names = graph(name)
     X = np.array(points(f), dtype=float).T
     refs = reference(name)
     n = len(names)
@@ -176,9 +175,7 @@ def test_numpy_batch_gradient_and_hessian(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_mpmath_30_digits(name):
     from adcli.mpmath_ns import differentiate_graph, working_precision
-    f = REGISTRY[name]
-    text, names = formula(f)
-    g = parse(text, variables=names)
+    f, g, names = graph(name)
     xs = sp.symbols(" ".join(names), real=True, seq=True)
     it = iter(xs)
     expr = f.sympy(sp, *[sp.Float(c, 60) if c is not None else next(it) for c in _constants(f)])

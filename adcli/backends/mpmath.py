@@ -35,16 +35,20 @@ def _wrap(fn):
     return staticmethod(lambda *x: _real(fn(*x)))
 
 
-def _log(x):
-    if x <= 0:
-        raise ValueError("math domain error")
-    return mpmath.log(x)
+def _checked(fn, bad, error=ValueError):
+    """``fn``, raising what :mod:`math` raises where ``bad(x)`` (mpmath would answer
+    with a complex number, or work for ever on a huge exponent)."""
+    text = "math range error" if error is OverflowError else "math domain error"
+
+    def checked(x):
+        if bad(x):
+            raise error(text)
+        return fn(x)
+    return checked
 
 
-def _exp(x):
-    if x > _HUGE:
-        raise OverflowError("math range error")
-    return mpmath.exp(x)
+_log = _checked(mpmath.log, lambda x: x <= 0)
+_exp = _checked(mpmath.exp, lambda x: x > _HUGE, OverflowError)
 
 
 class MpMath(metaclass=Registered):
@@ -73,60 +77,18 @@ class MpMath(metaclass=Registered):
     def isfinite(v):
         return bool(mpmath.isfinite(v))
 
-    @staticmethod
-    def asin(x):
-        if abs(x) > 1:
-            raise ValueError("math domain error")
-        return mpmath.asin(x)
-
-    @staticmethod
-    def acos(x):
-        if abs(x) > 1:
-            raise ValueError("math domain error")
-        return mpmath.acos(x)
-
-    @staticmethod
-    def atan2(y, x):
-        return mpmath.atan2(y, x)
-
-    @staticmethod
-    def sinh(x):
-        if abs(x) > _HUGE:
-            raise OverflowError("math range error")
-        return mpmath.sinh(x)
-
-    @staticmethod
-    def cosh(x):
-        if abs(x) > _HUGE:
-            raise OverflowError("math range error")
-        return mpmath.cosh(x)
-
-    @staticmethod
-    def acosh(x):
-        if x < 1:
-            raise ValueError("math domain error")
-        return mpmath.acosh(x)
-
-    @staticmethod
-    def atanh(x):
-        if abs(x) >= 1:
-            raise ValueError("math domain error")
-        return mpmath.atanh(x)
-
+    asin = staticmethod(_checked(mpmath.asin, lambda x: abs(x) > 1))
+    acos = staticmethod(_checked(mpmath.acos, lambda x: abs(x) > 1))
+    atan2 = staticmethod(mpmath.atan2)
+    sinh = staticmethod(_checked(mpmath.sinh, lambda x: abs(x) > _HUGE, OverflowError))
+    cosh = staticmethod(_checked(mpmath.cosh, lambda x: abs(x) > _HUGE, OverflowError))
+    acosh = staticmethod(_checked(mpmath.acosh, lambda x: x < 1))
+    atanh = staticmethod(_checked(mpmath.atanh, lambda x: abs(x) >= 1))
     exp = staticmethod(_exp)
     log = staticmethod(_log)
-
-    @staticmethod
-    def expm1(x):
-        if x > _HUGE:
-            raise OverflowError("math range error")
-        return mpmath.expm1(x)
-
-    @staticmethod
-    def log1p(x):
-        if x <= -1:
-            raise ValueError("math domain error")
-        return mpmath.log1p(x)
+    expm1 = staticmethod(_checked(mpmath.expm1, lambda x: x > _HUGE, OverflowError))
+    log1p = staticmethod(_checked(mpmath.log1p, lambda x: x <= -1))
+    sqrt = staticmethod(_checked(mpmath.sqrt, lambda x: x < 0))
 
     @staticmethod
     def log2(x):
@@ -135,12 +97,6 @@ class MpMath(metaclass=Registered):
     @staticmethod
     def log10(x):
         return _log(x) / mpmath.ln10
-
-    @staticmethod
-    def sqrt(x):
-        if x < 0:
-            raise ValueError("math domain error")
-        return mpmath.sqrt(x)
 
     @staticmethod
     def pow(x, y):
