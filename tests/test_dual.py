@@ -1,4 +1,4 @@
-"""Dual numbers: arithmetic and every op row's tangent against SymPy."""
+"""Dual numbers: arithmetic and every registry entry's tangent against SymPy."""
 from __future__ import annotations
 
 import math

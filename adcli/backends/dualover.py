@@ -1,4 +1,4 @@
-"""Dual numbers over any number namespace: :class:`~adcli.dual.Dual` parts that are not floats.
+"""Dual numbers over any number namespace: :class:`~adcli.backends.dual.Dual` parts that are not floats.
 
 :class:`adcli.backends.dual.DualMath` is the dual-number namespace over floats (its
 values come from :class:`~adcli.backends.floats.FloatMath`, and a domain error
@@ -7,7 +7,7 @@ raises).  :func:`dual_over` builds the same namespace over another one
 ``evaluate`` + ``linearize`` + ``adjoint_sweep`` over ``Dual(x, v)`` record a
 forward-over-reverse sweep (H·v) that replays over arrays of points.
 
-The :class:`~adcli.dual.Dual` class itself is reused: its arithmetic only
+The :class:`~adcli.backends.dual.Dual` class itself is reused: its arithmetic only
 uses ``+ − × ÷`` on its parts.  Each function is derived from its registry
 entry as DualMath derives it, value by ``m`` and tangent by the entry's local
 partials over ``m``, in the same order of operations, so with NumPy kernels

@@ -13,7 +13,7 @@ from typing import Any
 Fn = Callable[..., Any]
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Function:
     """One function (or operator) of adcli's language.
 
@@ -69,7 +69,10 @@ class Function:
 
     def __post_init__(self) -> None:
         if len(self.sample) < self.arity:   # one interval for every argument
-            object.__setattr__(self, "sample", self.sample + self.sample[-1:] * self.arity)
+            self.sample = self.sample + self.sample[-1:] * self.arity
+
+    def __repr__(self) -> str:
+        return f"Function({self.name!r})"
 
     @property
     def f(self) -> Fn:
@@ -87,6 +90,20 @@ class Function:
         if self.syntax:
             return self.syntax
         return f"{self.name}(" + ", ".join(f"{{{k}}}" for k in range(self.arity)) + ")"
+
+
+class _Series:
+    """:mod:`adcli.functions.series`, imported at the first use (by the Taylor backend):
+    the entries' ``taylor`` rules name it, and importing the registry stays cheap."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import series
+        value = getattr(series, name)
+        setattr(self, name, value)
+        return value
+
+
+S = _Series()
 
 
 def unary(name: str, d: Fn, text: str, twin: str, sympy: Fn, *, primitive: str = "",

@@ -1,8 +1,7 @@
 """Exponentials, logarithms and roots."""
 from __future__ import annotations
 
-from . import series as S
-from .entry import unary
+from .entry import S, unary
 
 
 def _log_k(F, u, base_log):

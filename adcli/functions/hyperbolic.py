@@ -1,8 +1,7 @@
 """Hyperbolic functions and their inverses."""
 from __future__ import annotations
 
-from . import series as S
-from .entry import blend, unary
+from .entry import S, blend, unary
 
 
 def _tanh_taylor(F, u):

@@ -1,8 +1,7 @@
 """Functions with kinks or jumps: abs, relu, min, max, hypot, sign, floor, ceil."""
 from __future__ import annotations
 
-from . import series as S
-from .entry import binary, unary
+from .entry import S, binary, unary
 
 
 def _jump(name: str, where: str) -> str:

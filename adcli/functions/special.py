@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import series as S
-from .entry import binary, blend, sq, unary
+from .entry import S, binary, blend, sq, unary
 
 _POLE = "x not a non-positive integer (a pole)"
 

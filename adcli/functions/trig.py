@@ -1,8 +1,7 @@
 """Trigonometric functions and their inverses."""
 from __future__ import annotations
 
-from . import series as S
-from .entry import binary, one_minus_sq, unary
+from .entry import S, binary, one_minus_sq, unary
 
 _ATAN2_CONV = "atan2 is not differentiable at (0, 0); adcli uses 0 for both partials"
 
