@@ -268,6 +268,14 @@ def _ruled(name: str, rule: Callable) -> Callable:
     return fn
 
 
+#: Series already derived, by function and point: (inputs, output coefficients).  The
+#: derivation asks for the same series one degree longer at each step (and so do the partials
+#: it evaluates, e.g. digamma's ψ′ needs ψ″ one degree shorter): continuing a stored prefix
+#: instead of starting again keeps order k at O(k³) rather than exponential.
+_DONE: dict = {}
+_DONE_MAX = 256
+
+
 def _derived(name: str, d: Callable) -> Callable:
     """m.<name> on Taylor series from the entry's partials alone: y′ = Σᵢ φᵢ′(u)·uᵢ′, so
     yₘ = (1/m) Σᵢ Σⱼ₌₁..ₘ j·uᵢⱼ·gᵢ,ₘ₋ⱼ with gᵢ the series of ∂φ/∂uᵢ, which ``d`` gives when
@@ -279,9 +287,10 @@ def _derived(name: str, d: Callable) -> Callable:
             return f(*xs)
         n = _degree_of(*xs)
         us = [_series(x, n) for x in xs]
-        active = [k for k, u in enumerate(us) if S.lead(u[1:]) < n - 1]
-        y = [f(*[u[0] for u in us])]
-        for m in range(1, n):
+        active = tuple(k for k, u in enumerate(us) if S.lead(u[1:]) < n - 1)
+        key = (name, active, tuple(u[0] for u in us))
+        y = _continued(key, us) or [f(*[u[0] for u in us])]
+        for m in range(len(y), n):
             lower = [Taylor(u[:m]) if k in active and m > 1 else u[0] for k, u in enumerate(us)]
             ds = d(TaylorMath, *lower, Taylor(y[:m]) if m > 1 else y[0])
             total: list[float] = []
@@ -289,9 +298,25 @@ def _derived(name: str, d: Callable) -> Callable:
                 g = _series(ds[k], m)
                 total.extend(j * us[k][j] * g[m - j] for j in range(1, m + 1))
             y.append(math.fsum(total) / m)
-        return Taylor(y)
+        if len(_DONE) >= _DONE_MAX:
+            _DONE.clear()
+        _DONE[key] = (us, y[:])
+        return Taylor(y[:n])
     fn.__name__ = name
     return fn
+
+
+def _continued(key: tuple, us: list) -> list:
+    """The stored output for ``key``, as far as its inputs agree with ``us``."""
+    done = _DONE.get(key)
+    if done is None:
+        return []
+    old, y = done
+    m = min(len(y), len(us[0]))
+    for a, b in zip(old, us):
+        while m > 1 and a[:m] != b[:m]:
+            m -= 1
+    return y[:m] if m > 1 else []
 
 
 install_helpers(TaylorMath)
