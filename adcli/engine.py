@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from .errors import EvalError
 from .ir import Graph, fmt_number
-from .numbers import FloatMath
+from .backends.floats import FloatMath
 
 MODES = ("forward", "reverse")
 

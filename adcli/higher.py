@@ -25,12 +25,12 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
-from .dual import Dual, DualMath, tangent, value
+from .backends.dual import Dual, DualMath, tangent, value
 from .engine import ZERO, adjoint_sweep, evaluate, linearize, row_text, tangent_sweep
 from .errors import EvalError
 from .ir import Graph
-from .numbers import FloatMath
-from .taylor import Taylor, TaylorMath, variable
+from .backends.floats import FloatMath
+from .backends.taylor import Taylor, TaylorMath, variable
 
 
 @dataclass
@@ -80,7 +80,7 @@ def _duals(m):
     """The dual-number namespace over ``m``."""
     if m is FloatMath:
         return DualMath
-    from .dualover import dual_over
+    from .backends.dualover import dual_over
     return dual_over(m)
 
 

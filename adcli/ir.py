@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .ops import Op
+    from .functions import Function as Op
 
 Span = tuple[int, int]           # (start, end) in the formula's text
 

@@ -16,7 +16,7 @@ import threading
 
 from .errors import AdcliError, EvalError, ParseError, caret
 from .ir import Graph, build_graph
-from .ops import CONSTANTS, FUNCTIONS, OPS
+from .functions import CONSTANTS, FUNCTIONS, OPS
 
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
 

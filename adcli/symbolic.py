@@ -2,7 +2,7 @@
 evaluated at high precision, and printed back in adcli's own syntax.
 
 SymPy never sees the user's text: :func:`translate` walks the Wengert list
-once, in order, and builds each node with its op row's ``sympy`` callable.
+once, in order, and builds each node with its registry entry's ``sympy`` callable.
 Constants and the point enter as the exact rationals of their float64 values,
 so SymPy differentiates exactly the function adcli evaluates.
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Optional
 
 from .ir import fmt_number
 
@@ -70,7 +69,22 @@ def translate(g, s, symbols: list, decimal: bool = False) -> list:
 # -- SymPy -> adcli syntax -----------------------------------------------------------------
 ADD, MUL, NEG, POW, ATOM = 10, 20, 25, 30, 40
 
-_NAMES = {"Abs": "abs", "Max": "max", "Min": "min"}
+_NAMES: dict = {}
+
+
+def _names(s) -> dict:
+    """SymPy's class name of each registry function -> adcli's name (``Abs`` -> ``abs``,
+    ``ceiling`` -> ``ceil``): a function whose SymPy form is one call on its arguments."""
+    if not _NAMES:
+        from .functions import REGISTRY
+        xs = s.symbols("a b", real=True)
+        for f in REGISTRY.values():
+            if f.infix:
+                continue
+            e = f.sympy(s, *xs[:f.arity])
+            if isinstance(e, (s.Function, s.Min, s.Max)) and set(e.args) == set(xs[:f.arity]):
+                _NAMES.setdefault(type(e).__name__, f.name)
+    return _NAMES
 _SPECIAL = {math.pi: "pi", math.e: "e"}
 
 
@@ -184,7 +198,7 @@ def _combine(s, e, kind, texts, extra) -> tuple:
     if kind == "rel":
         return f"{texts[0][0]} {e.rel_op} {texts[1][0]}", ADD
     name = type(e).__name__
-    return f"{_NAMES.get(name, name)}({', '.join(t for t, _ in texts)})", ATOM
+    return f"{_names(s).get(name, name)}({', '.join(t for t, _ in texts)})", ATOM
 
 
 def adcli_text(s, expr) -> str:
@@ -281,8 +295,8 @@ class Symbolic:
     """What the symbolic step produced: per-partial results, swell, and its state."""
 
     rows: dict = field(default_factory=dict)   # (r, j) -> (text, value or None, note)
-    raw_ops: Optional[int] = None
-    cse_ops: Optional[int] = None
+    raw_ops: int | None = None
+    cse_ops: int | None = None
     state: str = "ok"               # ok | timeout | error | skipped | unavailable
     message: str = ""
 

@@ -7,7 +7,7 @@ import math
 import mpmath
 import pytest
 
-from adcli import ops
+from adcli import functions as ops
 
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
 BAYDIN = "ln(x1) + x1*x2 - sin(x2)"

@@ -10,7 +10,8 @@ import pytest
 import sympy as sp
 
 from adcli import checking as check
-from adcli import ops, parser
+from adcli import functions as ops
+from adcli import parser
 from adcli.checking import fd
 from adcli.checking.finite import dependence, straddles
 from adcli.engine import evaluate, linearize

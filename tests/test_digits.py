@@ -8,7 +8,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from adcli.ops import CONSTANTS
+from adcli.functions import CONSTANTS
 from adcli.parser import parse
 from adcli.point import split_top
 

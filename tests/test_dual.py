@@ -1,4 +1,4 @@
-"""Dual numbers: arithmetic and every op row's tangent against SymPy."""
+"""Dual numbers: arithmetic and every registry entry's tangent against SymPy."""
 from __future__ import annotations
 
 import math
@@ -8,10 +8,10 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adcli.dual import Dual, DualMath
+from adcli.backends.dual import Dual, DualMath
+from adcli.backends.floats import FloatMath
 from adcli.engine import ZERO, evaluate
 from adcli.errors import EvalError
-from adcli.numbers import FloatMath
 from adcli.parser import parse
 
 finite = st.floats(min_value=-10, max_value=10, allow_nan=False)
@@ -69,7 +69,7 @@ BINARY = [("pow(x, y)", X ** Y), ("atan2(x, y)", sp.atan2(X, Y)),
 
 
 def sympy_unary(name):
-    from adcli.ops import FUNCTIONS
+    from adcli.functions import FUNCTIONS
     return FUNCTIONS[name].sympy(sp, X)
 
 

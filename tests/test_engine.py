@@ -63,7 +63,7 @@ def test_chain_rule_post_example():
 # -- every sample: forward == reverse == SymPy --------------------------------------------
 def sympy_jacobian(g, point):
     """Independent reference: SymPy on the same formula, at 30 digits."""
-    from adcli.ops import CONSTANTS
+    from adcli.functions import CONSTANTS
     syms = [sp.Symbol(n, real=True) for n in g.names]
     expr = [None] * g.n_nodes
     for i in range(g.n_nodes):

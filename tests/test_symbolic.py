@@ -9,7 +9,7 @@ import sympy as sp
 
 from adcli import symbolic
 from adcli.engine import evaluate
-from adcli.ops import OPS
+from adcli.functions import OPS
 from adcli.parser import parse
 
 # a point inside every op's domain (the second value for binary ops)
@@ -33,7 +33,8 @@ def _formula(op) -> str:
 def test_every_op_row_translates_to_the_same_function(name):
     op = OPS[name]
     g = parse(_formula(op), ["x", "y"][:op.arity])
-    at = POINTS.get(name, (0.7, 0.4)[:op.arity])
+    at = POINTS.get(name, tuple(lo if lo == hi else v   # a constant argument: its value
+                                for v, (lo, hi) in zip((0.7, 0.4), op.sample)))
     syms = _symbols(g)
     expr = symbolic.translate(g, sp, syms)[g.outputs[0]]
     want = expr.evalf(40, subs={s: sp.Rational(v) for s, v in zip(syms, at, strict=True)})

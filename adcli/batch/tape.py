@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..npmath import NumpyMath
-from ..numbers import FloatMath
+from ..backends.numpy import NumpyMath
+from ..backends.floats import FloatMath
 
 
 # -- 1. recording --------------------------------------------------------------------------
@@ -247,8 +247,8 @@ def _hessian(g, m, tape, inputs: list) -> list:
     number, the replay flags the point and the float engine redoes it.
     Returns the gradient, the symmetrized rows, and the asymmetry.
     """
-    from ..dual import Dual, tangent, value
-    from ..dualover import dual_over
+    from ..backends.dual import Dual, tangent, value
+    from ..backends.dualover import dual_over
     from ..engine import adjoint_sweep, evaluate, linearize
     D = dual_over(m)
     n, out = len(inputs), g.outputs[0]

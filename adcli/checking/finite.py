@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..engine import Linearization, adjoint_sweep, evaluate
 from ..errors import AdcliError
-from ..numbers import FloatMath
+from ..backends.floats import FloatMath
 from . import fd
 from .model import partial_text
 

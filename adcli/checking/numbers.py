@@ -11,7 +11,7 @@ import math
 
 from ..engine import differentiate
 from ..ir import fmt_number
-from ..numbers import FloatMath
+from ..backends.floats import FloatMath
 from . import fd
 
 

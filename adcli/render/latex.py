@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
+from ..functions import REGISTRY
 from ..ir import fmt_number
 from ..tables import num, one_line
 from ..tracing import Style, cost_lines
@@ -16,10 +16,10 @@ from . import NO_INPUTS, constant_text, digits_note, out_name, output_label, pag
     shown_point, table_notes, value_text, values_text
 
 _CHARS = {"·": r" \cdot ", "−": "-", "²": "^2", "σ": r"\sigma ", "π": r"\pi ",
-          "≤": r"\le ", "≥": r"\ge ", "½": r"\frac{1}{2}"}
-_NAMED = re.compile(r"\b(sin|cos|tan|sinh|cosh|tanh|exp|log|min|max)\(")
-_ROMAN = re.compile(r"\b(asin|acos|atan2|atan|asinh|acosh|atanh|expm1|log1p|log2|log10|"
-                    r"erfc|erf|softplus|relu|hypot|sign)\(")
+          "≤": r"\le ", "≥": r"\ge ", "½": r"\frac{1}{2}", "ψ": r"\psi ", "′": "'"}
+#: A call in a template -> the registry entry's LaTeX name (\sin, \mathrm{asinh}, \Gamma).
+_LATEX = {f.name: f.latex for f in REGISTRY.values() if f.latex and not f.infix}
+_CALL = re.compile(r"\b(" + "|".join(sorted(_LATEX, key=len, reverse=True)) + r")\(")
 _NUMBER = re.compile(r"\^([0-9][0-9.e+]+)")
 _SCI = re.compile(r"(?<![\w.])([0-9][0-9.]*)e([+−]?)0*([0-9]+)")
 #: The gap in a shortened rule (math mode; \mbox needs no package).
@@ -62,8 +62,7 @@ def latex_template(tpl: str) -> str:
     tpl = tpl.replace("√", r"\surd ").replace("∛", r"\sqrt[3]{\,}")
     tpl = "".join(_CHARS.get(ch, ch) for ch in tpl)
     tpl = tpl.replace("ln 2", r"\ln 2").replace("ln 10", r"\ln 10")
-    tpl = _NAMED.sub(r"\\\1(", tpl)
-    return _ROMAN.sub(r"\\mathrm{\1}(", tpl)
+    return _CALL.sub(lambda m: _LATEX[m.group(1)] + "(", tpl)
 
 
 def tex_number(v: float) -> str:
@@ -142,7 +141,7 @@ def _option_text(text: str) -> str:
     return tex_text(text).replace("--", "-{}-")
 
 
-def trace_latex(tr, limit: int, sig: Optional[int] = None) -> str:
+def trace_latex(tr, limit: int, sig: int | None = None) -> str:
     g, s = tr.g, tr.style
     at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
     lines = [f"% adcli trace of {one_line(g.text)}" + (f" at {at}" if at else "")

@@ -3,7 +3,7 @@
 The numbers come from the engine (:func:`~adcli.engine.evaluate`,
 :func:`~adcli.engine.linearize`, :func:`~adcli.engine.tangent_sweep`,
 :func:`~adcli.engine.adjoint_sweep`); this module only writes down *which*
-rule produced each number, from the op table's ``rule`` and ``dtext``
+rule produced each number, from the registry entry's ``rule`` and ``partial_text``
 templates:
 
 * tangent  v̇ᵢ = Σⱼ v̇ⱼ·∂vᵢ/∂vⱼ over the active arguments j of row i;

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..engine import evaluate, linearize
 from ..ir import Graph
-from ..numbers import FloatMath
+from ..backends.floats import FloatMath
 from .model import numbers_for
 from .text import Labels, Style, kinks, out_name, positions
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from ..engine import ZERO, adjoint_sweep, evaluate, linearize, tangent_sweep
 from ..ir import Graph, fmt_number
-from ..numbers import FloatMath
+from ..backends.floats import FloatMath
 from .cost import cost
 from .text import Labels, Style, join, kinks, out_name, positions, term
 

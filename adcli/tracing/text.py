@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from ..ir import Graph, fmt_number, subscript
-from ..numbers import FloatMath
+from ..backends.floats import FloatMath
 
 _PH = re.compile(r"\{(\d|out)\}")
 
@@ -231,7 +231,7 @@ class Labels:
         if kink is not None:
             return self.s.template(kink)
         labels = tuple(self.var[a] for a in g.args[i])
-        return fill(self.styled(g.op[i].dtext[pos], i), labels, self.var[i])
+        return fill(self.styled(g.op[i].partial_text[pos], i), labels, self.var[i])
 
     def partial(self, i: int, pos: int) -> tuple:
         """(negated, kind, text) of ∂vᵢ/∂(argument pos)."""
@@ -240,7 +240,7 @@ class Labels:
         if kink is not None:
             neg, kind, rest = factor(kink)
             return neg, kind, self.s.template(rest)
-        key = (g.op[i].dtext[pos], self._consts(i))
+        key = (g.op[i].partial_text[pos], self._consts(i))
         neg, kind, rest = factor(prepared(*key))
         labels = tuple(self.var[a] for a in g.args[i])
         return neg, kind, fill(self.s.template(rest), labels, self.var[i])

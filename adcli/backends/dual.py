@@ -8,19 +8,21 @@ product.  The engines do not know: they only call ``m.<name>`` and use
 ``+ - * /``, and plain floats mix freely with duals on either side (nodes that
 do not depend on the seeded direction stay floats and cost nothing extra).
 
-The elementary functions are not restated here: each is derived from its row
-in :mod:`adcli.ops`, value by :class:`~adcli.numbers.FloatMath` and tangent by
-the row's local partials, so the conventions at kinks (abs, relu, min, max,
+The elementary functions are not restated here: each is derived from its
+registry entry (:mod:`adcli.functions`), value by
+:class:`~adcli.backends.floats.FloatMath` and tangent by the entry's local partials, so the conventions at kinks (abs, relu, min, max,
 hypot, atan2, x^y) are the core's.  Domain errors raise what :mod:`math`
 raises (ValueError, ZeroDivisionError, OverflowError), so the engines still
 name the trace row.
 """
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
+from typing import Any
 
-from .numbers import FloatMath
-from .ops import OPS
+from ..functions import REGISTRY
+from .floats import FloatMath
+from .protocol import Registered, install_helpers
 
 
 class Dual:
@@ -124,11 +126,10 @@ def _zero(v) -> bool:
     return isinstance(v, (int, float)) and v == 0.0
 
 
-def unary_over(m, fname: str, opname: str):
+def unary_over(m, fname: str, d: Callable):
     """m.<fname> on duals whose parts are numbers of namespace ``m``: the value from m,
-    the tangent from the op row's partial over m (DualMath: m = FloatMath)."""
+    the tangent from the entry's partial ``d`` over m (DualMath: m = FloatMath)."""
     f = getattr(m, fname)
-    d = OPS[opname].d
 
     def fn(x):
         if type(x) is not Dual:
@@ -142,9 +143,8 @@ def unary_over(m, fname: str, opname: str):
     return fn
 
 
-def binary_over(m, fname: str, opname: str):
+def binary_over(m, fname: str, d: Callable):
     f = getattr(m, fname)
-    d = OPS[opname].d
 
     def fn(x, y):
         if type(x) is not Dual and type(y) is not Dual:
@@ -165,15 +165,17 @@ def binary_over(m, fname: str, opname: str):
     return fn
 
 
-_UNARY = {name: name for name in (
-    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh",
-    "atanh", "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "erf", "erfc",
-    "sigmoid", "softplus", "relu")}
-_UNARY["fabs"] = "abs"
-_BINARY = {"atan2": "atan2", "hypot": "hypot", "pow": "pow", "fmin": "min", "fmax": "max"}
+def lifted(m) -> dict:
+    """Every registry function with a primitive, on duals over namespace ``m``."""
+    out: dict[str, Any] = {}
+    for f in REGISTRY.values():
+        if f.primitive:
+            over = unary_over if f.arity == 1 else binary_over
+            out[f.primitive] = over(m, f.primitive, f.d)
+    return out
 
 
-class DualMath:
+class DualMath(metaclass=Registered):
     """The number namespace for :class:`Dual` (same names as FloatMath)."""
 
     LN2 = FloatMath.LN2
@@ -198,37 +200,11 @@ class DualMath:
     def const(c: float) -> float:
         return c
 
-    # Piecewise helpers: their derivative is 0 wherever they are differentiable.
-    @staticmethod
-    def step(x, at0: float) -> float:
-        return FloatMath.step(value(x), at0)
-
-    @staticmethod
-    def sign(x) -> float:
-        return FloatMath.sign(value(x))
-
-    @staticmethod
-    def div0(a, b):
-        return a / b if value(b) != 0.0 else 0.0
-
-    @staticmethod
-    def dpowx(x, y):
-        if type(y) is not Dual and y == 0.0:
-            return 0.0
-        return y * DualMath.pow(x, y - 1.0)
-
-    @staticmethod
-    def powlog(o, x):
-        a = value(x)
-        if a > 0.0:
-            return o * DualMath.log(x)
-        if a == 0.0:
-            return 0.0 if value(o) == 0.0 else -math.inf
-        return math.nan
+    # The piecewise helpers (step, sign, div0, dpowx, powlog) are protocol.py's: their
+    # derivative is 0 wherever they are differentiable, so they look at the value only.
 
 
-for _name, _op in _UNARY.items():
-    setattr(DualMath, _name, staticmethod(unary_over(FloatMath, _name, _op)))
-for _name, _op in _BINARY.items():
-    setattr(DualMath, _name, staticmethod(binary_over(FloatMath, _name, _op)))
-del _name, _op
+install_helpers(DualMath)
+for _name, _fn in lifted(FloatMath).items():
+    if _name not in vars(DualMath):
+        setattr(DualMath, _name, staticmethod(_fn))

@@ -1,15 +1,15 @@
-"""Dual numbers over any number namespace: :class:`~adcli.dual.Dual` parts that are not floats.
+"""Dual numbers over any number namespace: :class:`~adcli.backends.dual.Dual` parts that are not floats.
 
-:class:`adcli.dual.DualMath` is the dual-number namespace over floats (its
-values come from :class:`~adcli.numbers.FloatMath`, and a domain error
+:class:`adcli.backends.dual.DualMath` is the dual-number namespace over floats (its
+values come from :class:`~adcli.backends.floats.FloatMath`, and a domain error
 raises).  :func:`dual_over` builds the same namespace over another one
 ``m``, e.g. the recording namespace of :mod:`adcli.batch`, so that
 ``evaluate`` + ``linearize`` + ``adjoint_sweep`` over ``Dual(x, v)`` record a
 forward-over-reverse sweep (H·v) that replays over arrays of points.
 
-The :class:`~adcli.dual.Dual` class itself is reused: its arithmetic only
-uses ``+ − × ÷`` on its parts.  Each function is derived from its op-table
-row as DualMath derives it, value by ``m`` and tangent by the row's local
+The :class:`~adcli.backends.dual.Dual` class itself is reused: its arithmetic only
+uses ``+ − × ÷`` on its parts.  Each function is derived from its registry
+entry as DualMath derives it, value by ``m`` and tangent by the entry's local
 partials over ``m``, in the same order of operations, so with NumPy kernels
 the results match DualMath's to the last bits the kernels agree on.  What
 differs is what cannot branch on a value:
@@ -28,20 +28,21 @@ NaN.  Elsewhere ``dual_over(FloatMath)`` and DualMath agree bit for bit.
 """
 from __future__ import annotations
 
-from .dual import _BINARY, _UNARY, Dual, _zero, binary_over, unary_over, value
+from .dual import Dual, _zero, lifted, value
+from .protocol import Registered
 
 
 def dual_over(m):
     """The dual-number namespace whose parts are numbers of namespace ``m``."""
     ns = {"LN2": m.LN2, "LN10": m.LN10, "TWO_OVER_SQRTPI": m.TWO_OVER_SQRTPI,
           "isbad": None, "primal": None, "const": staticmethod(lambda c: c)}
-    for name, op in _UNARY.items():
-        ns[name] = staticmethod(unary_over(m, name, op))
-    for name, op in _BINARY.items():
-        ns[name] = staticmethod(binary_over(m, name, op))
-    D = type("DualOver", (), ns)
+    for name, fn in lifted(m).items():
+        ns[name] = staticmethod(fn)
+    D = Registered("DualOver", (), ns)
 
-    # piecewise helpers: their derivative is 0 wherever they are differentiable
+    # piecewise helpers: their derivative is 0 wherever they are differentiable.  Not
+    # protocol.py's: m's values have no primal to branch on, so these lift m's own
+    # (vectorized) helpers onto the dual parts
     def step(x, at0):
         return m.step(value(x), at0)
 

@@ -1,7 +1,9 @@
-"""The NumPy number namespace: the op table's ``m.<name>`` over float64 arrays.
+"""The NumPy backend :class:`NumpyMath`: the registry's ``m.<name>`` over float64 arrays.
 
-Same attribute names as :class:`adcli.numbers.FloatMath`, so the same rows
-evaluate a whole batch of points at once.  Differences from FloatMath:
+Same attribute names as :class:`adcli.backends.floats.FloatMath`, so the same entries
+evaluate a whole batch of points at once.  Functions come from each entry's ``numpy``
+spelling (a ufunc), else its SciPy spelling (``scipy.special``, imported at the first
+call), else its ``generic`` form.  Differences from FloatMath:
 
 * nothing raises: a domain error gives NaN and an overflow ±inf, as NumPy
   does.  ``isbad`` and ``primal`` are None, which tells the engines not to
@@ -11,16 +13,20 @@ evaluate a whole batch of points at once.  Differences from FloatMath:
 * every function takes an optional ``out=`` array, so a precompiled batch
   sweep can work in place in buffers that stay in cache.
 
-Imported only under ``--points``: NumPy is an optional dependency.
+The piecewise helpers (``step``, ``div0``, ``dpowx``, ``powlog``) are written here
+rather than taken from :mod:`adcli.backends.protocol`: the generic forms branch on one
+value's primal, which an array of points does not have; these mask instead, in place.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-_LN2 = math.log(2.0)
-_LN10 = math.log(10.0)
+from ..functions import REGISTRY
+from .protocol import Registered
 
 
 def _pow(x, y, out=None):
@@ -92,97 +98,40 @@ def _relu(x, out=None):
     return np.maximum(x, 0.0, out=out)
 
 
-def _fmin(x, y, out=None):
-    # FloatMath: x if x <= y else y  (a NaN argument -> the result is not finite
-    # or the float engine raised earlier; minimum keeps NaN)
-    return np.minimum(x, y, out=out)
-
-
-def _fmax(x, y, out=None):
-    return np.maximum(x, y, out=out)
-
-
-def _sign(x, out=None):
-    return np.sign(x, out=out)
-
-
-def _sigmoid(x, out=None):
-    """1/(1 + e^−x), without overflow for large |x|."""
-    z = np.exp(-np.abs(x))                       # in (0, 1]
-    pos = np.greater_equal(x, 0.0)
-    num = np.where(pos, 1.0, z)
-    r = np.add(z, 1.0, out=out)
-    return np.divide(num, r, out=r)
-
-
-def _softplus(x, out=None):
-    r = np.abs(x)
-    r = np.negative(r, out=r)
-    r = np.exp(r, out=r)
-    r = np.log1p(r, out=r)
-    return np.add(r, np.maximum(x, 0.0), out=out if out is not None else r)
-
-
-_erf_scalar = np.frompyfunc(math.erf, 1, 1)
-_erfc_scalar = np.frompyfunc(math.erfc, 1, 1)
-
-
-def _erf(x, out=None):
-    # NumPy has no erf; math.erf per element is exact but slow (a known cost)
-    r = np.asarray(_erf_scalar(x), dtype=float)
-    if out is None:
-        return r
-    out[...] = r
-    return out
-
-
-def _erfc(x, out=None):
-    r = np.asarray(_erfc_scalar(x), dtype=float)
-    if out is None:
-        return r
-    out[...] = r
-    return out
-
-
 def _const(c):
     return c
 
 
-class NumpyMath:
+def _into(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with an ``out=`` that receives a copy (for kernels without one)."""
+    def kernel(*args: Any, out: Any = None) -> Any:
+        r = fn(*args)
+        if out is None:
+            return r
+        out[...] = r
+        return out
+    kernel.__name__ = getattr(fn, "__name__", "kernel")
+    return kernel
+
+
+def _scipy(name: str) -> Callable[..., Any]:
+    """scipy.special.<name>, imported at the first call (SciPy loads only when used)."""
+    def kernel(*args: Any, out: Any = None) -> Any:
+        import scipy.special as sp
+        fn = getattr(sp, name)
+        if isinstance(fn, np.ufunc):
+            return fn(*args, out=out)
+        return _into(fn)(*args, out=out)
+    kernel.__name__ = name
+    return kernel
+
+
+class NumpyMath(metaclass=Registered):
     """float64 arrays via NumPy ufuncs; every function accepts ``out=``."""
 
-    sin = np.sin
-    cos = np.cos
-    tan = np.tan
-    asin = np.arcsin
-    acos = np.arccos
-    atan = np.arctan
-    atan2 = np.arctan2
-    sinh = np.sinh
-    cosh = np.cosh
-    tanh = np.tanh
-    asinh = np.arcsinh
-    acosh = np.arccosh
-    atanh = np.arctanh
-    exp = np.exp
-    expm1 = np.expm1
-    log = np.log
-    log1p = np.log1p
-    log2 = np.log2
-    log10 = np.log10
-    sqrt = np.sqrt
-    cbrt = np.cbrt
-    fabs = np.fabs
-    hypot = np.hypot
     isfinite = np.isfinite
-    erf = staticmethod(_erf)
-    erfc = staticmethod(_erfc)
-    sigmoid = staticmethod(_sigmoid)
-    softplus = staticmethod(_softplus)
     relu = staticmethod(_relu)
-    fmin = staticmethod(_fmin)
-    fmax = staticmethod(_fmax)
-    sign = staticmethod(_sign)
+    sign = np.sign
     step = staticmethod(_step)
     div0 = staticmethod(_div0)
     pow = staticmethod(_pow)
@@ -191,13 +140,29 @@ class NumpyMath:
     const = staticmethod(_const)
     isbad = None   # the batch driver checks results itself
     primal = None  # no per-value kink tests (the driver tests kinks vectorized)
-    LN2 = _LN2
-    LN10 = _LN10
+    LN2 = math.log(2.0)
+    LN10 = math.log(10.0)
     TWO_OVER_SQRTPI = 2.0 / math.sqrt(math.pi)
 
-    # Python operators the rows use, as out= kernels for compiled sweeps
+    # Python operators the entries use, as out= kernels for compiled sweeps
     add = np.add
     subtract = np.subtract
     multiply = np.multiply
     divide = np.divide
     negative = np.negative
+
+
+def _generic(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return _into(lambda *args: fn(NumpyMath, *args))
+
+
+for _f in REGISTRY.values():
+    _p = _f.primitive
+    if not _p or _p in vars(NumpyMath):
+        continue
+    if _f.numpy:
+        setattr(NumpyMath, _p, getattr(np, _f.numpy))
+    elif _f.scipy:
+        setattr(NumpyMath, _p, staticmethod(_scipy(_f.scipy)))
+    elif _f.generic is not None:
+        setattr(NumpyMath, _p, staticmethod(_generic(_f.generic)))
