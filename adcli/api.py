@@ -14,8 +14,7 @@ subclasses of :class:`adcli.AdcliError` with the CLI's messages.
 """
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from .arrays import Many, run_many

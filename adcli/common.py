@@ -200,9 +200,9 @@ def errors(as_json: bool):
         if exc.name not in OPTIONAL:
             report_internal(exc, as_json)
             raise typer.Exit(INTERNAL_EXIT) from None
-        need, extra = OPTIONAL[exc.name]
-        report(UsageError(f"{need} needs {exc.name}: pip install {exc.name} "
-                          f"(or pip install 'adcli[{extra}]')"), as_json)
+        need = OPTIONAL[exc.name][0]
+        report(UsageError(f"{need} needs {exc.name}, a dependency of adcli that is missing "
+                          f"here: pip install {exc.name}"), as_json)
         raise typer.Exit(2) from None
     except OSError as exc:   # the output cannot be written (a full disk, > /dev/full)
         quiet_stdout()

@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
+from .backends.floats import FloatMath
 from .errors import EvalError
 from .ir import Graph, fmt_number
-from .backends.floats import FloatMath
+
+if TYPE_CHECKING:
+    from .functions import Function
 
 MODES = ("forward", "reverse")
 
@@ -48,7 +52,7 @@ _FLOAT_RANGE = "float64's range (about ±1.8e308)"
 
 
 def _domain_error(g: Graph, i: int, vals, exc, m) -> EvalError:
-    op = g.op[i]
+    op = cast("Function", g.op[i])   # row i is an equation: it has an op
     args = [vals[a] for a in g.args[i]]
     finite_args = all(a - a == 0.0 for a in args)
     if isinstance(exc, ZeroDivisionError) or (op.name == "div" and args[1] == 0.0):
@@ -81,7 +85,7 @@ def evaluate(g: Graph, point, m=FloatMath) -> list:
     if len(point) != n:
         raise ValueError("point has the wrong length")
     vals = list(point) + [m.const(c) for c in g.const[n:g.first_op]] + [None] * g.n_ops
-    ops, args = g.op, g.args
+    ops, args = cast("list[Function]", g.op), g.args   # None only below first_op
     bad = m.isbad
     for i in range(g.first_op, len(ops)):
         a = args[i]
@@ -106,7 +110,7 @@ def _variable_args(g: Graph, i: int) -> list:
 
 def _kink_warning(g: Graph, i: int, vals) -> str:
     at = ", ".join(f"{g.label(k)} = {_show(vals[k])}" for k in _variable_args(g, i))
-    return f"{g.label(i)} = {g.definition(i)} at {at}: {g.op[i].convention}"
+    return f"{g.label(i)} = {g.definition(i)} at {at}: {g.fn(i).convention}"
 
 
 def _infinite_partial(g: Graph, i: int, k: int, vals) -> EvalError:
@@ -129,7 +133,7 @@ def linearize(g: Graph, vals, m=FloatMath) -> Linearization:
     Unary and binary rows are unpacked by hand: this loop is most of the cost
     of a reverse gradient, so it avoids building argument lists per node.
     """
-    ops, args, active = g.op, g.args, g.active
+    ops, args, active = cast("list[Function]", g.op), g.args, g.active
     pairs: list = [()] * len(ops)
     order = []
     warnings = []

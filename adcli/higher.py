@@ -26,11 +26,11 @@ import contextlib
 from dataclasses import dataclass, field
 
 from .backends.dual import Dual, DualMath, tangent, value
+from .backends.floats import FloatMath
+from .backends.taylor import Taylor, TaylorMath, variable
 from .engine import ZERO, adjoint_sweep, evaluate, linearize, row_text, tangent_sweep
 from .errors import EvalError
 from .ir import Graph
-from .backends.floats import FloatMath
-from .backends.taylor import Taylor, TaylorMath, variable
 
 
 @dataclass

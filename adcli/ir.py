@@ -77,6 +77,13 @@ class Graph:
             return i - self.n_inputs + 1
         return i - self.first_op + 1
 
+    def fn(self, i: int) -> Op:
+        """The operation of equation row i (inputs and constants have none)."""
+        op = self.op[i]
+        if op is None:
+            raise ValueError(f"node {i} is an input or a constant, not an equation")
+        return op
+
     def label(self, i: int, ascii: bool = False) -> str:
         value = self.const[i]
         if value is not None:            # a constant prints as its literal

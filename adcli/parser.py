@@ -15,8 +15,8 @@ import difflib
 import threading
 
 from .errors import AdcliError, EvalError, ParseError, caret
-from .ir import Graph, build_graph
 from .functions import CONSTANTS, FUNCTIONS, OPS
+from .ir import Graph, build_graph
 
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
 

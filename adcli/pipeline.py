@@ -261,8 +261,8 @@ def _batch() -> Any:
     try:
         from . import batch
     except ImportError:
-        raise UsageError("--points needs NumPy: pip install numpy "
-                         "(or pip install 'adcli[batch]')") from None
+        raise UsageError("--points needs NumPy, a dependency of adcli that is missing here: "
+                         "pip install numpy") from None
     return batch
 
 

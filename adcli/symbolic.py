@@ -388,7 +388,8 @@ def compute(g, point: list, digits: int = 30, timeout: float = 10.0) -> Symbolic
         import sympy  # noqa: F401 - imported before the fork: the timeout measures SymPy's work
     except ImportError:
         result.state = "unavailable"
-        result.message = "SymPy is not installed (pip install 'adcli[check]'); the symbolic column is empty"
+        result.message = ("SymPy is not installed (pip install sympy); "
+                          "the symbolic column is empty")
         return result
     if "fork" in multiprocessing.get_all_start_methods():
         _in_fork(g, point, digits, timeout, result)

@@ -42,7 +42,8 @@ def test_grad_matches_sympy_and_the_cli_json(cli):
     res = adcli.grad(MATLAB, at=[2, 0.5])
     assert res.variables == ["x1", "x2"] and res.warnings == []
     assert close(res.value, ref(F, AT))
-    assert all(close(g, ref(sp.diff(F, v), AT)) for g, v in zip(res.gradient, (X1, X2)))
+    assert all(close(g, ref(sp.diff(F, v), AT))
+               for g, v in zip(res.gradient, (X1, X2), strict=True))
     assert res.to_dict() == cli("grad", MATLAB, "--at", "2,0.5", "--json").json
 
 
@@ -64,11 +65,11 @@ def test_formula_parses_once_and_answers_every_command():
     H = sp.hessian(e, (X, Y)).subs(at)
     assert all(close(h.hessian[i][j], H[i, j]) for i in range(2) for j in range(2))
     hv = f.hvp(at=point, direction=[1, -1])
-    assert all(close(a, b) for a, b in zip(hv.hvp, H * sp.Matrix([1, -1])))
+    assert all(close(a, b) for a, b in zip(hv.hvp, H * sp.Matrix([1, -1]), strict=True))
     jv = f.jvp(at=point, direction=[0, 1])
     assert close(jv.jvp, sp.diff(e, Y).subs(at))
     vj = f.vjp(at=point)
-    assert all(close(a, sp.diff(e, v).subs(at)) for a, v in zip(vj.vjp, (X, Y)))
+    assert all(close(a, sp.diff(e, v).subs(at)) for a, v in zip(vj.vjp, (X, Y), strict=True))
     d = f.derivative(at=point, direction=[1, 0], order=4)
     assert all(close(a, sp.diff(e, X, k).subs(at), 12) for k, a in enumerate(d.derivatives))
 

@@ -16,8 +16,8 @@ from test_batch import EPS, MATLAB, ULPS, agree, write_csv
 from adcli import batch, higher
 from adcli.backends.dual import Dual, DualMath, tangent, value
 from adcli.backends.dualover import dual_over
-from adcli.engine import adjoint_sweep, evaluate, linearize
 from adcli.backends.floats import FloatMath
+from adcli.engine import adjoint_sweep, evaluate, linearize
 from adcli.functions import FUNCTIONS
 from adcli.parser import parse
 

@@ -73,6 +73,7 @@ def test_an_ill_conditioned_derivative_is_right_with_digits(adcli):
 
 def test_a_wrong_rule_disagrees_under_digits(adcli, monkeypatch):
     import dataclasses
+
     from adcli import functions as ops
     exp = ops.OPS["exp"]
     monkeypatch.setitem(ops.FUNCTIONS, "exp", dataclasses.replace(     # off in the 35th digit

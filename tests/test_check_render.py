@@ -89,6 +89,7 @@ def test_notes_explain_an_unreliable_row_without_cutting():
 
 def test_a_disagreeing_row_is_named_in_the_notes(monkeypatch):
     import dataclasses
+
     from adcli import functions as ops
     monkeypatch.setitem(ops.FUNCTIONS, "sin",
                         dataclasses.replace(ops.OPS["sin"], d=lambda m, x, o: (m.sin(x),)))

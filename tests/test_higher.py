@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from adcli import higher
 from adcli.errors import EvalError
-from adcli.higher import derivatives, hessian
 from adcli.functions import CONSTANTS
+from adcli.higher import derivatives, hessian
 from adcli.parser import parse
 from adcli.point import parse_point
 

@@ -41,12 +41,13 @@ DOMAINS = {**{name: list(f.sample) for name, f in OPS.items()}, **_CHOSEN}
 def formula(name: str) -> str:
     if name in INFIX:
         return INFIX[name]
-    args = [repr(float(lo)) if lo == hi else v for v, (lo, hi) in zip("xy", DOMAINS[name])]
+    args = [repr(float(lo)) if lo == hi else v
+            for v, (lo, hi) in zip("xy", DOMAINS[name], strict=False)]  # unary: x only
     return f"{name}({', '.join(args)})"
 
 
 def variables(name: str) -> list:
-    return [v for v, (lo, hi) in zip("xy", DOMAINS[name]) if lo != hi]
+    return [v for v, (lo, hi) in zip("xy", DOMAINS[name], strict=False) if lo != hi]
 
 
 def points(name: str, k: int = 6):

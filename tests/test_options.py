@@ -99,7 +99,7 @@ def test_grad_digits_thirty_digits_match_sympy(adcli):
     d = adcli(*args_for("grad", "--digits", None), "--json").json
     f = BASE["grad"][2]
     assert d["digits"] == 30 and close(d["value"], f.subs(EXACT), 30)
-    for ours, ref in zip(d["gradient"], grad_of(f)):
+    for ours, ref in zip(d["gradient"], grad_of(f), strict=True):
         assert close(ours, ref.subs(EXACT), 30)
 
 
@@ -143,21 +143,21 @@ def test_new_points_cells_match_sympy_at_every_point(adcli, tmp_path, command):
     records = [json.loads(line) for line in r.out.splitlines()]
     assert len(records) == 3
     for rec in records:
-        at = dict(zip((X, Y), rec["point"]))
+        at = dict(zip((X, Y), rec["point"], strict=True))
         if command == "jvp":
             ref = sp.Matrix(f).jacobian((X, Y)).subs(at) * sp.Matrix([1, -1])
-            assert all(close(a, b) for a, b in zip(rec["jvp"], ref))
+            assert all(close(a, b) for a, b in zip(rec["jvp"], ref, strict=True))
         elif command == "vjp":
             ref = sp.Matrix([[1, -1]]) * sp.Matrix(f).jacobian((X, Y)).subs(at)
-            assert all(close(a, b) for a, b in zip(rec["vjp"], ref))
+            assert all(close(a, b) for a, b in zip(rec["vjp"], ref, strict=True))
         elif command == "hvp":
             ref = sp.hessian(f, (X, Y)).subs(at) * sp.Matrix([1, -1])
-            assert all(close(a, b) for a, b in zip(rec["hvp"], ref))
+            assert all(close(a, b) for a, b in zip(rec["hvp"], ref, strict=True))
         else:   # derivatives of t -> f(x + t, y - t) at t = 0
             t = sp.Symbol("t")
             line = f.subs({X: at[X] + t, Y: at[Y] - t}, simultaneous=True)
             ref = [sp.diff(line, t, k).subs(t, 0) for k in range(4)]
-            assert all(close(a, b, 12) for a, b in zip(rec["derivatives"], ref))
+            assert all(close(a, b, 12) for a, b in zip(rec["derivatives"], ref, strict=True))
         single = adcli(command, formula, "--at", ",".join(map(repr, rec["point"])), *extra,
                        "--json").json
         assert single == rec
@@ -184,7 +184,7 @@ def test_vars_orders_the_inputs(adcli):
     assert d["variables"] == ["y", "x"]
     f = BASE["grad"][2]
     ref = [sp.diff(f, v).subs(EXACT) for v in (Y, X)]
-    assert all(close(a, b) for a, b in zip(d["gradient"], ref))
+    assert all(close(a, b) for a, b in zip(d["gradient"], ref, strict=True))
 
 
 @pytest.mark.parametrize("command", POINTWISE)

@@ -50,7 +50,7 @@ def _constants(f) -> list:
 def formula(f) -> tuple:
     """The entry called on x (and y), constant arguments written in: (text, variables)."""
     args, names = [], []
-    for k, c in enumerate(_constants(f)):
+    for c in _constants(f):
         if c is None:
             args.append(VARS[len(names)])
             names.append(VARS[len(names)])
@@ -93,7 +93,7 @@ def reference(name: str) -> list:
         return float(exact(e, subs))
     rows = []
     for pt in points(f):
-        subs = {s: sp.Rational(v) for s, v in zip(xs, pt)}
+        subs = {s: sp.Rational(v) for s, v in zip(xs, pt, strict=True)}
         grad = [sp.diff(expr, s) for s in xs]
         rows.append({
             "value": n(expr, subs),
@@ -124,32 +124,32 @@ def test_every_backend_has_every_function(backend):
 @pytest.mark.parametrize("name", NAMES)
 def test_floats_value_and_gradient(name):
     f, g, _ = graph(name)
-    for pt, ref in zip(points(f), reference(name)):
+    for pt, ref in zip(points(f), reference(name), strict=True):
         for mode in ("forward", "reverse"):
             res = differentiate(g, pt, mode)
             assert close(res.value[0], ref["value"], 1e-12), (name, pt, res.value, ref)
-            for got, want in zip(res.derivative[0], ref["gradient"]):
+            for got, want in zip(res.derivative[0], ref["gradient"], strict=True):
                 assert close(got, want, 1e-12), (name, mode, pt, got, want)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_duals_hessian(name):
     f, g, _ = graph(name)
-    for pt, ref in zip(points(f), reference(name)):
+    for pt, ref in zip(points(f), reference(name), strict=True):
         res = higher.hessian(g, pt)
-        for got_row, want_row in zip(res.hessian, ref["hessian"]):
-            for got, want in zip(got_row, want_row):
+        for got_row, want_row in zip(res.hessian, ref["hessian"], strict=True):
+            for got, want in zip(got_row, want_row, strict=True):
                 assert close(got, want, 1e-11), (name, pt, res.hessian, ref["hessian"])
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_taylor_derivatives(name):
     f, g, names = graph(name)
-    for pt, ref in zip(points(f), reference(name)):
+    for pt, ref in zip(points(f), reference(name), strict=True):
         for j in range(len(names)):
             direction = [1.0 if k == j else 0.0 for k in range(len(names))]
             res = higher.derivatives(g, pt, ORDER, direction)
-            for k, (got, want) in enumerate(zip(res.derivatives, ref["pure"][j])):
+            for k, (got, want) in enumerate(zip(res.derivatives, ref["pure"][j], strict=True)):
                 assert close(got, want, 1e-12 * 10.0 ** k), (name, pt, j, k, got, want)
 
 
@@ -180,12 +180,12 @@ def test_mpmath_30_digits(name):
     it = iter(xs)
     expr = f.sympy(sp, *[sp.Float(c, 60) if c is not None else next(it) for c in _constants(f)])
     for pt in points(f):
-        subs = {s: sp.Rational(v) for s, v in zip(xs, pt)}
+        subs = {s: sp.Rational(v) for s, v in zip(xs, pt, strict=True)}
         with working_precision(30):
             vals, jac, *_ = differentiate_graph(g, [mpmath.mpf(v) for v in pt], "reverse")
             want = mpmath.mpf(str(exact(expr, subs)))
             assert abs(vals[0] - want) <= 1e-25 * (abs(want) + 1e-2), (name, pt, vals[0], want)
-            for s, got in zip(xs, jac[0]):
+            for s, got in zip(xs, jac[0], strict=True):
                 want = mpmath.mpf(str(exact(sp.diff(expr, s), subs)))
                 assert abs(got - want) <= 1e-25 * (abs(want) + 1e-2), (name, pt, got, want)
 

@@ -10,7 +10,8 @@ do not depend on the seeded direction stay floats and cost nothing extra).
 
 The elementary functions are not restated here: each is derived from its
 registry entry (:mod:`adcli.functions`), value by
-:class:`~adcli.backends.floats.FloatMath` and tangent by the entry's local partials, so the conventions at kinks (abs, relu, min, max,
+:class:`~adcli.backends.floats.FloatMath` and tangent by the entry's local partials,
+so the conventions at kinks (abs, relu, min, max,
 hypot, atan2, x^y) are the core's.  Domain errors raise what :mod:`math`
 raises (ValueError, ZeroDivisionError, OverflowError), so the engines still
 name the trace row.

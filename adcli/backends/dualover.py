@@ -1,4 +1,5 @@
-"""Dual numbers over any number namespace: :class:`~adcli.backends.dual.Dual` parts that are not floats.
+"""Dual numbers over any number namespace: :class:`~adcli.backends.dual.Dual` parts that are
+not floats.
 
 :class:`adcli.backends.dual.DualMath` is the dual-number namespace over floats (its
 values come from :class:`~adcli.backends.floats.FloatMath`, and a domain error

@@ -95,7 +95,8 @@ def powlog(m: Any, o: Any, x: Any) -> Any:
     return math.nan
 
 
-HELPERS: dict[str, Callable[..., Any]] = {"step": step, "sign": sign, "div0": div0, "dpowx": dpowx, "powlog": powlog}
+HELPERS: dict[str, Callable[..., Any]] = {"step": step, "sign": sign, "div0": div0,
+                                          "dpowx": dpowx, "powlog": powlog}
 
 
 def install_helpers(cls: Any) -> None:

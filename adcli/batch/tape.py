@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..backends.numpy import NumpyMath
 from ..backends.floats import FloatMath
+from ..backends.numpy import NumpyMath
 
 
 # -- 1. recording --------------------------------------------------------------------------

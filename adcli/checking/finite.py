@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..backends.floats import FloatMath
 from ..engine import Linearization, adjoint_sweep, evaluate
 from ..errors import AdcliError
-from ..backends.floats import FloatMath
 from . import fd
 from .model import partial_text
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 import math
 
+from ..backends.floats import FloatMath
 from ..engine import differentiate
 from ..ir import fmt_number
-from ..backends.floats import FloatMath
 from . import fd
 
 

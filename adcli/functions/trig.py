@@ -55,12 +55,15 @@ ENTRIES = (
            sample=((-3.0, 3.0), (0.3, 3.0))),
     # reciprocal functions: values from cos, sin, tan, so every backend has them already
     unary("sec", lambda m, x, o: (o * m.tan(x),), "{out}·tan({0})", "{out}*tan({0})",
-          lambda s, x: s.sec(x), latex=r"\sec", value=lambda m, x: 1.0 / m.cos(x), domain="sec needs cos x ≠ 0",
+          lambda s, x: s.sec(x), latex=r"\sec", value=lambda m, x: 1.0 / m.cos(x),
+          domain="sec needs cos x ≠ 0",
           mpmath="sec", sample=((-1.3, 1.3),)),
     unary("csc", lambda m, x, o: (-o / m.tan(x),), "−{out}/tan({0})", "-{out}/tan({0})",
-          lambda s, x: s.csc(x), latex=r"\csc", value=lambda m, x: 1.0 / m.sin(x), domain="csc needs sin x ≠ 0",
+          lambda s, x: s.csc(x), latex=r"\csc", value=lambda m, x: 1.0 / m.sin(x),
+          domain="csc needs sin x ≠ 0",
           mpmath="csc", sample=((0.3, 2.8),)),
     unary("cot", lambda m, x, o: (-1.0 - o * o,), "−1 − {out}²", "-1 - {out}^2",
-          lambda s, x: s.cot(x), latex=r"\cot", value=lambda m, x: 1.0 / m.tan(x), domain="cot needs sin x ≠ 0",
+          lambda s, x: s.cot(x), latex=r"\cot", value=lambda m, x: 1.0 / m.tan(x),
+          domain="cot needs sin x ≠ 0",
           mpmath="cot", sample=((0.3, 2.8),)),
 )

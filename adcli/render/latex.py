@@ -12,8 +12,19 @@ from ..functions import REGISTRY
 from ..ir import fmt_number
 from ..tables import num, one_line
 from ..tracing import Style, cost_lines
-from . import NO_INPUTS, constant_text, digits_note, out_name, output_label, page, shown, \
-    shown_point, table_notes, value_text, values_text
+from . import (
+    NO_INPUTS,
+    constant_text,
+    digits_note,
+    out_name,
+    output_label,
+    page,
+    shown,
+    shown_point,
+    table_notes,
+    value_text,
+    values_text,
+)
 
 _CHARS = {"·": r" \cdot ", "−": "-", "²": "^2", "σ": r"\sigma ", "π": r"\pi ",
           "≤": r"\le ", "≥": r"\ge ", "½": r"\frac{1}{2}", "ψ": r"\psi ", "′": "'"}
@@ -65,7 +76,7 @@ def latex_template(tpl: str) -> str:
     return _CALL.sub(lambda m: _LATEX[m.group(1)] + "(", tpl)
 
 
-def tex_number(v: float) -> str:
+def tex_number(v: float | str) -> str:
     s = fmt_number(v) if isinstance(v, float) else str(v)
     if "e" in s:
         mant, exp = s.split("e")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..backends.floats import FloatMath
 from ..engine import evaluate, linearize
 from ..ir import Graph
-from ..backends.floats import FloatMath
 from .model import numbers_for
 from .text import Labels, Style, kinks, out_name, positions
 
@@ -58,7 +58,7 @@ def graph_model(g: Graph, point: list | None, style: Style | None = None,
         else:
             kind = "input" if i < g.n_inputs else "operation"
             label = f"{lab.var[i]} = {lab.definition(i)}"
-        nodes.append(GNode(i, lab.var[i], kind, label, g.op[i].name if g.op[i] else None,
+        nodes.append(GNode(i, lab.var[i], kind, label, g.fn(i).name if g.op[i] else None,
                            None if vals is None else num(vals[i]), outs.get(i, [])))
         if g.op[i] is None:
             continue

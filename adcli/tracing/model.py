@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..backends.floats import FloatMath
 from ..engine import ZERO, adjoint_sweep, evaluate, linearize, tangent_sweep
 from ..ir import Graph, fmt_number
-from ..backends.floats import FloatMath
 from .cost import cost
 from .text import Labels, Style, join, kinks, out_name, positions, term
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from typing import cast
 
-from ..ir import Graph, fmt_number, subscript
 from ..backends.floats import FloatMath
+from ..ir import Graph, fmt_number, subscript
 
 _PH = re.compile(r"\{(\d|out)\}")
 
@@ -184,7 +185,7 @@ class Labels:
         self.bar = [""] * g.n_nodes
         for i in range(g.n_nodes):
             if g.op[i] is None and i >= g.n_inputs:
-                self.var[i] = self.constant(g.const[i])
+                self.var[i] = self.constant(cast(float, g.const[i]))
                 continue
             k = g.number(i)
             self.var[i], self.dot[i], self.bar[i] = style.var(k), style.dot(k), style.bar(k)
@@ -214,7 +215,7 @@ class Labels:
         if g.op[i] is None:
             return self.s.name(g.names[i]) if i < g.n_inputs else self.var[i]
         labels = tuple(self.var[a] for a in g.args[i])
-        return fill(self.styled(g.op[i].rule, i, fold=False), labels, self.var[i])
+        return fill(self.styled(g.fn(i).rule, i, fold=False), labels, self.var[i])
 
     def _kink(self, i: int, pos: int) -> str | None:
         """The partial's number at a kink, as a literal template (None elsewhere)."""
@@ -231,7 +232,7 @@ class Labels:
         if kink is not None:
             return self.s.template(kink)
         labels = tuple(self.var[a] for a in g.args[i])
-        return fill(self.styled(g.op[i].partial_text[pos], i), labels, self.var[i])
+        return fill(self.styled(g.fn(i).partial_text[pos], i), labels, self.var[i])
 
     def partial(self, i: int, pos: int) -> tuple:
         """(negated, kind, text) of ∂vᵢ/∂(argument pos)."""
@@ -240,7 +241,7 @@ class Labels:
         if kink is not None:
             neg, kind, rest = factor(kink)
             return neg, kind, self.s.template(rest)
-        key = (g.op[i].partial_text[pos], self._consts(i))
+        key = (g.fn(i).partial_text[pos], self._consts(i))
         neg, kind, rest = factor(prepared(*key))
         labels = tuple(self.var[a] for a in g.args[i])
         return neg, kind, fill(self.s.template(rest), labels, self.var[i])
