@@ -1,4 +1,4 @@
-"""Forward and reverse mode, generic over the op table.
+"""Forward and reverse mode, generic over the function registry.
 
 Three loops over the Wengert list, none recursive:
 
@@ -68,7 +68,7 @@ def _domain_error(g: Graph, i: int, vals, exc, m) -> EvalError:
 
 def _is_inf(op, args, m) -> bool:
     try:
-        v = op.f(m, *args)
+        v = op.value(m, *args)
     except Exception:  # noqa: BLE001 - any failure: not an overflow to report
         return False
     return v in (float("inf"), float("-inf"))
@@ -77,7 +77,7 @@ def _is_inf(op, args, m) -> bool:
 def evaluate(g: Graph, point, m=FloatMath) -> list:
     """The primal sweep: a value per node. Raises EvalError naming the row.
 
-    ``m`` is the number namespace (:mod:`adcli.numbers`); values may be any
+    ``m`` is the number namespace (:mod:`adcli.backends.floats`); values may be any
     type its functions accept.  A namespace whose ``isbad`` is None (NumPy
     batches) is not checked here: its caller checks the results instead.
     """
@@ -91,9 +91,9 @@ def evaluate(g: Graph, point, m=FloatMath) -> list:
         a = args[i]
         try:
             if len(a) == 1:
-                v = ops[i].f(m, vals[a[0]])
+                v = ops[i].value(m, vals[a[0]])
             else:
-                v = ops[i].f(m, vals[a[0]], vals[a[1]])
+                v = ops[i].value(m, vals[a[0]], vals[a[1]])
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             raise _domain_error(g, i, vals, exc, m) from None
         if bad is not None and bad(v):  # inf or nan

@@ -3,8 +3,8 @@
 Nothing here walks the Wengert list itself: every algorithm is the core's
 :func:`~adcli.engine.evaluate`, :func:`~adcli.engine.linearize`,
 :func:`~adcli.engine.tangent_sweep` and :func:`~adcli.engine.adjoint_sweep`,
-run over floats, dual numbers (:mod:`adcli.dual`) or truncated Taylor series
-(:mod:`adcli.taylor`):
+run over floats, dual numbers (:mod:`adcli.backends.dual`) or truncated Taylor series
+(:mod:`adcli.backends.taylor`):
 
 * ``jvp``         J·v: one tangent sweep seeded with v;
 * ``vjp``         wᵀ·J: one adjoint sweep seeded with w over the outputs;

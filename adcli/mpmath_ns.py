@@ -1,4 +1,4 @@
-"""``--digits N``: the op table's ``m.<name>`` over mpmath numbers.
+"""``--digits N``: mpmath numbers at N digits: the point, constants and the working precision.
 
 The same rows and the same engines as float64, with every operation done by
 mpmath at N significant digits plus a few guard digits, and the results shown

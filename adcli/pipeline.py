@@ -5,7 +5,7 @@ hvp, derivative), the parsed formula, the point and the options.  The backend
 follows from the options:
 
 * float64 at one point (:func:`run`): the engines of :mod:`adcli.engine` and
-  :mod:`adcli.higher` over :class:`~adcli.numbers.FloatMath`;
+  :mod:`adcli.higher` over :class:`~adcli.backends.floats.FloatMath`;
 * mpmath at N digits (``digits=N``): the same engines over
   :func:`adcli.mpmath_ns.namespace`, dual numbers over it for hessian and hvp;
 * NumPy over many points (:func:`stream` for the CLI's ``--points``,

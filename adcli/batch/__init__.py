@@ -1,6 +1,6 @@
 """Many points at once: the trace compiled to in-place NumPy sweeps.
 
-Same IR, same op table, same sweeps as :mod:`adcli.engine`, run on arrays of
+Same IR, same registry, same sweeps as :mod:`adcli.engine`, run on arrays of
 points instead of floats.  To keep the intermediates in cache and the Python
 overhead small, the sweeps are *recorded* once per formula and then replayed
 chunk by chunk:
@@ -12,7 +12,7 @@ chunk by chunk:
    computing.  Constants fold on the spot with :class:`FloatMath`, and a call
    already on the tape (same kernel, same arguments) is not recorded again.
    ``hessian`` runs the core's own sweeps over dual numbers whose parts are
-   recorded values (:mod:`adcli.dualover`): forward-over-reverse, one sweep
+   recorded values (:mod:`adcli.backends.dualover`): forward-over-reverse, one sweep
    per input, sharing everything but the tangent parts.
 2. **Prune.**  Instructions no requested result depends on are dropped (e.g.
    ``x^y``'s ``∂/∂y = x^y·log x`` when ``y`` is a constant).
@@ -20,7 +20,7 @@ chunk by chunk:
    buffer is reused once its last reader has run, and a ufunc writes in
    place over an argument it was the last reader of.
 4. **Replay.**  :meth:`Program.run` calls each kernel of
-   :class:`adcli.npmath.NumpyMath` with ``out=`` over chunks of a few
+   :class:`adcli.backends.numpy.NumpyMath` with ``out=`` over chunks of a few
    thousand points, on a small thread pool (NumPy releases the GIL).
 
 No per-formula source is generated; the tape is data.  Exceptional points

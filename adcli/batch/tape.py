@@ -6,7 +6,7 @@ The engine's three loops (primal sweep, local partials from each row's
 flat tape instead of computing.  Constants fold on the spot with
 :class:`FloatMath`, and a call already on the tape is not recorded again.
 ``hessian`` records the core's own sweeps over dual numbers whose parts are
-recorded values (:mod:`adcli.dualover`).  See :mod:`adcli.batch`.
+recorded values (:mod:`adcli.backends.dualover`).  See :mod:`adcli.batch`.
 """
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def _fold(name: str, args):
 
 
 class _Recorder:
-    """The number namespace the op table's rows are recorded with."""
+    """The number namespace the registry's entries are recorded with."""
 
     isbad = None
     primal = None
@@ -230,7 +230,7 @@ def _primal(g, m, tape) -> list:
     vals += [None] * g.n_ops
     ops, args = g.op, g.args
     for i in range(g.first_op, len(ops)):
-        v = ops[i].f(m, *[vals[a] for a in args[i]])
+        v = ops[i].value(m, *[vals[a] for a in args[i]])
         tape.check(v)
         vals[i] = v
     return vals
@@ -240,7 +240,7 @@ def _hessian(g, m, tape, inputs: list) -> list:
     """Forward-over-reverse, recorded: :func:`adcli.higher.hessian`'s sweeps.
 
     The core's own ``evaluate``, ``linearize`` and ``adjoint_sweep`` run over
-    dual numbers whose parts are recorded values (:func:`adcli.dualover.dual_over`),
+    dual numbers whose parts are recorded values (:func:`adcli.backends.dualover.dual_over`),
     seeded with eⱼ for row j.  The tape shares what the n sweeps recompute
     (their value parts are the first-order sweep).  Every value they record
     is checked: wherever the float sweeps would raise or find a non-finite

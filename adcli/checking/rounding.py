@@ -39,7 +39,7 @@ def _jittered_values(g, point, nums, m, rng) -> list:
     vals = list(point) + [m.const(c) for c in g.const[n:g.first_op]] + [None] * g.n_ops
     ops, args = g.op, g.args
     for i in range(g.first_op, g.n_nodes):
-        v = ops[i].f(m, *[vals[a] for a in args[i]])
+        v = ops[i].value(m, *[vals[a] for a in args[i]])
         vals[i] = nums.jitter(v, rng.uniform(-1.0, 1.0))
     return vals
 

@@ -75,16 +75,6 @@ class Function:
         return f"Function({self.name!r})"
 
     @property
-    def f(self) -> Fn:
-        """The value (the old op table's name for it)."""
-        return self.value
-
-    @property
-    def dtext(self) -> tuple:
-        """The old op table's name for :attr:`partial_text`."""
-        return self.partial_text
-
-    @property
     def call(self) -> str:
         """How a formula writes a call, e.g. ``"sin({0})"`` or ``"{0} + {1}"``."""
         if self.syntax:

@@ -1,4 +1,4 @@
-"""The text of a trace: styles (Unicode, ASCII), node labels, and the op table's rule
+"""The text of a trace: styles (Unicode, ASCII), node labels, and the registry entry's rule
 and partial templates with constants folded in and the labels filled in.
 
 Every format prints the same rules from here (LaTeX adds its style in
