@@ -306,7 +306,7 @@ def uncertainty(formula: str | Formula, inputs: Any = None, *, corr: Any = None,
         >>> round(r.standard_uncertainty, 6)
         0.5
     """
-    from .uncertainty import propagate
+    from .propagation import propagate
     g = _formula(formula, vars).graph
     return propagate(g, inputs, corr=corr, coverage=coverage, order=order,
                      monte_carlo=monte_carlo, trials=trials, seed=seed, ndig=ndig,

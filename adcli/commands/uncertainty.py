@@ -1,4 +1,4 @@
-"""``adcli uncertainty``: GUM budget, second-order term, Monte Carlo (:mod:`adcli.uncertainty`)."""
+"""``adcli uncertainty``: GUM budget, second-order term, Monte Carlo (:mod:`adcli.propagation`)."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -61,12 +61,12 @@ def uncertainty_cmd(expr: Expr, at: Inputs = None, corr: Corr = None,
               adcli uncertainty 'a/b' --at 'a=1±0.02, b=U(2, 2.2)' --monte-carlo --seed 1
     """
     with errors(as_json):
-        from ..uncertainty import propagate
+        from ..propagation import propagate
         res = propagate(load(expr, variables), at, corr=corr, coverage=coverage, order=order,
                         monte_carlo=monte_carlo, trials=trials, seed=seed, ndig=ndig,
                         shortest=shortest, on_error=on_error.value)
         if plot_file is not None:
-            from ..uncertainty.show import plot_file as write_plot
+            from ..propagation.show import plot_file as write_plot
             write_plot(res, plot_file)
         if as_json:
             from ..jsonout import emit

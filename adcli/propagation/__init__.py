@@ -1,4 +1,4 @@
-"""``adcli uncertainty``: GUM uncertainty budget, second-order term and Monte Carlo.
+"""Uncertainty propagation (``adcli uncertainty``, ``adcli.uncertainty``).
 
 * :mod:`.inputs`      the input quantities (``x=2±0.1``, ``U(a, b)``, ...) and ``--corr``;
 * :mod:`.gum`         JCGM 100 first order, budget, Welch–Satterthwaite, second-order term;
@@ -62,7 +62,10 @@ def _second_order_warnings(first: Any, second: Any, qs: list, r: list, mc: bool)
         out.append("the second-order term assumes normal inputs, and "
                    f"{', '.join(odd)} {'is' if len(odd) == 1 else 'are'} not: it is computed "
                    f"as stated but does not hold; {see}")
-    if first.u > 0 and abs(second.u - first.u) > 0.05 * first.u:
+    if first.u == 0.0 and second.u > 0.0:
+        out.append(f"u(y) is 0 at first order but {second.u:.3g} with the second-order term "
+                   f"(more than 5 %): the linearization is doubtful; {see}")
+    elif abs(second.u - first.u) > 0.05 * first.u:
         out.append(f"the second-order term changes u(y) by {100 * (second.u / first.u - 1):+.1f} "
                    f"% (more than 5 %): the linearization is doubtful; {see}")
     return out
