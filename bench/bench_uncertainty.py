@@ -16,22 +16,14 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
+
+from bench_batch import best  # this script's folder is on sys.path
 
 N = 10
 FORMULA = " + ".join(f"x{i}*exp(-x{i + 1}^2/8)" for i in range(1, N)) + f" + sin(x{N})"
 INPUTS = ", ".join(f"x{i}={1 + i / 10}±0.05" if i % 2 else f"x{i}=U(0.9, 1.1)"
                    for i in range(1, N + 1))
 TRIALS = 1_000_000
-
-
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:
