@@ -6,7 +6,7 @@ the second-order term (the note to JCGM 100 §5.1.2) needs the Hessian
 derivatives ∂³f/∂xᵢ∂xⱼ², from Taylor mode (:func:`adcli.higher.derivatives`)
 along eᵢ, eᵢ+eⱼ and eᵢ−eⱼ combined by polarization:
 
-    D³f[eᵢ+eⱼ] − D³f[eⱼ−eᵢ] = 2·∂³f/∂xᵢ³ + 6·∂³f/∂xᵢ∂xⱼ².
+    D³f[eᵢ+eⱼ] − D³f[eⱼ−eᵢ] = 2·∂³f/∂xᵢ³ + 6·∂³f/∂xᵢ∂xⱼ²  (two Taylor sweeps per pair).
 """
 from __future__ import annotations
 
@@ -104,16 +104,23 @@ def second_order(g: Graph, quantities: list, gum: Gum) -> SecondOrder:
         return v
 
     diag = {i: d3(unit((i, 1.0))) for i in live}
-    sweeps = n + len(live)
+    # one sweep along eᵢ+eⱼ and one along eᵢ−eⱼ per unordered pair serve (i, j) and (j, i):
+    # D³f is odd in its direction, so D³f[eⱼ−eᵢ] = −D³f[eᵢ−eⱼ]
+    plus, minus = {}, {}
+    for a, i in enumerate(live):
+        for j in live[a + 1:]:
+            plus[i, j] = d3(unit((i, 1.0), (j, 1.0)))
+            minus[i, j] = d3(unit((i, 1.0), (j, -1.0)))
+    sweeps = n + len(live) + len(plus) + len(minus)
     terms = []
     for i in live:
         for j in live:
             if i == j:
                 t3 = diag[i]
-            else:
-                plus, minus = d3(unit((i, 1.0), (j, 1.0))), d3(unit((j, 1.0), (i, -1.0)))
-                sweeps += 2
-                t3 = (plus - minus - 2.0 * diag[i]) / 6.0
+            elif i < j:    # ∂³f/∂xᵢ∂xⱼ² = (D³f[eᵢ+eⱼ] + D³f[eᵢ−eⱼ] − 2·∂³f/∂xᵢ³)/6
+                t3 = (plus[i, j] + minus[i, j] - 2.0 * diag[i]) / 6.0
+            else:          # the same, the pair stored as (j, i)
+                t3 = (plus[j, i] - minus[j, i] - 2.0 * diag[i]) / 6.0
             ui2, uj2 = quantities[i].u ** 2, quantities[j].u ** 2
             terms.append((0.5 * H[i][j] ** 2 + gum.sensitivities[i] * t3) * ui2 * uj2)
     term = math.fsum(terms)

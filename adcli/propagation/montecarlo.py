@@ -16,6 +16,8 @@ from ..errors import EvalError, UsageError
 
 #: Above this fraction of failed draws, the run is an error unless on_error="skip".
 FAIL_LIMIT = 1e-3
+#: Failed draws of one batch re-run through the float engine (beyond: counted as they are).
+_RETRIED = 10_000
 #: The adaptive procedure stops here even if the results are not yet stable.
 MAX_TRIALS = 10_000_000
 
@@ -82,7 +84,26 @@ class Sampler:
         y = Y[0]
         ok = np.isfinite(y)
         failed = int(M - np.count_nonzero(ok))
+        if 0 < failed <= _RETRIED:
+            self._retry(X, y, ok)
+            failed = int(M - np.count_nonzero(ok))
         return (y if failed == 0 else y[ok]), failed
+
+    def _retry(self, X, y, ok) -> None:
+        """Draws the replay could not evaluate go through the float engine, which gives
+        the single-point answer (a value, or the error that makes them failures)."""
+        import numpy as np
+
+        from ..engine import evaluate
+        from ..errors import AdcliError
+        out = self.g.outputs[0]
+        for k in np.flatnonzero(~ok).tolist():
+            try:
+                v = evaluate(self.g, X[:, k].tolist())[out]
+            except (AdcliError, ArithmeticError, ValueError):
+                continue
+            if math.isfinite(v):
+                y[k], ok[k] = v, True
 
 
 def _factor(quantities: list, corr: list):
