@@ -107,6 +107,7 @@ def test_failed_draws_exit_1_or_skip(adcli):
     assert "left out" in r.err
 
 
+@pytest.mark.slow   # importing matplotlib takes about a second
 def test_plot_file_png_and_svg(adcli, tmp_path):
     pytest.importorskip("matplotlib")
     for ext in ("png", "svg"):

@@ -113,6 +113,7 @@ def test_correlation_terms_listed():
     assert math.isclose(r.standard_uncertainty, math.sqrt(0.09 + 0.16 + 0.12), rel_tol=1e-15)
 
 
+@pytest.mark.slow   # the first SciPy import (Student's t) takes about a second
 def test_distributions_give_their_standard_deviations():
     r = adcli.uncertainty("a + b + c + d", inputs="a=U(1.1, 1.3), b=T(0, 6), c=t(2, 0.5, 5), d=7")
     rows = {row["variable"]: row for row in r.budget}
