@@ -71,3 +71,13 @@ def test_correlations_symmetric_and_checked():
         read_correlations("a,a=0.1", qs)
     with pytest.raises(UsageError, match="name two inputs"):
         read_correlations("a=0.1", qs)
+
+
+def test_notebook_display():
+    r = adcli.uncertainty("x*y", inputs={"x": "2±0.1", "y": 3})
+    html = r._repr_html_()
+    assert "<pre" in html and "Uncertainty budget" in html and "0.3" in html
+    from rich.console import Console
+    c = Console(record=True, width=100)
+    c.print(r)
+    assert "u(y)" in c.export_text()

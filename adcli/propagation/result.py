@@ -77,6 +77,24 @@ class Uncertainty:
         from .show import print_uncertainty
         print_uncertainty(self, precision)
 
+    def __rich__(self) -> Any:
+        from rich.console import Group
+
+        from .show import view
+        return Group(*view(self))
+
+    def _repr_html_(self) -> str:
+        from io import StringIO
+
+        from rich.console import Console
+
+        from ..tables import print_view
+        from .show import view
+        c = Console(record=True, file=StringIO(), width=120, highlight=False, soft_wrap=False)
+        print_view(view(self), c)
+        return c.export_html(inline_styles=True,
+                             code_format="<pre style=\"font-family:monospace\">{code}</pre>")
+
     def __repr__(self) -> str:
         return (f"Uncertainty(value={self.value!r}, "
                 f"standard_uncertainty={self.standard_uncertainty!r})")
