@@ -83,6 +83,24 @@ def test_adaptive_runs_until_stable_and_reports_trials():
     assert one.mc.trials <= r.mc.trials
 
 
+def test_adaptive_results_within_the_tolerance_of_the_closed_form():
+    # linear model, normal inputs: the output is N(y, u²) exactly
+    r = adcli.uncertainty("3*x + 4*y", inputs="x=1±0.2, y=-1±0.15", monte_carlo=True, seed=12)
+    u, y = math.hypot(0.6, 0.6), -1.0
+    delta = tolerance(u, 2)                      # u = 0.85 → δ = 0.005
+    z = NormalDist().inv_cdf(0.975)
+    assert abs(r.mc.u - u) <= delta and abs(r.mc.mean - y) <= delta
+    assert abs(r.mc.interval[0] - (y - z * u)) <= 2 * delta
+    assert abs(r.mc.interval[1] - (y + z * u)) <= 2 * delta
+    assert r.validated is True
+
+
+def test_semicolon_separates_correlation_pairs():
+    r = adcli.uncertainty("x + y + z", inputs="x=0±1, y=0±1, z=0±1",
+                          corr="x,y=0.5; y,z=-0.25")
+    assert math.isclose(r.standard_uncertainty, math.sqrt(3 + 1 - 0.5), rel_tol=1e-15)
+
+
 def test_seed_makes_runs_repeatable():
     a = adcli.uncertainty("sin(x)", inputs="x=1±0.1", monte_carlo=True, trials=1000, seed=9)
     b = adcli.uncertainty("sin(x)", inputs="x=1±0.1", monte_carlo=True, trials=1000, seed=9)

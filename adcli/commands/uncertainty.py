@@ -14,7 +14,8 @@ Inputs = Annotated[str | None, typer.Option(
          "'x=t(2, 0.1, nu)' (scaled and shifted t, scale 0.1), or a plain number (a constant).",
     metavar="INPUTS", show_default=False)]
 Corr = Annotated[list[str] | None, typer.Option(
-    "--corr", help="A correlation coefficient: 'x1,x2=0.3' (several --corr allowed).",
+    "--corr", help="A correlation coefficient: 'x1,x2=0.3' (several --corr allowed, or "
+                   "pairs separated by ';').",
     metavar="X1,X2=R", show_default=False)]
 Coverage = Annotated[float, typer.Option(
     "--coverage", help="Coverage probability of the expanded uncertainty and the intervals.")]
