@@ -2,7 +2,8 @@
 
 ``import adcli`` is light: the functions below load on first use (PEP 562).
 
-    adcli.evaluate, grad, jacobian, hessian, jvp, vjp, hvp, derivative, trace, check
+    adcli.evaluate, grad, jacobian, hessian, jvp, vjp, hvp, derivative, trace, check,
+    uncertainty
     adcli.Formula      a formula parsed once
     adcli.AdcliError   what every function raises, with the CLI's messages
 """
@@ -13,11 +14,11 @@ from typing import Any
 from ._version import __version__ as __version__
 
 _API = ("Formula", "check", "derivative", "evaluate", "grad", "hessian", "hvp", "jacobian", "jvp",
-        "trace", "vjp")
+        "trace", "uncertainty", "vjp")
 _ERRORS = ("AdcliError", "EvalError", "ParseError", "PointError", "UsageError")
 __all__ = ["AdcliError", "EvalError", "Formula", "ParseError", "PointError", "UsageError",
            "__version__", "check", "derivative", "evaluate", "grad", "hessian", "hvp",
-           "jacobian", "jvp", "trace", "vjp"]
+           "jacobian", "jvp", "trace", "uncertainty", "vjp"]
 
 
 def __getattr__(name: str) -> Any:

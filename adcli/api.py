@@ -292,5 +292,26 @@ def check(formula: str | Formula, at: Any = None, *, digits: int | None = None,
                                          timeout=timeout)
 
 
+def uncertainty(formula: str | Formula, inputs: Any = None, *, corr: Any = None,
+                coverage: float = 0.95, order: int = 1, monte_carlo: bool = False,
+                trials: int | None = None, seed: int | None = None, ndig: int = 2,
+                shortest: bool = False, on_error: str = "fail", vars: Vars = None) -> Any:
+    """``adcli uncertainty``: GUM result and budget, ``order=2`` term, Monte Carlo.
+
+    ``inputs`` maps each name to ``"2±0.1"``, ``"U(1, 3)"``, ``"T(a, b)"``,
+    ``"t(mean, s, nu)"`` or a number (a constant), or is the CLI's text;
+    ``corr`` maps ``("x1", "x2")`` to a coefficient.
+
+        >>> r = uncertainty("x*y", inputs={"x": "2±0.1", "y": "3±0.2"})
+        >>> round(r.standard_uncertainty, 6)
+        0.5
+    """
+    from .propagation import propagate
+    g = _formula(formula, vars).graph
+    return propagate(g, inputs, corr=corr, coverage=coverage, order=order,
+                     monte_carlo=monte_carlo, trials=trials, seed=seed, ndig=ndig,
+                     shortest=shortest, on_error=on_error)
+
+
 __all__ = ["AdcliError", "Formula", "Many", "Result", "check", "derivative", "evaluate", "grad",
-           "hessian", "hvp", "jacobian", "jvp", "trace", "vjp"]
+           "hessian", "hvp", "jacobian", "jvp", "trace", "uncertainty", "vjp"]
