@@ -123,8 +123,8 @@ app.command("jac", hidden=True,
 
 
 def _register_commands() -> None:
-    from .commands import check, higher, trace
-    for module in (trace, check, higher):
+    from .commands import check, codegen, higher, trace
+    for module in (trace, check, higher, codegen):
         module.register(app)
 
 
