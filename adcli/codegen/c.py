@@ -33,7 +33,7 @@ def render(prog: Program, frame: Frame) -> str:
     p = CPrinter()
     n_out = len(prog.g.outputs)
     names = signature_names(prog, frame.name)
-    body: list[str] = ["    (void)x;"] if prog.g.n_inputs else []
+    body: list[str] = ["    (void)" + a + ";" for a in names.params]   # none unused
     for j, v in enumerate(prog.inputs):
         body.append(f"    const double {v} = x[{j}];")
     extra = {"jvp": ("v", "xdot", prog.g.n_inputs), "vjp": ("w", "w", n_out)}.get(prog.what)
