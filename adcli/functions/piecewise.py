@@ -64,7 +64,7 @@ ENTRIES = (
     unary("sign", _flat, "0", "0", lambda s, x: _sympy_flat(s, "sign", "sign")(x),
           kink=lambda x: x == 0.0,
           sample=((0.2, 3.0),), sample_points=((-2.0,),),
-          numpy="sign", mpmath="sign", python="(({0} > 0) - ({0} < 0))",
+          numpy="sign", mpmath="sign", python="(float({0} > 0) - float({0} < 0))",
           c="(double)(({0} > 0) - ({0} < 0))", convention=_jump("sign", "at 0")),
     unary("floor", _flat, "0", "0", lambda s, x: _sympy_flat(s, "floor", "floor")(x),
           kink=lambda x: x % 1.0 == 0.0, numpy="floor", mpmath="floor", c="floor",
