@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Linearization, adjoint_sweep, linearize
 from ..ir import Graph
-from .expr import E, CodeMath, add, const, mul, var
+from .expr import CodeMath, E, add, const, mul, var
 
 WHATS = ("value", "grad", "jacobian", "jvp", "vjp")
 COUNTED = frozenset(("bin", "neg", "call", "cmp", "sel"))
@@ -116,6 +116,7 @@ def _label(g: Graph, i: int) -> str:
 def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
              prog: Program) -> None:
     n = g.n_inputs
+    seeds: list[tuple[str, list[E | None]]]
     if prog.what == "jvp":
         seeds = [("", [var(f"xdot{j}") for j in range(n)])]
     else:
@@ -180,6 +181,7 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
     rows = []
     for suffix, nodes, seed in sweeps:
         bars: dict[int, E] = {}
+        folded: dict[int, str] = {}       # contributions folded into a later line
         for o, s in zip(nodes, seed, strict=True):
             bars[o] = s if o not in bars else add(bars[o], s)
         for o in dict.fromkeys(nodes):
@@ -189,7 +191,7 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
                 bars[o] = var(bn)
 
         def hook(i: int, k: int, p: object, t: object, bars: dict = bars,
-                 suffix: str = suffix) -> None:
+                 suffix: str = suffix, folded: dict = folded) -> None:
             pe = p if isinstance(p, E) else const(float(p))  # type: ignore[arg-type]
             term = mul(bars[i], pe)
             bn = f"vbar{names[k][1:]}{suffix}"
@@ -198,7 +200,10 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
             expr = term if k not in bars else add(bars[k], term)
             if expr.kind in ("var", "const"):      # nothing to compute: no line
                 bars[k] = expr
+                folded[k] = rule
                 return
+            if k in folded:
+                rule = f"{folded.pop(k)}; {rule}"
             prog.stmts.append(Stmt(bn, expr, rule, "derivative"))
             bars[k] = var(bn)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from ..functions import REGISTRY, Function
-from .expr import E, CodeMath, var
+from .expr import CodeMath, E, var
 
 #: primitive name (``fabs``, ``sigmoid``) -> its registry entry
 PRIMITIVES: dict[str, Function] = {f.primitive: f for f in REGISTRY.values() if f.primitive}

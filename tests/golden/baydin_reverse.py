@@ -18,5 +18,5 @@ def f_grad(x):
     v5 = v4 - v3  # v4 - v3   from `ln(x1) + x1*x2 - sin(x2)`
     vbar0 = -math.cos(v0)  # vbar0 += vbar3 * dv3/dv0
     vbar0 = vbar0 + v_m1  # vbar0 += vbar2 * dv2/dv0
-    vbar_m1 = v0 + 1.0 / v_m1  # vbar-1 += vbar1 * dv1/dv-1
+    vbar_m1 = v0 + 1.0 / v_m1  # vbar-1 += vbar2 * dv2/dv-1; vbar-1 += vbar1 * dv1/dv-1
     return v5, [vbar_m1, vbar0]

@@ -16,7 +16,7 @@ def f_grad(x):
     v3 = math.exp(v1)  # exp(v1)   from `exp(x1*x2)`
     v4 = v1 + v3  # v1 + v3   from `x1*x2 + exp(x1*x2)`
     v5 = v4 - v2  # v4 - v2   from `x1*x2 + exp(x1*x2) - sin(x2)`
-    vbar1 = 1.0 + v3  # vbar1 += vbar3 * dv3/dv1
+    vbar1 = 1.0 + v3  # vbar1 += vbar4 * dv4/dv1; vbar1 += vbar3 * dv3/dv1
     vbar0 = -math.cos(v0)  # vbar0 += vbar2 * dv2/dv0
     vbar_m1 = vbar1 * v0  # vbar-1 += vbar1 * dv1/dv-1
     vbar0 = vbar0 + vbar1 * v_m1  # vbar0 += vbar1 * dv1/dv0
