@@ -157,7 +157,10 @@ def select(cond: E, a: E, b: E) -> E:
 
 
 def call(name: str, *args: Any) -> E:
-    return E(("call", name, tuple(lift(a) for a in args)))
+    parts = tuple(lift(a) for a in args)
+    if name == "pow" and parts[1].is_const(1.0):     # x^1 is x, exactly
+        return parts[0]
+    return E(("call", name, parts))
 
 
 # -- steps and the blend pattern ------------------------------------------------------
