@@ -108,3 +108,29 @@ def test_matlab_sample_compiles_as_the_issue_says(tmp_path):
                           str(f), "-o", str(tmp_path / "f.o")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "M_PI" not in code and "#pragma" not in code
+
+
+def test_hessian_samples(tmp_path):
+    """C Hessians of the scalar samples against the engine (see test_codegen_py for the
+    tolerance: the same partials in another order)."""
+    from adcli.higher import hessian
+    rng = random.Random(6)
+    sources, cases = {}, []
+    for k, s in enumerate(SAMPLES):
+        g = parse(s.read_text())
+        if g.vector:
+            continue
+        p = good_point(g, rng)[0]
+        sources[f"h{k}"] = generate(g, "c", "hessian", "reverse", f"h{k}").code
+        cases.append((f"h{k}", g, p, hessian(g, p)))
+    lib = _compile(tmp_path, sources)
+    for name, g, p, ref in cases:
+        n = len(p)
+        fn = getattr(lib, f"{name}_hessian")
+        fn.restype = ctypes.c_double
+        grad, hess = _arr([0.0] * n), _arr([0.0] * (n * n))
+        value = fn(_arr(p), grad, hess)
+        want = [ref.value] + list(ref.gradient)
+        assert close([value] + list(grad)[:n], want, 4)
+        assert close(list(hess)[:n * n] + want, sum((list(r) for r in ref.hessian), []) + want,
+                     64), g.text

@@ -119,3 +119,43 @@ def test_golden_python(sample, mode):
     g = parse((SAMPLES[0].parent / f"{sample}.txt").read_text())
     code = generate(g, "python", "grad", mode, "f").code
     assert code == (GOLDEN / f"{sample}_{mode}.py").read_text()
+
+
+def _hessian_cases(tmp_path, texts, seed):
+    from adcli.higher import hessian
+    rng = random.Random(seed)
+    out = []
+    for k, text in enumerate(texts):
+        g = parse(text)
+        if g.vector:
+            continue
+        found = good_point(g, rng)
+        if found is None:
+            continue
+        p = found[0]
+        try:
+            ref = hessian(g, p)
+        except Exception:  # noqa: BLE001 - no second derivative there: not a case
+            continue
+        if ref.warnings or max((abs(v) for r in ref.hessian for v in r), default=0) > 1e100:
+            continue
+        f = tmp_path / f"gen_hess_{k}.py"
+        f.write_text(generate(g, "python", "hessian", "reverse", "f").code)
+        value, grad, hess = import_file(f, f.stem).f_hessian(p)
+        out.append((text, p, [value] + grad, [ref.value] + list(ref.gradient),
+                    sum(hess, []), sum((list(r) for r in ref.hessian), [])))
+    return out
+
+
+@pytest.mark.parametrize("texts", ["samples", pytest.param("battery", marks=pytest.mark.slow)])
+def test_hessian_matches_the_engine(tmp_path, texts):
+    """Forward over the generated reverse code against the engine's forward-over-reverse
+    duals: the same partials in another order, so within 64 ULPs of the largest entry."""
+    src = [s.read_text() for s in SAMPLES] if texts == "samples" else battery(15, 120)
+    cases = _hessian_cases(tmp_path, src, 5)
+    assert len(cases) >= (8 if texts == "samples" else 60)
+    # the scale includes the gradient: an exact 0 in H computed as rounding noise (the
+    # second derivative of hypot(x, x) = √2·|x|) is noise of the gradient's size
+    bad = [c for c in cases if not (close(c[2], c[3], 4) and
+                                    close(c[4] + c[3], c[5] + c[3], 64))]
+    assert not bad, bad[:3]

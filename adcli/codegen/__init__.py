@@ -34,14 +34,18 @@ def generate(g: Graph, lang: str = "c", what: str = "grad", mode: str = "reverse
         raise UsageError(f"unknown --what {what!r} (choose one of {', '.join(WHATS)})")
     if not name.isidentifier() or not name.isascii():
         raise UsageError(f"--name {name!r} is not a valid function name")
-    if what == "grad" and g.vector:
-        raise UsageError("--what grad needs a scalar formula; this one has "
-                         f"{len(g.outputs)} outputs (use --what jacobian or vjp)")
+    if what in ("grad", "hessian") and g.vector:
+        raise UsageError(f"--what {what} needs a scalar formula; this one has "
+                         f"{len(g.outputs)} outputs (use --what jacobian, jvp or vjp)")
     if what == "jvp" and mode == "reverse":
         mode = "forward"
     if what == "vjp" and mode == "forward":
         raise UsageError("--what vjp is reverse mode (use --what jvp for forward mode)")
-    prog = build(g, what, mode)
+    if what == "hessian":
+        from .hessian import build_hessian
+        prog = build_hessian(g)
+    else:
+        prog = build(g, what, mode)
     printer = {"c": c.render, "python": python.render, "numpy": numpy.render}[lang]
     code = printer(prog, Frame(name, g.text, []))
     sig = signature_names(prog, name)

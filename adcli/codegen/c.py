@@ -53,8 +53,12 @@ def render(prog: Program, frame: Frame) -> str:
             body += [f"    y[{r}] = {p.expr(e)};" for r, e in enumerate(res["value"])]
         else:
             ret = p.expr(res["value"][0])
-    elif prog.what == "grad":
+    elif prog.what in ("grad", "hessian"):
         body += [f"    grad[{j}] = {p.expr(e)};" for j, e in enumerate(res["jac"][0])]
+        if prog.what == "hessian":
+            n = prog.g.n_inputs
+            body += [f"    hess[{i * n + j}] = {p.expr(e)};"
+                     for i, row in enumerate(res["hess"]) for j, e in enumerate(row)]
         ret = p.expr(res["value"][0])
     else:
         body += [f"    y[{r}] = {p.expr(e)};" for r, e in enumerate(res["value"])]

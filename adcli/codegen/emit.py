@@ -13,7 +13,7 @@ from ..engine import Linearization, adjoint_sweep, linearize
 from ..ir import Graph
 from .expr import CodeMath, E, add, const, mul, var
 
-WHATS = ("value", "grad", "jacobian", "jvp", "vjp")
+WHATS = ("value", "grad", "jacobian", "hessian", "jvp", "vjp")
 COUNTED = frozenset(("bin", "neg", "call", "cmp", "sel"))
 
 

@@ -20,6 +20,8 @@ def signature_names(prog: Program, base: str) -> Names:
         return Names(base, ["x", "y"] if prog.g.vector else ["x"], 1)
     if w == "grad":
         return Names(f"{base}_grad", ["x", "grad"], 1)
+    if w == "hessian":
+        return Names(f"{base}_hessian", ["x", "grad", "hess"], 1)
     if w == "jacobian":
         return Names(f"{base}_jacobian", ["x", "y", "jac"], 1)
     if w == "jvp":

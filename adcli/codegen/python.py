@@ -70,6 +70,9 @@ def results(prog: Program, show) -> str:
         return y if prog.g.vector else show(val[0])
     if prog.what == "grad":
         return f"{show(val[0])}, [" + ", ".join(show(e) for e in res["jac"][0]) + "]"
+    if prog.what == "hessian":
+        rows = ", ".join("[" + ", ".join(show(e) for e in r) + "]" for r in res["hess"])
+        return f"{show(val[0])}, [" + ", ".join(show(e) for e in res["jac"][0]) + f"], [{rows}]"
     if prog.what == "jacobian":
         rows = ", ".join("[" + ", ".join(show(e) for e in r) + "]" for r in res["jac"])
         return f"{y}, [{rows}]"

@@ -23,6 +23,7 @@ class What(str, Enum):
     value = "value"
     grad = "grad"
     jacobian = "jacobian"
+    hessian = "hessian"
     jvp = "jvp"
     vjp = "vjp"
 
@@ -38,8 +39,9 @@ LangOpt = Annotated[Lang, typer.Option(
          "family) or numpy (vectorized: each x[i] may be an array).")]
 WhatOpt = Annotated[What, typer.Option(
     "--what", "-w", case_sensitive=False,
-    help="value; grad (scalar formulas); jacobian (row-major, m x n); jvp (J*v, an extra "
-         "direction argument v); vjp (w^T*J, an extra cotangent argument w).")]
+    help="value; grad (scalar formulas); jacobian (row-major, m x n); hessian (value, "
+         "gradient and the n x n Hessian, forward over reverse; scalar formulas); "
+         "jvp (J*v, an extra direction argument v); vjp (w^T*J, an extra cotangent argument w).")]
 ModeOpt = Annotated[CodeMode | None, typer.Option(
     "--mode", "-m", case_sensitive=False,
     help="reverse (default; one adjoint sweep per output) or forward (one tangent sweep "
