@@ -25,8 +25,9 @@ class CPrinter(Printer):
     def helper_name(self, prim: str) -> str:
         return f"adcli_{prim}"
 
-    def helper(self, name: str, body: str) -> str:
-        return f"static inline double {name}(double x)\n{{\n    return {body};\n}}\n"
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
+        lines = "".join(f"    const double {t} = {text};\n" for t, text in temps)
+        return f"static inline double {name}(double x)\n{{\n{lines}    return {body};\n}}\n"
 
 
 def render(prog: Program, frame: Frame) -> str:

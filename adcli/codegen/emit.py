@@ -75,7 +75,7 @@ def _ascii(text: str) -> str:
     return text.encode("ascii", "replace").decode()
 
 
-def build(g: Graph, what: str = "grad", mode: str = "reverse") -> Program:
+def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = True) -> Program:
     """The program computing ``what`` (see :data:`WHATS`) in ``mode``."""
     n = g.n_inputs
     vals: list = [None] * g.n_nodes
@@ -97,7 +97,7 @@ def build(g: Graph, what: str = "grad", mode: str = "reverse") -> Program:
     prog = Program(g, what, mode, stmts, results, names[:n])
     if what == "value":
         stmts.extend(rows[i] for i in sorted(rows))
-        return _prune(prog)
+        return _prune(prog, hoist)
     lin = linearize(g, vals, CodeMath)
     if mode == "forward" and what in ("grad", "jacobian", "jvp"):
         _forward(g, lin, rows, names, vals, prog)
@@ -106,7 +106,7 @@ def build(g: Graph, what: str = "grad", mode: str = "reverse") -> Program:
         _reverse(g, lin, names, prog)
     else:
         raise ValueError(f"{what} has no {mode} mode")
-    return _prune(prog)
+    return _prune(prog, hoist)
 
 
 def _label(g: Graph, i: int) -> str:
@@ -216,7 +216,7 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
         prog.results["jac"] = rows
 
 
-def _prune(prog: Program) -> Program:
+def _prune(prog: Program, hoist: bool = True) -> Program:
     """Drop assignments no result needs (walking backwards; the list is straight-line)."""
     need: set[str] = set()
     for es in prog.results.values():
@@ -228,8 +228,23 @@ def _prune(prog: Program) -> Program:
             kept.append(s)
             need.update(_vars(s.expr))
     kept.reverse()
-    prog.stmts[:] = kept
+    prog.stmts[:] = _hoisted(kept) if hoist else kept
     return prog
+
+
+def _hoisted(stmts: list[Stmt]) -> list[Stmt]:
+    """Each statement's shared subexpressions as temporaries ``t0``, ``t1``, … before it."""
+    from .share import share
+    out: list[Stmt] = []
+    counter = iter(range(1 << 62))
+
+    def fresh() -> str:
+        return f"t{next(counter)}"
+    for s in stmts:
+        temps, e = share(s.expr, fresh)
+        out.extend(Stmt(name, t, f"shared by {s.name}", s.phase) for name, t in temps)
+        out.append(Stmt(s.name, e, s.comment, s.phase) if temps else s)
+    return out
 
 
 def _vars(e: E) -> list[str]:

@@ -86,7 +86,7 @@ def _dot(name: str, wrt: str) -> str:
 
 def build_hessian(g) -> Program:
     """Value, gradient and Hessian of a scalar formula (one tangent sweep per input)."""
-    prog = build(g, "grad", "reverse")
+    prog = build(g, "grad", "reverse", hoist=False)
     n = g.n_inputs
     wrts = [_ident(v) for v in g.names]
     tans: list[dict[str, E]] = [{prog.inputs[j]: const(1.0)} for j in range(n)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..errors import UsageError
 from ..functions import REGISTRY, Function
 from .expr import CodeMath, E, var
+from .share import share
 
 #: primitive name (``fabs``, ``sigmoid``) -> its registry entry
 PRIMITIVES: dict[str, Function] = {f.primitive: f for f in REGISTRY.values() if f.primitive}
@@ -35,8 +36,9 @@ class Printer:
     def select(self, c: str, a: str, b: str) -> str:
         raise NotImplementedError
 
-    def helper(self, name: str, body: str) -> str:
-        """The definition of helper ``name`` of one argument ``x`` returning ``body``."""
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
+        """The definition of helper ``name`` of one argument ``x``: its temporaries
+        (name, text), then ``body`` returned."""
         raise NotImplementedError
 
     def spelled(self, f: Function) -> str | None:
@@ -59,9 +61,12 @@ class Printer:
             s = self.helper_name(prim)
             if s not in self.helpers:
                 self.helpers[s] = ""           # placeholder: keeps recursion out
-                body = self.expr(f.generic(CodeMath, var("x")))
+                counter = iter(range(1 << 30))
+                temps, e = share(f.generic(CodeMath, var("x")), lambda: f"t{next(counter)}")
+                lines = [(t, self.expr(te)) for t, te in temps]
+                body = self.expr(e)
                 self.helpers.pop(s)
-                self.helpers[s] = self.helper(s, body)   # after the helpers it uses
+                self.helpers[s] = self.helper(s, lines, body)   # after the helpers it uses
         if "{" in s:
             return "(" + s.format(*args) + ")"
         return f"{s}({', '.join(args)})"

@@ -33,8 +33,9 @@ class PyPrinter(Printer):
     def select(self, c: str, a: str, b: str) -> str:
         return f"({a} if {c} else {b})"
 
-    def helper(self, name: str, body: str) -> str:
-        return f"def {name}(x):\n    return {body}\n"
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
+        lines = "".join(f"    {t} = {text}\n" for t, text in temps)
+        return f"def {name}(x):\n{lines}    return {body}\n"
 
     def spelled(self, f) -> str | None:
         s = getattr(f, self.field)

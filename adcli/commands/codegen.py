@@ -62,7 +62,7 @@ def codegen_cmd(expr: Expr, lang: LangOpt = Lang.c, what: WhatOpt = What.grad,
 
     Examples: adcli codegen 'ln(x1) + x1*x2 - sin(x2)' --lang c > f.c
               adcli codegen @samples/matlab.txt --lang python --name gauss
-              adcli codegen '[x*y, sin(x)]' --lang numpy --what jacobian --mode forward
+              adcli codegen '\\[x*y, sin(x)]' --lang numpy --what jacobian --mode forward
     """
     with errors(as_json):
         from ..codegen import generate
