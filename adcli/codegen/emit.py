@@ -132,7 +132,8 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
         if len(seeds) > 1:      # a partial used by several sweeps: computed once
             for idx, (k, p) in enumerate(pairs):
                 p = p if isinstance(p, E) else const(p)
-                if p.kind not in ("var", "const"):
+                users = sum(tan[k] is not None for tan in tans)
+                if p.kind not in ("var", "const") and users > 1:
                     dn = f"d{names[i][1:]}_{names[k][1:].lstrip('_')}"
                     prog.stmts.append(Stmt(dn, p, f"d{_label(g, i)}/d{_label(g, k)}",
                                            "derivative"))

@@ -12,12 +12,12 @@ def f_grad(x):
     v_m1 = x[0]
     v0 = x[1]
     v1 = math.log(v_m1)  # log(v-1)   from `ln(x1)`
-    d1_m1 = 1.0 / v_m1  # dv1/dv-1
+    vdot1_x1 = 1.0 / v_m1  # dv1/dv-1 * vdot-1
     v2 = v_m1 * v0  # v-1*v0   from `x1*x2`
     v3 = math.sin(v0)  # sin(v0)   from `sin(x2)`
-    d3_0 = math.cos(v0)  # dv3/dv0
+    vdot3_x2 = math.cos(v0)  # dv3/dv0 * vdot0
     v4 = v1 + v2  # v1 + v2   from `ln(x1) + x1*x2`
-    vdot4_x1 = d1_m1 + v0  # dv4/dv1 * vdot1 + dv4/dv2 * vdot2
+    vdot4_x1 = vdot1_x1 + v0  # dv4/dv1 * vdot1 + dv4/dv2 * vdot2
     v5 = v4 - v3  # v4 - v3   from `ln(x1) + x1*x2 - sin(x2)`
-    vdot5_x2 = v_m1 - d3_0  # dv5/dv4 * vdot4 + dv5/dv3 * vdot3
+    vdot5_x2 = v_m1 - vdot3_x2  # dv5/dv4 * vdot4 + dv5/dv3 * vdot3
     return v5, [vdot4_x1, vdot5_x2]

@@ -13,7 +13,7 @@ def f_grad(x):
     v0 = x[1]
     v1 = v_m1 * v0  # v-1*v0   from `x1*x2`
     v2 = math.sin(v0)  # sin(v0)   from `sin(x2)`
-    d2_0 = math.cos(v0)  # dv2/dv0
+    vdot2_x2 = math.cos(v0)  # dv2/dv0 * vdot0
     v3 = math.exp(v1)  # exp(v1)   from `exp(x1*x2)`
     vdot3_x1 = v3 * v0  # dv3/dv1 * vdot1
     vdot3_x2 = v3 * v_m1  # dv3/dv1 * vdot1
@@ -21,5 +21,5 @@ def f_grad(x):
     vdot4_x1 = v0 + vdot3_x1  # dv4/dv1 * vdot1 + dv4/dv3 * vdot3
     vdot4_x2 = v_m1 + vdot3_x2  # dv4/dv1 * vdot1 + dv4/dv3 * vdot3
     v5 = v4 - v2  # v4 - v2   from `x1*x2 + exp(x1*x2) - sin(x2)`
-    vdot5_x2 = vdot4_x2 - d2_0  # dv5/dv4 * vdot4 + dv5/dv2 * vdot2
+    vdot5_x2 = vdot4_x2 - vdot2_x2  # dv5/dv4 * vdot4 + dv5/dv2 * vdot2
     return v5, [vdot4_x1, vdot5_x2]
