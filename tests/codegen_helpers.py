@@ -11,6 +11,7 @@ import sys
 from adcli.engine import differentiate
 from adcli.errors import AdcliError
 from adcli.ir import Graph
+from adcli.parser import parse
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
@@ -50,3 +51,15 @@ def import_file(path: pathlib.Path, name: str):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def cases(texts: list[str], seed: int) -> list:
+    """(k, graph, point, reverse result, forward result) for each formula with a good point."""
+    rng = random.Random(seed)
+    out = []
+    for k, text in enumerate(texts):
+        g = parse(text)
+        found = good_point(g, rng)
+        if found is not None:
+            out.append((k, g, *found))
+    return out

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 import pytest
-from codegen_helpers import SAMPLES, close, good_point
+from codegen_helpers import SAMPLES, cases, close, good_point
 from formulas import battery
 
 from adcli.codegen import generate
@@ -42,15 +42,7 @@ def _arr(values):
 
 
 def _cases(texts, seed):
-    rng = random.Random(seed)
-    cases = []
-    for k, text in enumerate(texts):
-        g = parse(text)
-        found = good_point(g, rng)
-        if found is None:
-            continue
-        cases.append((f"f{k}", g, *found))
-    return cases
+    return [(f"f{k}", *rest) for k, *rest in cases(texts, seed)]
 
 
 def _run(tmp_path, cases, mode):

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 import pytest
-from codegen_helpers import SAMPLES, close, good_point, import_file
+from codegen_helpers import SAMPLES, cases, close, good_point, import_file
 from formulas import battery
 
 from adcli.codegen import generate
@@ -16,15 +16,10 @@ GOLDEN = SAMPLES[0].parent.parent / "tests" / "golden"
 
 
 def _check(tmp_path, texts, lang, mode, seed, ulps):
-    rng = random.Random(seed)
     used = bad = 0
     fails = []
-    for k, text in enumerate(texts):
-        g = parse(text)
-        found = good_point(g, rng)
-        if found is None:
-            continue
-        p, rev, fwd = found
+    for k, g, p, rev, fwd in cases(texts, seed):
+        text = g.text
         ref = rev if mode == "reverse" else fwd
         what = "jacobian" if g.vector else "grad"
         f = tmp_path / f"gen_{lang}_{mode}_{k}.py"

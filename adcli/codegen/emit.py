@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Linearization, adjoint_sweep, linearize
 from ..ir import Graph
-from .expr import CodeMath, E, add, const, mul, var
+from .expr import CodeMath, E, add, const, mul, parts, var
 
 WHATS = ("value", "grad", "jacobian", "hessian", "jvp", "vjp")
 COUNTED = frozenset(("bin", "neg", "call", "cmp", "sel"))
@@ -49,17 +49,8 @@ def count(e: E) -> int:
         node = x.node
         if node[0] in COUNTED:
             n += 1
-        stack.extend(part for part in _parts(node))
+        stack.extend(parts(x))
     return n
-
-
-def _parts(node: tuple) -> list[E]:
-    k = node[0]
-    if k in ("var", "const"):
-        return []
-    if k == "call":
-        return list(node[2])
-    return [p for p in node[1:] if isinstance(p, E)]
 
 
 def vname(g: Graph, i: int) -> str:
@@ -255,5 +246,5 @@ def _vars(e: E) -> list[str]:
         if x.node[0] == "var":
             out.append(x.node[1])
         else:
-            stack.extend(_parts(x.node))
+            stack.extend(parts(x))
     return out

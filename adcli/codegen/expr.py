@@ -66,6 +66,19 @@ class E:
         return neg(self)
 
 
+def parts(x: E) -> list[E]:
+    """The operands of a node, in order (a conditional's: condition, then, else)."""
+    n = x.node
+    k = n[0]
+    if k in ("var", "const"):
+        return []
+    if k == "call":
+        return list(n[2])
+    if k in ("bin", "cmp"):
+        return [n[2], n[3]]
+    return list(n[1:])
+
+
 def lift(v: Any) -> E:
     if isinstance(v, E):
         return v
@@ -157,10 +170,10 @@ def select(cond: E, a: E, b: E) -> E:
 
 
 def call(name: str, *args: Any) -> E:
-    parts = tuple(lift(a) for a in args)
-    if name == "pow" and parts[1].is_const(1.0):     # x^1 is x, exactly
-        return parts[0]
-    return E(("call", name, parts))
+    ops = tuple(lift(a) for a in args)
+    if name == "pow" and ops[1].is_const(1.0):     # x^1 is x, exactly
+        return ops[0]
+    return E(("call", name, ops))
 
 
 # -- steps and the blend pattern ------------------------------------------------------

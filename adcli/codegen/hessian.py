@@ -8,7 +8,7 @@ result is made exactly symmetric as :func:`adcli.higher.hessian` makes it: (Hᵢ
 from __future__ import annotations
 
 from .emit import Program, Stmt, _ident, _prune, build
-from .expr import CodeMath, E, add, const, div, mul, neg, select, sub, var
+from .expr import CodeMath, E, add, const, div, mul, neg, parts, select, sub, var
 from .printer import PRIMITIVES
 
 
@@ -28,18 +28,17 @@ def tangent(e: E, tan: dict[str, E]) -> E | None:
         if k in ("const", "cmp"):
             memo[id(x)] = None
             continue
-        parts = list(n[2]) if k == "call" else [n[2], n[3]] if k == "bin" else \
-            [n[1]] if k == "neg" else [n[2], n[3]]
+        ops = parts(x)
         if not done:
             stack.append((x, True))
-            stack.extend((p, False) for p in parts)
+            stack.extend((p, False) for p in ops)
             continue
-        d = [memo[id(p)] for p in parts]
-        memo[id(x)] = _rule(x, parts, d)
+        d = [memo[id(p)] for p in ops]
+        memo[id(x)] = _rule(x, ops, d)
     return memo[id(e)]
 
 
-def _rule(x: E, parts: list[E], d: list[E | None]) -> E | None:
+def _rule(x: E, ops: list[E], d: list[E | None]) -> E | None:
     n = x.node
     k = n[0]
     if all(t is None for t in d):
@@ -47,9 +46,9 @@ def _rule(x: E, parts: list[E], d: list[E | None]) -> E | None:
     if k == "neg":
         return neg(d[0]) if d[0] is not None else None
     if k == "sel":
-        return select(n[1], d[0] or const(0.0), d[1] or const(0.0))
+        return select(n[1], d[1] or const(0.0), d[2] or const(0.0))
     if k == "bin":
-        a, b = parts
+        a, b = ops
         da, db = d
         op = n[1]
         if op in "+-":
@@ -65,7 +64,7 @@ def _rule(x: E, parts: list[E], d: list[E | None]) -> E | None:
                      neg(div(mul(x, db), b)) if db is not None else None]
         return _sum(terms)
     f = PRIMITIVES[n[1]]                          # a call: the registry's partials
-    partials = f.d(CodeMath, *parts, x)
+    partials = f.d(CodeMath, *ops, x)
     return _sum([mul(p if isinstance(p, E) else const(p), t) if t is not None else None
                  for p, t in zip(partials, d, strict=True)])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from ..functions import REGISTRY, Function
-from .expr import CodeMath, E, var
+from .expr import CodeMath, E, parts, var
 from .share import share
 
 #: primitive name (``fabs``, ``sigmoid``) -> its registry entry
@@ -79,12 +79,12 @@ class Printer:
             x, done = stack.pop()
             if id(x) in out:
                 continue
-            parts = _parts(x)
+            ops = parts(x)
             if not done:
                 stack.append((x, True))
-                stack.extend((p, False) for p in parts if id(p) not in out)
+                stack.extend((p, False) for p in ops if id(p) not in out)
                 continue
-            out[id(x)] = self._one(x, [out[id(p)] for p in parts])
+            out[id(x)] = self._one(x, [out[id(p)] for p in ops])
         return out[id(e)][0]
 
     def _one(self, x: E, sub: list[tuple[str, int]]) -> tuple[str, int]:
@@ -112,13 +112,3 @@ class Printer:
             return self.select(c, a, b), ATOM
         raise ValueError(k)
 
-
-def _parts(x: E) -> list[E]:
-    n = x.node
-    if n[0] in ("var", "const"):
-        return []
-    if n[0] == "call":
-        return list(n[2])
-    if n[0] in ("bin", "cmp"):
-        return [n[2], n[3]]
-    return list(n[1:])

@@ -9,18 +9,7 @@ are the same, so the results are too.
 """
 from __future__ import annotations
 
-from .expr import E, var
-
-
-def _children(x: E) -> list[E]:
-    n = x.node
-    if n[0] in ("var", "const"):
-        return []
-    if n[0] == "call":
-        return list(n[2])
-    if n[0] in ("bin", "cmp"):
-        return [n[2], n[3]]
-    return list(n[1:])
+from .expr import E, parts, var
 
 
 def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
@@ -39,18 +28,18 @@ def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
             continue
         seen.add(id(x))
         stack.append((x, True))
-        kids = _children(x)
+        kids = parts(x)
         for c in kids:
             refs[id(c)] = refs.get(id(c), 0) + 1
             stack.append((c, False))
     for x in reversed(order):                     # parents first: what is always computed
         if id(x) in eager:
-            kids = _children(x)
+            kids = parts(x)
             eager.update(id(c) for c in (kids[:1] if x.node[0] == "sel" else kids))
     temps: list[tuple[str, E]] = []
     new: dict[int, E] = {}
     for x in order:
-        kids = _children(x)
+        kids = parts(x)
         n = x.node
         if kids:
             repl = [new[id(c)] for c in kids]

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..common import Expr, Json, Vars, errors, load
+from ..common import Expr, Json, Mode, Vars, errors, load
 
 
 class Lang(str, Enum):
@@ -28,11 +28,6 @@ class What(str, Enum):
     vjp = "vjp"
 
 
-class CodeMode(str, Enum):
-    forward = "forward"
-    reverse = "reverse"
-
-
 LangOpt = Annotated[Lang, typer.Option(
     "--lang", "-l", case_sensitive=False,
     help="c (C99, <math.h> only), python (standard library; scipy.special for the gamma "
@@ -42,7 +37,7 @@ WhatOpt = Annotated[What, typer.Option(
     help="value; grad (scalar formulas); jacobian (row-major, m x n); hessian (value, "
          "gradient and the n x n Hessian, forward over reverse; scalar formulas); "
          "jvp (J*v, an extra direction argument v); vjp (w^T*J, an extra cotangent argument w).")]
-ModeOpt = Annotated[CodeMode | None, typer.Option(
+ModeOpt = Annotated[Mode | None, typer.Option(
     "--mode", "-m", case_sensitive=False,
     help="reverse (default; one adjoint sweep per output) or forward (one tangent sweep "
          "per input). jvp is always forward, vjp reverse.", show_default=False)]
