@@ -24,6 +24,7 @@ def test_json_keys(adcli):
         assert key in d
     assert d["command"] == "codegen" and d["variables"] == ["x1", "x2"]
     assert d["language"] == "python" and "def f_grad(x):" in d["code"]
+    assert d["outputs"] == ["value", "grad"]
     # Baydin's trace: 5 equations; by hand, the reverse sweep needs vbar0 = -cos(x2) + x1
     # and vbar-1 = x2 + 1/x1: 5 operations (neg, cos, +, +, /) once the seeds are folded
     assert d["operations"]["primal"] == 5 and d["operations"]["derivative"] == 5

@@ -27,7 +27,7 @@ def generate(g: Graph, lang: str = "c", what: str = "grad", mode: str = "reverse
     """Source code computing ``what`` of formula ``g`` in language ``lang``."""
     from . import c, numpy, python
     from .emit import WHATS, build
-    from .frame import Frame, signature_names, value_operations
+    from .frame import Frame, value_operations
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r} (choose one of {', '.join(LANGS)})")
     if what not in WHATS:
@@ -48,6 +48,17 @@ def generate(g: Graph, lang: str = "c", what: str = "grad", mode: str = "reverse
         prog = build(g, what, mode)
     printer = {"c": c.render, "python": python.render, "numpy": numpy.render}[lang]
     code = printer(prog, Frame(name, g.text, []))
-    sig = signature_names(prog, name)
-    return Generated(lang, code, sig.params[sig.n_const:] or ["return"],
-                     prog.operations(), value_operations(prog))
+    return Generated(lang, code, OUTPUTS[what][g.vector], prog.operations(),
+                     value_operations(prog))
+
+
+#: What the generated function gives, in order (C: the return value, then the arrays it
+#: writes; Python and NumPy: the tuple it returns), for scalar and vector formulas.
+OUTPUTS: dict[str, tuple[list[str], list[str]]] = {
+    "value": (["value"], ["y"]),
+    "grad": (["value", "grad"], []),
+    "hessian": (["value", "grad", "hess"], []),
+    "jacobian": (["y", "jac"], ["y", "jac"]),
+    "jvp": (["y", "jv"], ["y", "jv"]),
+    "vjp": (["y", "vjp"], ["y", "vjp"]),
+}
