@@ -123,8 +123,8 @@ app.command("jac", hidden=True,
 
 
 def _register_commands() -> None:
-    from .commands import check, higher, trace, uncertainty
-    for module in (trace, check, higher, uncertainty):
+    from .commands import check, codegen, higher, trace, uncertainty
+    for module in (trace, check, higher, codegen, uncertainty):
         module.register(app)
 
 
