@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import fd
+from .cancellation import Cancellation
 from .numbers import FLOAT, Numbers
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ class Row:
     reverse: float
     scale: float                        # the magnitude bound M
     spread: float | None = None      # AD's rounding spread (None: no jittered run)
+    spread_capped: bool = False         # the spread's allowance was cut to --rtol
     at_kink: bool = False               # the point itself is where a convention applies
     fd: fd.Estimate | None = None    # shared by the rows of one variable
     fd_note: str = ""
@@ -69,6 +71,8 @@ class Report:
     symbolic_state: str
     symbolic_message: str
     against: Against | None = None
+    rtol: float = 1e-9                  # the spread's cap, relative to SymPy's value
+    cancellation: Cancellation | None = None   # the worst-conditioned add/sub row
     curves: list = field(default_factory=list)
     nums: Numbers = FLOAT
 

@@ -24,8 +24,9 @@ Seed = Annotated[int | None, typer.Option(
     "--seed", help="With --against --samples: the random seed (default 0).", show_default=False)]
 Rtol = Annotated[float | None, typer.Option(
     "--rtol", min=0.0,
-    help="With --against: relative tolerance between your formula and AD (default 1e-9; "
-         "under --digits N, 10^(3−N) when that is smaller).", show_default=False)]
+    help="Relative tolerance (default 1e-9): AD's rounding spread never lets AD and "
+         "SymPy differ by more than this; --against compares your formula with AD to it "
+         "(there, under --digits N, 10^(3−N) when that is smaller).", show_default=False)]
 Timeout = Annotated[float, typer.Option(
     "--symbolic-timeout", min=0.0,
     help="Seconds SymPy may take (the worker is killed after that; the rows it did not "
@@ -80,9 +81,9 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
     --precision N shows the numbers in the tables to N significant digits
     (the verdict and JSON do not change).
 
-    Exit codes: 0 agree; 1 disagree (or the formula cannot be evaluated);
-    2 bad usage, formula or point; 3 inconclusive (a kink, a finite difference
-    alone off, or no reliable reference).
+    Exit codes: 0 agree; 1 the formula cannot be evaluated (as in every
+    command); 2 bad usage, formula or point; 3 inconclusive (a kink, a finite
+    difference alone off, or no reliable reference); 4 disagree.
 
     Examples: adcli check 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5
               adcli check 'x^2*sin(x)' --at 1.3 --against '2*x*sin(x) + x^2*cos(x)'
@@ -97,7 +98,8 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
         _options(against, samples, seed, rtol, digits, plot)
         nums = numbers(digits)
         report, point = _run(g, at, against, samples or 0, seed or 0, _rtol(rtol, digits),
-                             symbolic_digits, symbolic_timeout, plot, nums)
+                             symbolic_digits, symbolic_timeout, plot, nums,
+                             1e-9 if rtol is None else rtol)
         _show(g, point, report, as_json, plot, precision)
         print_warnings(report.warnings)
         if report.against is not None:
@@ -107,14 +109,16 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
     raise typer.Exit(code)
 
 
-def _run(g, at, against, samples, seed, rtol, symbolic_digits, timeout, plot, nums) -> tuple:
+def _run(g, at, against, samples, seed, rtol, symbolic_digits, timeout, plot, nums,
+         cap=1e-9) -> tuple:
     """(report, point); engine errors under --digits show numbers, not mpf reprs."""
     from ..checking import check, check_against, curves, worst
     from ..errors import AdcliError
     try:
         with nums.precision():
             point = _point(g, at, nums.digits)
-        report = check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums)
+        report = check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums,
+                       rtol=cap)
         if against is not None:
             report.against = check_against(g, point, against, samples, seed, rtol, nums)
             report.verdict = worst([report.verdict, report.against.verdict])
@@ -131,8 +135,8 @@ def _options(against, samples, seed, rtol, digits, plot) -> None:
     """Options that would do nothing are mistakes: say so (exit 2) rather than ignore them."""
     from ..errors import UsageError
     if against is None:
-        given = [name for name, v in (("--samples", samples), ("--seed", seed),
-                                      ("--rtol", rtol)) if v is not None]
+        given = [name for name, v in (("--samples", samples), ("--seed", seed))
+                 if v is not None]
         if given:
             raise UsageError(f"{' and '.join(given)} only go{'es' if len(given) == 1 else ''} "
                              "with --against FORMULA (they check your hand-derived "

@@ -231,7 +231,8 @@ def print_check(g, point, report, c: Console | None = None, sig: int | None = No
     c.print(_swell(report))
     unit = "ULPs" if report.digits is None else f"units of 10^-{report.digits}"
     c.print(Text(f"tolerances: AD and SymPy within {report.ad_ulps} {unit}, or "
-                 f"{ROUNDING_FACTOR:g} × AD's rounding spread if more; finite differences "
+                 f"{ROUNDING_FACTOR:g} × AD's rounding spread if more (at most --rtol "
+                 f"{float(report.rtol):.3g} relative); finite differences "
                  f"within {FD_FACTOR:g} × their error estimate", style="dim"))
     if report.against is not None:
         for part in _against(g, report.against, _formatter(report, sig)):

@@ -1,0 +1,103 @@
+"""`check` must never pass a wrong number (issue 11, items 1, 5, 6): the cancellation
+battery against SymPy at 50 digits built here from the formula's text, the exit codes,
+and --against's margins."""
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+x = sp.Symbol("x", real=True)
+
+# formulas that cancel at small arguments, in adcli's syntax and as SymPy expressions
+BATTERY = [
+    ("(exp(x)-1-x)/x^2", (sp.exp(x) - 1 - x) / x ** 2, ["1e-6", "1e-4", "1e-2"]),
+    ("(1-cos(x))/x^2", (1 - sp.cos(x)) / x ** 2, ["1e-5", "1e-3", "0.1"]),
+    ("(sqrt(1+x)-1)/x", (sp.sqrt(1 + x) - 1) / x, ["1e-8", "1e-5", "0.5"]),
+    ("log(1+x)/x", sp.log(1 + x) / x, ["1e-10", "1e-6", "0.3"]),
+    ("(tan(x)-sin(x))/x^3", (sp.tan(x) - sp.sin(x)) / x ** 3, ["1e-4", "1e-2", "0.2"]),
+]
+CASES = [(text, expr, at) for text, expr, ats in BATTERY for at in ats]
+
+
+def _exact(expr, at: str, decimal: bool = False):
+    """d expr/dx at the point's exact binary value (--digits: its decimal value), 50 digits."""
+    p = sp.Rational(at) if decimal else sp.Rational(float(at))
+    return sp.diff(expr, x).evalf(50, subs={x: p})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expr, at", CASES)
+def test_cancellation_battery_never_agrees_on_a_wrong_value(adcli, text, expr, at):
+    r = adcli("check", text, "--at", at, "--json")
+    (row,) = r.json["rows"]
+    want = _exact(expr, at)
+    rel = abs(sp.Float(row["reverse"], 30) - want) / abs(want)
+    if row["verdict"] == "agree":
+        assert r.code == 0
+        assert rel <= 1e-9, (text, at, rel)          # --rtol's default: the stated tolerance
+    else:
+        assert r.code == 4 and row["verdict"] == "disagree", r
+        assert rel > 1e-9
+        note = " ".join(row["notes"])
+        assert "at trace row v" in note and "--digits" in note
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, expr, at", CASES)
+def test_cancellation_battery_agrees_under_digits_40(adcli, text, expr, at):
+    r = adcli("check", text, "--at", at, "--json", "--digits", "40")
+    assert r.code == 0 and r.json["verdict"] == "agree", r
+    (row,) = r.json["rows"]
+    with mpmath.workdps(60):
+        got, exact = mpmath.mpf(row["reverse"]), mpmath.mpf(str(_exact(expr, at, decimal=True)))
+        # within --rtol's 1e-9, and far beyond what float64 could give
+        assert abs(got - exact) <= abs(exact) * mpmath.mpf(10) ** -25
+
+
+@pytest.mark.parametrize("text, at, row_name", [
+    ("(exp(x)-1-x)/x^2", "1e-6", "v₄"),
+    ("(1-cos(x))/x^2", "1e-5", "v₃"),
+])
+def test_issue_cases_disagree_and_name_the_cancelling_row(adcli, text, at, row_name):
+    r = adcli("check", text, "--at", at)
+    assert r.code == 4
+    assert "verdict: disagree" in r.out
+    assert f"cancellation at trace row {row_name}" in r.out and "--digits 30" in r.out
+    d = adcli("check", text, "--at", at, "--digits", "30")
+    assert d.code == 0 and "verdict: agree" in d.out
+    assert "agrees at 30 digits" in d.out and f"trace row {row_name}" in d.out
+
+
+def test_readme_sin_10x_still_agrees_by_the_rounding_spread(adcli):
+    r = adcli("check", "sin(10*x)", "--at", "1.4", "--json")
+    assert r.code == 0, r
+    (row,) = r.json["rows"]
+    assert row["diffs"]["ad_symbolic_ulps"] > 8    # beyond the ULP rule: the spread
+    want = sp.diff(sp.sin(10 * x), x).evalf(40, subs={x: sp.Rational(1.4)})
+    assert abs(sp.Float(row["reverse"], 30) - want) <= 1e-9 * abs(want)
+
+
+def test_a_tighter_rtol_caps_the_spread(adcli):
+    """sin(10*x) at 1.4 passes only by the spread: an --rtol below its error disagrees."""
+    r = adcli("check", "sin(10*x)", "--at", "1.4", "--rtol", "1e-17", "--json")
+    assert r.code == 4 and r.json["verdict"] == "disagree", r
+
+
+# -- item 5: exit codes ---------------------------------------------------------------------
+@pytest.mark.parametrize("argv, code", [
+    (["x^2*sin(x)", "--at", "1.3"], 0),                               # agree
+    (["exp(x)", "--at", "1e200"], 1),                                 # evaluation error
+    (["x^2", "--at", "1", "--nope"], 2),                              # usage
+    (["abs(x)", "--at", "0"], 3),                                     # inconclusive: a kink
+    (["x^2", "--at", "3", "--against", "2*x + 1e-6"], 4),             # disagree
+])
+def test_exit_codes(adcli, argv, code):
+    assert adcli("check", *argv).code == code
+
+
+def test_exit_codes_are_documented_in_help(adcli):
+    text = " ".join(adcli("check", "--help").out.split())
+    for words in ("0 agree", "1 the formula cannot be evaluated", "2 bad usage",
+                  "3 inconclusive", "4 disagree"):
+        assert words in text, words
