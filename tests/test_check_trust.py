@@ -101,3 +101,29 @@ def test_exit_codes_are_documented_in_help(adcli):
     for words in ("0 agree", "1 the formula cannot be evaluated", "2 bad usage",
                   "3 inconclusive", "4 disagree"):
         assert words in text, words
+
+
+# -- item 6: --against prints each entry's margin -----------------------------------------------
+def test_against_rearrangement_agrees_inside_its_margin(adcli):
+    r = adcli("check", "x^2*sin(x)", "--at", "1.3", "--against", "x*(2*sin(x) + x*cos(x))",
+              "-k", "20", "--json")
+    assert r.code == 0 and r.json["against_verdict"] == "agree", r
+    entries = r.json["against"]
+    assert len(entries) == 21
+    for e in entries:
+        # the margin is |got − expected| / (rtol · size); recompute it from the numbers
+        assert e["margin"] <= 1 and e["tolerance"] >= 1e-9 * abs(e["expected"])
+        assert e["margin"] == pytest.approx(abs(e["got"] - e["expected"]) / e["tolerance"])
+    table = adcli("check", "x^2*sin(x)", "--at", "1.3", "--against", "x*(2*sin(x) + x*cos(x))")
+    assert "margin" in table.out and ("inside" in table.out or "exact" in table.out)
+
+
+def test_against_off_by_one_part_in_a_million_disagrees_outside_its_margin(adcli):
+    r = adcli("check", "x^2*sin(x)", "--at", "1.3", "--against",
+              "(2*x*sin(x) + x^2*cos(x))*(1 + 1e-6)", "--json")
+    assert r.code == 4 and r.json["against_verdict"] == "disagree", r
+    (e,) = r.json["against"]
+    assert e["margin"] == pytest.approx(1e3, rel=1e-3)      # 1e-6 relative / rtol 1e-9
+    table = adcli("check", "x^2*sin(x)", "--at", "1.3", "--against",
+                  "(2*x*sin(x) + x^2*cos(x))*(1 + 1e-6)")
+    assert "1e+03 × tol, OUTSIDE" in table.out and "OUTSIDE" in table.err

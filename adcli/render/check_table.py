@@ -18,6 +18,7 @@ from rich.text import Text
 
 from .. import tables
 from ..checking import FD_FACTOR, ROUNDING_FACTOR
+from ..checking.against import margin_text
 from ..ir import fmt_number
 from ..tables import header, one_line, output_label
 from . import value_text
@@ -181,8 +182,9 @@ def _against(g, ag, num=fmt_number) -> list:
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
               title=Text(f"--against {one_line(ag.text, 80)}"), title_justify="left",
               title_style="bold")
-    for k, name in enumerate(("partial", "point", "expected (AD)", "got", "difference", "")):
-        t.add_column(name, justify="left" if k in (0, 1, 5) else "right", no_wrap=True)
+    for k, name in enumerate(("partial", "point", "expected (AD)", "got", "difference",
+                              "margin (|diff| / tol)", "")):
+        t.add_column(name, justify="left" if k in (0, 1, 6) else "right", no_wrap=True)
     shown = [e for e in ag.entries if e.sample == 0] + \
         [e for e in ag.failures if e.sample != 0][:10]
     for e in shown:
@@ -192,7 +194,8 @@ def _against(g, ag, num=fmt_number) -> list:
         got = "cannot be evaluated" if e.got is None else num(e.got)
         diff = "—" if e.got is None else f"{float(e.got - e.expected):.3g}"
         t.add_row(f"∂{f}/∂{g.names[e.variable]}", "P" if e.sample == 0 else f"#{e.sample}",
-                  num(e.expected), Text(got, style=style), diff, Text(mark, style=style))
+                  num(e.expected), Text(got, style=style), diff,
+                  Text(margin_text(e), style=style), Text(mark, style=style))
     out.append(t)
     samples = {e.sample: e.point for e in shown if e.sample != 0}
     if samples:
