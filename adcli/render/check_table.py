@@ -18,7 +18,6 @@ from rich.text import Text
 
 from .. import tables
 from ..checking import FD_FACTOR, ROUNDING_FACTOR
-from ..checking.against import margin_text
 from ..ir import fmt_number
 from ..tables import header, one_line, output_label
 from . import value_text
@@ -177,14 +176,18 @@ def _swell(report) -> Text:
                 f"{show['trace_ops']}", style="dim")
 
 
+def _margin(e) -> str:
+    m = e.margin
+    return "—" if m is None else ("exact" if m == 0 else f"{m:.2g}")
+
+
 def _against(g, ag, num=fmt_number) -> list:
     out: list = []
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
               title=Text(f"--against {one_line(ag.text, 80)}"), title_justify="left",
               title_style="bold")
-    for k, name in enumerate(("partial", "point", "expected (AD)", "got", "difference",
-                              "margin (|diff| / tol)", "")):
-        t.add_column(name, justify="left" if k in (0, 1, 6) else "right", no_wrap=True)
+    for k, name in enumerate(("partial", "point", "expected (AD)", "got", "margin", "")):
+        t.add_column(name, justify="left" if k in (0, 1, 5) else "right", no_wrap=True)
     shown = [e for e in ag.entries if e.sample == 0] + \
         [e for e in ag.failures if e.sample != 0][:10]
     for e in shown:
@@ -192,10 +195,9 @@ def _against(g, ag, num=fmt_number) -> list:
         mark = "ok" if e.agree else ("kink" if e.at_kink else "WRONG")
         style = "" if e.agree else ("yellow" if e.at_kink else "bold red")
         got = "cannot be evaluated" if e.got is None else num(e.got)
-        diff = "—" if e.got is None else f"{float(e.got - e.expected):.3g}"
         t.add_row(f"∂{f}/∂{g.names[e.variable]}", "P" if e.sample == 0 else f"#{e.sample}",
-                  num(e.expected), Text(got, style=style), diff,
-                  Text(margin_text(e), style=style), Text(mark, style=style))
+                  num(e.expected), Text(got, style=style), Text(_margin(e), style=style),
+                  Text(mark, style=style))
     out.append(t)
     samples = {e.sample: e.point for e in shown if e.sample != 0}
     if samples:
@@ -208,8 +210,8 @@ def _against(g, ag, num=fmt_number) -> list:
              f"point{'s' if ag.points != 2 else ''} near it)")
     note = (f"checked {where}"
             f"{f', {ag.skipped} outside the domain skipped' if ag.skipped else ''}; "
-            f"relative tolerance {float(ag.rtol):g}" + (f"; {more} more failures in --json"
-                                                  if more > 0 else ""))
+            f"relative tolerance {float(ag.rtol):g}; margin = |got − expected| / "
+            "tolerance, ≤ 1 inside" + (f"; {more} more failures in --json" if more > 0 else ""))
     out.append(Text(note, style="dim"))
     out.append(Text("against: ") + Text(ag.verdict, style=VERDICT_STYLE[ag.verdict]))
     return out
