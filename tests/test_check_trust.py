@@ -129,3 +129,31 @@ def test_against_off_by_one_part_in_a_million_disagrees_outside_its_margin(adcli
     line = next(t for t in table.out.splitlines() if "WRONG" in t)
     assert " 1e+03 " in line and "margin" in table.out
     assert "1e+03 × tol, OUTSIDE" in table.err
+
+
+# -- layouts --------------------------------------------------------------------------------------
+def test_quiet_is_one_line_and_the_exit_code(adcli):
+    r = adcli("check", "x1*exp(-(x1^2+x2^2)/2)", "--at", "2,0.5", "--quiet")
+    assert r.code == 0 and r.err == ""
+    (line,) = r.out.splitlines()
+    assert line.startswith("agree: 2/2 partials, max rel. diff ")
+    worst = float(line.rsplit(" ", 1)[1])
+    # the largest relative difference is the finite difference's, ~1e-11 (float64 FD)
+    assert 1e-12 < worst < 1e-9
+    bad = adcli("check", "(1-cos(x))/x^2", "--at", "1e-5", "-q")
+    assert bad.code == 4 and bad.out.startswith("disagree: 0/1 partial,")
+    assert len(bad.out.splitlines()) == 1 and bad.err == ""
+
+
+@pytest.mark.parametrize("argv", [["--quiet", "--json"], ["--details", "--quiet"],
+                                  ["--details", "--json"], ["--quiet", "--plot"]])
+def test_layout_options_one_at_a_time(adcli, argv):
+    r = adcli("check", "x^2", "--at", "3", *argv)
+    assert r.code == 2 and "give one" in r.err
+
+
+def test_piped_output_has_no_trailing_padding(adcli):
+    for extra in ([], ["--details"], ["--against", "2*x*sin(x) + x^2*cos(x)"]):
+        r = adcli("check", "x^2*sin(x)", "--at", "1.3", *extra)
+        assert r.code == 0
+        assert all(line == line.rstrip() for line in r.out.splitlines()), extra

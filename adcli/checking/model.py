@@ -80,6 +80,18 @@ class Report:
     def digits(self) -> int | None:
         return self.nums.digits
 
+    def summary_line(self) -> str:
+        """``agree: 2/2 partials, max rel. diff 4.8e-11`` (--quiet)."""
+        n = len(self.rows)
+        agree = sum(r.verdict == "agree" for r in self.rows)
+        worst = max((float(r.diffs.get("max_rel_diff", 0.0)) for r in self.rows), default=0.0)
+        line = (f"{self.verdict}: {agree}/{n} partial{'s' if n != 1 else ''}, "
+                f"max rel. diff {worst:.2g}")
+        if self.against is not None:
+            bad = len(self.against.failures)
+            line += f"; --against {self.against.verdict}" + (f" ({bad} wrong)" if bad else "")
+        return line
+
 
 def partial_text(g, row) -> str:
     f = "f" if len(g.outputs) == 1 else f"f{row.output + 1}"

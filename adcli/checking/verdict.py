@@ -90,6 +90,7 @@ def compare(row: Row, ulps: int, nums=FLOAT, rtol=DEFAULT_RTOL) -> None:
     """Fill row.diffs, row.verdict, row.reasons and row.bad."""
     f, r = row.forward, row.reverse
     row.diffs["forward_reverse_ulps"] = _in_units(abs(f - r), nums, f, r, row.scale)
+    row.diffs["forward_reverse_rel"] = _rel(f, r)
     split = abs(f - r) > ulps * nums.unit(max(abs(f), abs(r), row.scale))
     if split:
         row.reasons.append(f"forward and reverse AD differ by "

@@ -38,6 +38,14 @@ Plot = Annotated[bool, typer.Option(
     "--plot",
     help="Draw the finite-difference error against the step h on log-log axes, with the "
          "AD error for comparison (to stderr under --json).")]
+Details = Annotated[bool, typer.Option(
+    "--details",
+    help="One card per partial with every comparison (ULPs, tolerances, FD error in "
+         "estimates, Richardson, step h) instead of the one-row-per-partial table.")]
+Quiet = Annotated[bool, typer.Option(
+    "--quiet", "-q",
+    help="Print one line ('agree: 2/2 partials, max rel. diff 4.8e-11') and set the exit "
+         "code: for scripts.")]
 Precision = Annotated[int | None, typer.Option(
     "--precision", min=1, max=17,
     help="Show numbers with N significant digits in the tables (default: every digit "
@@ -48,6 +56,7 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
               seed: Seed = None, rtol: Rtol = None, symbolic_timeout: Timeout = 10.0,
               symbolic_digits: SymDigits = 30, digits: Digits = None, plot: Plot = False,
               variables: Vars = None, as_json: Json = False, precision: Precision = None,
+              details: Details = False, quiet: Quiet = False,
               points: PointsOpt = None) -> None:
     """Check every partial derivative of EXPR at a point by forward AD, reverse AD,
     central finite differences and SymPy, side by side, with a verdict.
@@ -78,8 +87,12 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
     to at least N + 10 digits, and the ULPs above become units of 10^-N
     (relative); JSON then carries the numbers as strings.
 
-    --precision N shows the numbers in the tables to N significant digits
-    (the verdict and JSON do not change).
+    Output: one table, a row per partial (forward AD, reverse AD, central
+    FD ± error, SymPy, the relative differences fwd−rev, AD−SymPy, FD−AD, the
+    row's verdict), then SymPy's expressions, the expression swell and the
+    verdict. --details gives one card per partial with every comparison;
+    --quiet one line and the exit code. --precision N shows the numbers in
+    the tables to N significant digits (the verdict and JSON do not change).
 
     Exit codes: 0 agree; 1 the formula cannot be evaluated (as in every
     command); 2 bad usage, formula or point; 3 inconclusive (a kink, a finite
@@ -96,11 +109,15 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
         refuse_points("check", points)
         g = load(expr, variables)
         _options(against, samples, seed, rtol, digits, plot)
+        _layout(details, quiet, as_json, plot)
         nums = numbers(digits)
         report, point = _run(g, at, against, samples or 0, seed or 0, _rtol(rtol, digits),
                              symbolic_digits, symbolic_timeout, plot, nums,
                              1e-9 if rtol is None else rtol)
-        _show(g, point, report, as_json, plot, precision)
+        if quiet:
+            print(report.summary_line())
+            raise typer.Exit(EXIT[report.verdict])
+        _show(g, point, report, as_json, plot, precision, details)
         print_warnings(report.warnings)
         if report.against is not None:
             from ..checking import failure_lines
@@ -149,6 +166,17 @@ def _options(against, samples, seed, rtol, digits, plot) -> None:
                          "with --digits")
 
 
+def _layout(details: bool, quiet: bool, as_json: bool, plot: bool) -> None:
+    """--details, --quiet and --json each choose the whole output: one at a time."""
+    from ..errors import UsageError
+    chosen = [n for n, v in (("--details", details), ("--quiet", quiet), ("--json", as_json))
+              if v]
+    if len(chosen) > 1:
+        raise UsageError(f"{' and '.join(chosen)} each choose the whole output; give one")
+    if quiet and plot:
+        raise UsageError("--quiet prints one line; --plot draws a picture: give one")
+
+
 def _rtol(rtol, digits):
     if rtol is not None:
         return rtol
@@ -178,17 +206,19 @@ def _point(g, at: str | None, digits: int | None = None) -> list:
     return parse_point(at or "", g.names)
 
 
-def _show(g, point, report, as_json: bool, plot: bool, precision: int | None) -> None:
+def _show(g, point, report, as_json: bool, plot: bool, precision: int | None,
+          details: bool = False) -> None:
     if as_json:
         from ..jsonout import emit
         from ..render.check_json import report_json
         emit(report_json(g, point, report))
         if plot:
-            from ..render.check_table import print_plot
+            from ..render.check_plot import print_plot
             print_plot(g, report.curves, stderr=True)
         return
-    from ..render.check_table import print_check, print_plot
-    print_check(g, point, report, sig=precision)
+    from ..render.check_plot import print_plot
+    from ..render.check_table import print_check
+    print_check(g, point, report, sig=precision, details=details)
     if plot:
         print_plot(g, report.curves)
 
