@@ -74,7 +74,10 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
     rounding spread if more: the largest change of the derivative over 8
     seeded re-runs with every intermediate value and rounded local partial
     moved by up to ±1 ULP, since the derivative can amplify the rounding of
-    the primal values (sin(10*x)). The finite difference must be within 4 ×
+    the primal values (sin(10*x)). That widening never goes beyond --rtol
+    (default 1e-9) relative to SymPy's value: a formula that cancels in
+    float64 disagrees, and the note names the trace row vₖ that cancels,
+    with its condition estimate (try --digits 30). The finite difference must be within 4 ×
     its error estimate of AD, and counts only when reliable: no kink (abs,
     relu, min, max switching; hypot, atan2 nearer (0,0) than the step) within
     its steps, and the Richardson ratio (D(2h)−D(4h))/(D(h)−D(2h)) within
