@@ -157,3 +157,40 @@ def test_piped_output_has_no_trailing_padding(adcli):
         r = adcli("check", "x^2*sin(x)", "--at", "1.3", *extra)
         assert r.code == 0
         assert all(line == line.rstrip() for line in r.out.splitlines()), extra
+
+
+# -- check --points -------------------------------------------------------------------------
+def test_check_points_csv_one_verdict_per_point(adcli, tmp_path):
+    import csv
+    import io
+    f = tmp_path / "p.csv"
+    f.write_text("x,y\n1,2\n0.5,-1\n")
+    r = adcli("check", "x*exp(y)", "--points", str(f))
+    assert r.code == 0, r
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert [row["verdict"] for row in rows] == ["agree", "agree"]
+    assert [float(row["x"]) for row in rows] == [1.0, 0.5]
+    assert all(row["agree"] == row["partials"] == "2" for row in rows)
+    assert r.err == "adcli: check: 2 points: 2 agree\n"
+
+
+def test_check_points_jsonl_worst_verdict_is_the_exit_code(adcli, tmp_path):
+    import json
+    f = tmp_path / "p.jsonl"
+    f.write_text('{"x": 1e-6}\n{"x": 0.1}\n{"x": -1}\n')
+    r = adcli("check", "(exp(x)-1-x)/x^2 + log(x)", "--points", str(f), "--json")
+    lines = [json.loads(t) for t in r.out.splitlines()]
+    assert [d["verdict"] for d in lines] == ["disagree", "agree", "error"]
+    assert "at trace row v" in lines[0]["note"] and "log" in lines[2]["note"]
+    assert r.code == 4                                # disagree beats the evaluation error
+    assert "1 agree, 1 error (row 3), 1 disagree (row 1)" in r.err
+    f.write_text('{"x": 0.1}\n{"x": -1}\n')
+    assert adcli("check", "(exp(x)-1-x)/x^2 + log(x)", "--points", str(f)).code == 1
+
+
+def test_check_points_refuses_one_point_options(adcli, tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("x\n1\n")
+    for extra in (["--at", "1"], ["--quiet"], ["--details"], ["--digits", "30"]):
+        r = adcli("check", "x^2", "--points", str(f), *extra)
+        assert r.code == 2 and "--points" in r.err, extra

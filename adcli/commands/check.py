@@ -5,8 +5,19 @@ from typing import Annotated
 
 import typer
 
-from ..common import Digits, Expr, Json, Vars, errors, load, print_warnings
-from .trace import AtOpt, PointsOpt, refuse_points
+from ..common import (
+           Digits,
+           Expr,
+           InputFormat,
+           InputFormatOpt,
+           Json,
+           Points,
+           Vars,
+           errors,
+           load,
+           print_warnings,
+)
+from .trace import AtOpt
 
 Against = Annotated[str | None, typer.Option(
     "--against",
@@ -56,8 +67,8 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
               seed: Seed = None, rtol: Rtol = None, symbolic_timeout: Timeout = 10.0,
               symbolic_digits: SymDigits = 30, digits: Digits = None, plot: Plot = False,
               variables: Vars = None, as_json: Json = False, precision: Precision = None,
-              details: Details = False, quiet: Quiet = False,
-              points: PointsOpt = None) -> None:
+              details: Details = False, quiet: Quiet = False, points: Points = None,
+              input_format: InputFormatOpt = InputFormat.auto) -> None:
     """Check every partial derivative of EXPR at a point by forward AD, reverse AD,
     central finite differences and SymPy, side by side, with a verdict.
 
@@ -97,6 +108,11 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
     --quiet one line and the exit code. --precision N shows the numbers in
     the tables to N significant digits (the verdict and JSON do not change).
 
+    --points FILE checks every point of a CSV or JSON Lines file: one line
+    per point (CSV: the point, verdict, agree, partials, max_rel_diff, note;
+    JSON Lines under --json), a summary on stderr, and the exit code of the
+    worst: disagree 4, an evaluation error 1, inconclusive 3, else 0.
+
     Exit codes: 0 agree; 1 the formula cannot be evaluated (as in every
     command); 2 bad usage, formula or point; 3 inconclusive (a kink, a finite
     difference alone off, or no reliable reference); 4 disagree.
@@ -106,11 +122,16 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
               adcli check 'x1*x2 + sin(x1)' --at 1,2 --against '\\[x2 + cos(x1), x1]' -k 20
               adcli check 'tanh(3*x)' --at 0.2 --plot
               adcli check 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
+              adcli check 'sin(x)*exp(y)' --points pts.csv > verdicts.csv
     """
     from ..checking import EXIT, numbers
     with errors(as_json):
-        refuse_points("check", points)
         g = load(expr, variables)
+        if points is not None:
+            _options(against, None, seed, rtol, digits, plot)
+            code = _many(g, points, at, input_format, against, samples, rtol, digits, plot,
+                         details, quiet, symbolic_timeout, symbolic_digits, as_json)
+            raise typer.Exit(code)
         _options(against, samples, seed, rtol, digits, plot)
         _layout(details, quiet, as_json, plot)
         nums = numbers(digits)
@@ -167,6 +188,28 @@ def _options(against, samples, seed, rtol, digits, plot) -> None:
     if digits is not None and plot:
         raise UsageError("--plot shows float64's round-off against the step; it does not go "
                          "with --digits")
+
+
+def _many(g, points, at, input_format, against, samples, rtol, digits, plot, details, quiet,
+          timeout, symbolic_digits, as_json) -> int:
+    """check --points: a verdict line per point, the summary on stderr; the worst exit."""
+    from ..checking.many import POINT_EXIT, POINT_ORDER, check_points, summary
+    from ..errors import UsageError
+    from ..render.check_points import write_points
+    given = [n for n, v in (("--at", at), ("--samples", samples), ("--digits", digits),
+                            ("--plot", plot or None), ("--details", details or None),
+                            ("--quiet", quiet or None)) if v is not None]
+    if given:
+        raise UsageError(f"check --points writes one verdict line per point; it does not go "
+                         f"with {' or '.join(given)}")
+    verdicts = check_points(g, points, getattr(input_format, "value", input_format),
+                            against=against, rtol=1e-9 if rtol is None else rtol,
+                            timeout=timeout, digits=symbolic_digits)
+    counts, first, n = write_points(g, verdicts, as_json)
+    worst_rows = {v: first[v] for v in ("disagree", "error", "inconclusive") if v in first}
+    _say([summary(counts, n, worst_rows)])
+    worst = max(counts, key=POINT_ORDER.__getitem__, default="agree")
+    return POINT_EXIT[worst]
 
 
 def _layout(details: bool, quiet: bool, as_json: bool, plot: bool) -> None:
