@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import threading
 
 EXIT = 130
 MESSAGE = "adcli: interrupted\n"
@@ -28,10 +27,11 @@ def _raise(signum, frame) -> None:
 @contextlib.contextmanager
 def handled():
     """SIGINT raises Interrupted inside the block (main thread only; else unchanged)."""
-    if threading.current_thread() is not threading.main_thread():
+    try:
+        old = signal.signal(signal.SIGINT, _raise)
+    except ValueError:             # not the main thread: leave SIGINT alone
         yield
         return
-    old = signal.signal(signal.SIGINT, _raise)
     try:
         yield
     finally:
