@@ -165,10 +165,15 @@ def _group_for(argv: list[str]) -> TyperGroup:
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: usage errors are reported like every other error."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    from .interrupt import EXIT, MESSAGE, Interrupted, handled
     try:
-        command = _group_for(argv)
-        _one_line_summaries(command)
-        rv = command.main(args=argv, prog_name="adcli", standalone_mode=False)
+        with handled():
+            command = _group_for(argv)
+            _one_line_summaries(command)
+            rv = command.main(args=argv, prog_name="adcli", standalone_mode=False)
+    except Interrupted:              # Ctrl-C: one line, whatever was running
+        sys.stderr.write(MESSAGE)
+        return EXIT
     except typer.Exit as exc:
         return exc.exit_code
     except AdcliError as exc:  # from reading the command line itself

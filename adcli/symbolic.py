@@ -282,6 +282,9 @@ def _guarded(g, point, digits):
 
 def _child(conn, g, point, digits) -> None:
     import sys
+
+    from .interrupt import ignore_in_worker
+    ignore_in_worker()             # Ctrl-C reaches the whole group: the parent ends us
     sys.setrecursionlimit(20_000)  # SymPy recurses; a crash here ends only this worker
     try:
         for msg in _guarded(g, point, digits):
@@ -323,7 +326,9 @@ def _in_fork(g, point, digits, timeout, result) -> None:
     ctx = multiprocessing.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, g, point, digits), daemon=True)
-    proc.start()
+    from .interrupt import blocked
+    with blocked():                # no SIGINT between the fork and the child ignoring it
+        proc.start()
     send.close()
     deadline = time.monotonic() + timeout
     try:

@@ -14,33 +14,38 @@ from adcli.render.check_table import print_check
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
 
 
-def render(expr: str, point: list, width: int, against: str | None = None, **kw) -> str:
+def render(expr: str, point: list, width: int, against: str | None = None,
+           details: bool = False, **kw) -> str:
     g = parse(expr)
     report = check(g, point, **kw)
     if against is not None:
         report.against = check_against(g, point, against)
     out = io.StringIO()
     print_check(g, point, report, Console(file=out, width=width, color_system=None,
-                                          highlight=False))
+                                          highlight=False), details=details)
     return out.getvalue(), report
 
 
-def _numbers(report) -> list:
-    """Every number the table must show whole."""
+def _numbers(report, table: bool) -> list:
+    """Every number the output must show whole (the table: SymPy as float64 shows it)."""
     out = []
     for row in report.rows:
-        out += [fmt_number(row.forward), fmt_number(row.reverse), row.symbolic_digits,
-                fmt_number(row.finite_difference), fmt_number(row.fd_richardson)]
+        out += [fmt_number(row.forward), fmt_number(row.reverse),
+                fmt_number(row.finite_difference)]
+        out += [fmt_number(row.symbolic_value)] if table else \
+            [row.symbolic_digits, fmt_number(row.fd_richardson)]
     return out
 
 
-@pytest.mark.parametrize("width", [80, 100, 120, 200])
-def test_nothing_is_cut_at_any_width(width):
+@pytest.mark.parametrize("width, table", [(80, False), (100, False), (120, False),
+                                          (160, True), (200, True)])
+def test_nothing_is_cut_at_any_width(width, table):
     text, report = render(MATLAB, [2.0, 0.5], width)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= width
     assert "…" not in text                           # no ellipsis anywhere
-    for number in _numbers(report):
+    assert any("forward AD" in line and "reverse AD" in line for line in lines) == table
+    for number in _numbers(report, table):
         assert any(number in line for line in lines), number    # whole, on one line
     for word in ("∂f/∂x1", "∂f/∂x2", "forward AD", "reverse AD", "central FD", "SymPy",
                  "verdict: agree"):
@@ -61,12 +66,28 @@ def test_narrow_terminals_get_one_block_per_partial():
 
 
 def test_wide_terminals_get_the_side_by_side_table():
-    text, _ = render(MATLAB, [2.0, 0.5], 200)
-    header = next(line for line in text.splitlines() if "forward AD" in line)
+    text, report = render(MATLAB, [2.0, 0.5], 200)
+    lines = text.splitlines()
+    header = next(line for line in lines if "forward AD" in line)
     for col in ("partial", "reverse AD", "central FD ± error", "SymPy (high precision)",
-                "verdict"):
+                "fwd−rev", "AD−SymPy", "FD−AD", "verdict"):
         assert col in header
-    assert any("AD vs SymPy (ULP)" in line and "step h" in line for line in text.splitlines())
+    for row in report.rows:                 # one line per partial, SymPy with all its digits
+        (line,) = [t for t in lines if t.startswith(f"∂f/∂{['x1', 'x2'][row.variable]} ")]
+        assert row.symbolic_digits in line and line.rstrip().endswith("agree")
+        # the relative differences, recomputed here from the numbers shown
+        fd = abs(row.finite_difference - row.reverse) / abs(row.reverse)
+        assert f"{fd:.1e}" in line
+    # the layout's order: table, SymPy's expressions, swell, verdict; no ULP cards
+    order = [text.index(k) for k in ("forward AD", "SymPy's derivatives", "expression swell",
+                                     "verdict: agree")]
+    assert order == sorted(order) and "AD tolerance (ULP)" not in text
+
+
+def test_details_gives_todays_cards_at_any_width():
+    text, _ = render(MATLAB, [2.0, 0.5], 200, details=True)
+    assert text.count("AD tolerance (ULP)") == 2 and text.count("Richardson ratio") == 2
+    assert not any("forward AD" in t and "reverse AD" in t for t in text.splitlines())
 
 
 def test_jacobian_and_against_fit_in_80_columns():

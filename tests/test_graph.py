@@ -149,8 +149,6 @@ def test_graph_digits_errors_show_numbers(adcli):
     (["trace", "x^2", "-p", "p.csv"], "a trace shows every sweep at one point"),
     (["graph", "x^2", "--points", "p.csv"], "it draws the formula once"),
     (["graph", "x^2", "--points", "p.csv", "--json"], "it draws the formula once"),
-    (["check", "x^2", "--points", "p.csv"], "check --points is not yet supported"),
-    (["check", "x^2", "-p", "-"], "check --points is not yet supported"),
 ])
 def test_one_point_commands_refuse_points(adcli, argv, words):
     r = adcli(*argv)

@@ -35,7 +35,7 @@ BASE = {
     "check": ("x*y + sin(x)", [], X * Y + sp.sin(X)),
 }
 POINTWISE = ["eval", "grad", "jacobian", "hessian", "jvp", "vjp", "hvp", "derivative"]
-MODELS = ["trace", "graph", "check"]
+MODELS = ["trace", "graph"]          # check --points: a verdict line per point
 COMMANDS = POINTWISE + MODELS
 OPTIONS = ["--at", "--points", "--digits", "--json", "--precision", "--vars"]
 
@@ -62,8 +62,8 @@ def args_for(command: str, option: str, tmp_path) -> list:
 
 
 def expected_usage_error(command: str, option: str) -> bool:
-    """The cells that make no sense: many points for a one-point model (trace, graph,
-    check), and Taylor-mode derivatives at mpmath precision."""
+    """The cells that make no sense: many points for a one-point model (trace, graph),
+    and Taylor-mode derivatives at mpmath precision."""
     return (command in MODELS and option == "--points") or \
         (command == "derivative" and option == "--digits")
 

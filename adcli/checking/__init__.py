@@ -29,7 +29,11 @@ value, so the two differ by AD's own rounding.  Two bounds for it:
   random fraction of ±1 ULP (Monte Carlo arithmetic); the spread is the
   largest change of the derivative, and ROUNDING_FACTOR × spread is allowed.
 
-AD and SymPy must agree within the larger of the two.  A finite difference
+AD and SymPy must agree within the larger of the two, but the widening beyond ULPs
+of the values (ULPs of M, the spread) never exceeds --rtol (default 1e-9) relative to
+SymPy's value: AD of a catastrophically cancelling program is the exact derivative of
+the rounded program, not of the formula, and is reported as ``disagree`` with the worst-
+conditioned trace row named (:mod:`.cancellation`).  A finite difference
 must lie within FD_FACTOR × its error estimate (plus the same AD allowance)
 of AD, and counts only if it is reliable: no kink switches within its steps
 (sign changes for abs, relu, min, max; for the point kinks of hypot and atan2,
@@ -62,9 +66,10 @@ from .rounding import (
            rounding_spread,
 )
 from .run import check, trace_ops
-from .verdict import EXIT, FD_FACTOR, MIN_AD_ULPS, worst
+from .verdict import DEFAULT_RTOL, EXIT, FD_FACTOR, MIN_AD_ULPS, worst
 
 __all__ = [
+           "DEFAULT_RTOL",
            "EXIT",
            "FD_FACTOR",
            "FLOAT",

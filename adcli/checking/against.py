@@ -24,6 +24,28 @@ class Entry:
     at_kink: bool
     sample: int              # 0 = the point itself, k = k-th random point
     error: str = ""          # why the formula cannot be evaluated there
+    tolerance: float = 0.0   # rtol × max(|expected|, |got|, magnitude bound M)
+
+    @property
+    def margin(self) -> float | None:
+        """|got − expected| / tolerance: ≤ 1 inside (0.001: a thousand times inside),
+        > 1 outside; None when the formula cannot be evaluated."""
+        if self.got is None:
+            return None
+        d = abs(self.got - self.expected)
+        if d == 0:
+            return 0.0
+        return float(d / self.tolerance) if self.tolerance else float("inf")
+
+
+def margin_text(e: Entry) -> str:
+    """The margin for people: ``1.2e-05 × tol, inside`` / ``3.4e+02 × tol, OUTSIDE``."""
+    m = e.margin
+    if m is None:
+        return "—"
+    if m == 0:
+        return "exact"
+    return f"{m:.2g} × tol, {'inside' if m <= 1 else 'OUTSIDE'}"
 
 
 @dataclass
@@ -65,7 +87,7 @@ def failure_lines(g, ag: Against, limit: int = 5, nums=FLOAT) -> list:
         lines.append(f"--against: ∂{f}/∂{g.names[e.variable]} is wrong {_where(g, e, nums)}: "
                      f"AD gives {_repr(e.expected, nums)}, the formula gives "
                      f"{_repr(e.got, nums)} (off by {float(e.got - e.expected):.3g}, "
-                     f"relative {rel:.3g})")
+                     f"relative {rel:.3g}; {margin_text(e)})")
     if len(lines) > limit:
         more = len(lines) - limit
         lines = lines[:limit] + [f"--against: {more} more wrong entries (--json lists all)"]
@@ -161,8 +183,9 @@ def _entries_at(g, a, p, sample: int, rtol, nums) -> list:
         for j in range(n):
             e = rev[r][j]
             v = None if got is None else got[a.outputs[r * n + j]]
-            ok = v is not None and abs(v - e) <= rtol * max(abs(e), abs(v), scale[r][j])
-            out.append(Entry(r, j, list(p), e, v, ok, kink, sample, error))
+            tol = rtol * max(abs(e), abs(v), scale[r][j]) if v is not None else 0.0
+            ok = v is not None and abs(v - e) <= tol
+            out.append(Entry(r, j, list(p), e, v, ok, kink, sample, error, tol))
     return out
 
 

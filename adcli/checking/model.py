@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import fd
+from .cancellation import Cancellation
 from .numbers import FLOAT, Numbers
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ class Row:
     reverse: float
     scale: float                        # the magnitude bound M
     spread: float | None = None      # AD's rounding spread (None: no jittered run)
+    spread_capped: bool = False         # the spread's allowance was cut to --rtol
     at_kink: bool = False               # the point itself is where a convention applies
     fd: fd.Estimate | None = None    # shared by the rows of one variable
     fd_note: str = ""
@@ -69,12 +71,26 @@ class Report:
     symbolic_state: str
     symbolic_message: str
     against: Against | None = None
+    rtol: float = 1e-9                  # the spread's cap, relative to SymPy's value
+    cancellation: Cancellation | None = None   # the worst-conditioned add/sub row
     curves: list = field(default_factory=list)
     nums: Numbers = FLOAT
 
     @property
     def digits(self) -> int | None:
         return self.nums.digits
+
+    def summary_line(self) -> str:
+        """``agree: 2/2 partials, max rel. diff 4.8e-11`` (--quiet)."""
+        n = len(self.rows)
+        agree = sum(r.verdict == "agree" for r in self.rows)
+        worst = max((float(r.diffs.get("max_rel_diff", 0.0)) for r in self.rows), default=0.0)
+        line = (f"{self.verdict}: {agree}/{n} partial{'s' if n != 1 else ''}, "
+                f"max rel. diff {worst:.2g}")
+        if self.against is not None:
+            bad = len(self.against.failures)
+            line += f"; --against {self.against.verdict}" + (f" ({bad} wrong)" if bad else "")
+        return line
 
 
 def partial_text(g, row) -> str:

@@ -10,7 +10,8 @@ from .rounding import ROUNDING_FACTOR
 FD_FACTOR = 4.0          # |FD − AD| ≤ FD_FACTOR · (FD error estimate)
 MIN_AD_ULPS = 8
 ORDER = {"agree": 0, "inconclusive": 1, "disagree": 2}
-EXIT = {"agree": 0, "disagree": 1, "inconclusive": 3}
+EXIT = {"agree": 0, "disagree": 4, "inconclusive": 3}   # 1: evaluation error, 2: usage
+DEFAULT_RTOL = 1e-9      # the rounding spread never widens AD vs SymPy beyond this (relative)
 
 
 def ad_ulps(active_operations: int) -> int:
@@ -32,26 +33,36 @@ def _rel(a, b) -> float:
     return 0.0 if d == 0 else float(d / max(abs(a), abs(b)))
 
 
-def _ad_allowance(row: Row, ulps: int, nums, *sizes):
-    """What AD's rounding may account for: the ULP rule, or the rounding spread."""
-    rule = ulps * nums.unit(max(abs(x) for x in sizes + (row.scale,)))
-    spread = 0.0 if row.spread is None else ROUNDING_FACTOR * row.spread
-    return max(rule, spread)
+def _ad_allowance(row: Row, ulps: int, nums, *sizes, cap=None):
+    """What AD's rounding may account for: ULPs of the values, widened to ULPs of the
+    magnitude bound M or to the rounding spread; the widening never beyond ``cap`` (--rtol
+    relative to SymPy's value) when given."""
+    plain = ulps * nums.unit(max(abs(x) for x in sizes))
+    widened = max(ulps * nums.unit(row.scale),
+                  0.0 if row.spread is None else ROUNDING_FACTOR * row.spread)
+    if cap is not None and widened > max(cap, plain):
+        widened = cap
+        row.spread_capped = True
+    return max(plain, widened)
 
 
-def _compare_symbolic(row: Row, ulps: int, nums) -> bool | None:
+def _compare_symbolic(row: Row, ulps: int, nums, rtol) -> bool | None:
     """AD against SymPy: True, False, or None when SymPy has no value."""
     if row.symbolic_digits is None:
         return None
     r, s = row.reverse, row.symbolic_value
     d = nums.distance(r, row.symbolic_digits)
-    tol = _ad_allowance(row, ulps, nums, r, s)
+    tol = _ad_allowance(row, ulps, nums, r, s, cap=None if s is None else rtol * abs(s))
     row.diffs["ad_symbolic_ulps"] = _in_units(d, nums, r, s, row.scale)
     row.diffs["ad_symbolic_tolerance_ulps"] = _in_units(tol, nums, r, s, row.scale)
+    row.diffs["ad_symbolic_rel"] = float(d / abs(s)) if s else (0.0 if d == 0 else 1e300)
     if d <= tol:
         return True
-    row.reasons.append(f"AD and SymPy differ by {row.diffs['ad_symbolic_ulps']:.3g} ULPs "
-                       f"(AD's rounding allows {row.diffs['ad_symbolic_tolerance_ulps']:.3g})")
+    capped = (f", capped at --rtol {float(rtol):g} relative to SymPy's value"
+              if row.spread_capped else "")
+    row.reasons.append(f"AD and SymPy differ by {row.diffs['ad_symbolic_ulps']:.3g} ULPs, "
+                       f"{row.diffs['ad_symbolic_rel']:.3g} relative (AD's rounding allows "
+                       f"{row.diffs['ad_symbolic_tolerance_ulps']:.3g} ULPs{capped})")
     return False
 
 
@@ -75,16 +86,17 @@ def _compare_fd(row: Row, ulps: int, nums) -> bool | None:
     return False
 
 
-def compare(row: Row, ulps: int, nums=FLOAT) -> None:
+def compare(row: Row, ulps: int, nums=FLOAT, rtol=DEFAULT_RTOL) -> None:
     """Fill row.diffs, row.verdict, row.reasons and row.bad."""
     f, r = row.forward, row.reverse
     row.diffs["forward_reverse_ulps"] = _in_units(abs(f - r), nums, f, r, row.scale)
+    row.diffs["forward_reverse_rel"] = _rel(f, r)
     split = abs(f - r) > ulps * nums.unit(max(abs(f), abs(r), row.scale))
     if split:
         row.reasons.append(f"forward and reverse AD differ by "
                            f"{row.diffs['forward_reverse_ulps']:.3g} ULPs")
         row.bad |= {"forward", "reverse"}
-    sym_ok = _compare_symbolic(row, ulps, nums)
+    sym_ok = _compare_symbolic(row, ulps, nums, rtol)
     fd_ok = _compare_fd(row, ulps, nums)
     row.diffs["max_rel_diff"] = _max_rel(row)
     row.verdict = _verdict(row, split, sym_ok, fd_ok)

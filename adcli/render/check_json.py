@@ -49,7 +49,8 @@ def against_json(g, ag: Against, nums=FLOAT) -> list:
             item["output"] = e.output + 1
         diff = None if e.got is None else num(abs(e.got - e.expected))
         item.update(sample=e.sample, point=[num(x) for x in e.point], expected=num(e.expected),
-                    got=num(e.got), abs_diff=diff, agree=e.agree, at_kink=e.at_kink)
+                    got=num(e.got), abs_diff=diff, tolerance=num(e.tolerance),
+                    margin=_finite(e.margin), agree=e.agree, at_kink=e.at_kink)
         if e.error:
             item["error"] = e.error
         rows.append(item)

@@ -6,8 +6,8 @@ library.
 """
 from __future__ import annotations
 
-import math
 import os
+import re
 
 from rich import box
 from rich.console import Console, Group
@@ -26,10 +26,30 @@ VERDICT_STYLE = {"agree": "bold green", "disagree": "bold red", "inconclusive": 
 EXPR_LIMIT = 300
 
 
+class Unpadded:
+    """A file that drops the spaces Rich pads lines with (pipes and files get none)."""
+
+    _PAD = re.compile(r"[ \t]+(?=\n)")
+
+    def __init__(self, file):
+        self.file = file
+
+    def write(self, text: str) -> int:
+        return self.file.write(self._PAD.sub("", text))
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
 def console(stderr: bool = False) -> Console:
     c = tables.console(stderr)
-    if not c.is_terminal and not os.environ.get("COLUMNS"):
-        c.width = max(c.width, 160)    # files and pipes: whole numbers, not ellipses
+    if not c.is_terminal:
+        if not os.environ.get("COLUMNS"):
+            c.width = max(c.width, 160)    # files and pipes: whole numbers, not ellipses
+        c.file = Unpadded(c.file)          # type: ignore[assignment]
     return c
 
 
@@ -75,13 +95,14 @@ def _g(v, fmt: str = ".3g") -> str:
     return "—" if v is None else format(float(v), fmt)
 
 
-def _methods(row, num, digits, sig=None) -> list:
-    """(column name, cell) for the methods, in table order."""
+def _methods(row, num, digits, sig=None, exact: bool = True) -> list:
+    """(column name, cell) for the methods, in table order; ``exact``: SymPy's value with
+    all its digits when the numbers are float64's and --precision is not given."""
     return [("forward AD", _cell(num(row.forward), row, "forward")),
             ("reverse AD", _cell(num(row.reverse), row, "reverse")),
             ("central FD ± error", _fd_cell(row, num)),
             ("SymPy (high precision)" if digits is None else f"SymPy ({digits} digits)",
-             _sym_cell(row, num, digits is None and sig is None))]
+             _sym_cell(row, num, exact and digits is None and sig is None))]
 
 
 def _differences(row, num) -> list:
@@ -98,33 +119,35 @@ def _differences(row, num) -> list:
             ("max rel. diff", _g(d.get("max_rel_diff"), ".2e"))]
 
 
-def _wide(title: str) -> Table:
-    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                 title=title, title_justify="left", title_style="bold")
+def _rel_columns(row) -> list:
+    """(column name, text): the relative differences of the default table."""
+    d = row.diffs
+    return [("fwd−rev", _g(d.get("forward_reverse_rel"), ".1e")),
+            ("AD−SymPy", _g(d.get("ad_symbolic_rel"), ".1e")),
+            ("FD−AD", _g(d.get("fd_ad_rel"), ".1e"))]
 
 
-def methods_table(g, report, sig: int | None = None) -> Table:
+def summary_table(g, report, sig: int | None = None, exact: bool = True) -> Table:
+    """The default layout: one row per partial, the methods, their relative differences and
+    the row's verdict; ``exact``: SymPy with all its digits (else as the others show)."""
     num, digits = _formatter(report, sig), report.digits
-    t = _wide("derivatives")
-    names = [k for k, _ in _methods(report.rows[0], num, digits, sig)]
-    for k, name in enumerate(["partial"] + names + ["verdict"]):
-        t.add_column(name, justify="left" if k in (0, len(names) + 1) else "right",
-                     no_wrap=True)
+    t = _wide("derivatives (rel. diffs: |a − b| / max(|a|, |b|))")
+    first = report.rows[0]
+    methods = [k for k, _ in _methods(first, num, digits, sig)]
+    rels = [k for k, _ in _rel_columns(first)]
+    for k, name in enumerate(["partial"] + methods + rels + ["verdict"]):
+        t.add_column(name, justify="left" if k in (0, len(methods) + len(rels) + 1)
+                     else "right", no_wrap=True)
     for row in report.rows:
-        t.add_row(partial_name(g, row), *(c for _, c in _methods(row, num, digits, sig)),
+        cells = [c for _, c in _methods(row, num, digits, sig, exact)]
+        t.add_row(partial_name(g, row), *cells, *(v for _, v in _rel_columns(row)),
                   _verdict(row))
     return t
 
 
-def differences_table(g, report, sig: int | None = None) -> Table:
-    num = _formatter(report, sig)
-    t = _wide("differences")
-    names = [k for k, _ in _differences(report.rows[0], num)]
-    for k, name in enumerate(["partial"] + names):
-        t.add_column(name, justify="left" if k == 0 else "right", no_wrap=True)
-    for row in report.rows:
-        t.add_row(partial_name(g, row), *(v for _, v in _differences(row, num)))
-    return t
+def _wide(title: str) -> Table:
+    return Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                 title=title, title_justify="left", title_style="bold")
 
 
 def row_block(g, row, report, sig: int | None = None) -> Padding:
@@ -176,12 +199,17 @@ def _swell(report) -> Text:
                 f"{show['trace_ops']}", style="dim")
 
 
+def _margin(e) -> str:
+    m = e.margin
+    return "—" if m is None else ("exact" if m == 0 else f"{m:.2g}")
+
+
 def _against(g, ag, num=fmt_number) -> list:
     out: list = []
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
               title=Text(f"--against {one_line(ag.text, 80)}"), title_justify="left",
               title_style="bold")
-    for k, name in enumerate(("partial", "point", "expected (AD)", "got", "difference", "")):
+    for k, name in enumerate(("partial", "point", "expected (AD)", "got", "margin", "")):
         t.add_column(name, justify="left" if k in (0, 1, 5) else "right", no_wrap=True)
     shown = [e for e in ag.entries if e.sample == 0] + \
         [e for e in ag.failures if e.sample != 0][:10]
@@ -190,9 +218,9 @@ def _against(g, ag, num=fmt_number) -> list:
         mark = "ok" if e.agree else ("kink" if e.at_kink else "WRONG")
         style = "" if e.agree else ("yellow" if e.at_kink else "bold red")
         got = "cannot be evaluated" if e.got is None else num(e.got)
-        diff = "—" if e.got is None else f"{float(e.got - e.expected):.3g}"
         t.add_row(f"∂{f}/∂{g.names[e.variable]}", "P" if e.sample == 0 else f"#{e.sample}",
-                  num(e.expected), Text(got, style=style), diff, Text(mark, style=style))
+                  num(e.expected), Text(got, style=style), Text(_margin(e), style=style),
+                  Text(mark, style=style))
     out.append(t)
     samples = {e.sample: e.point for e in shown if e.sample != 0}
     if samples:
@@ -205,25 +233,35 @@ def _against(g, ag, num=fmt_number) -> list:
              f"point{'s' if ag.points != 2 else ''} near it)")
     note = (f"checked {where}"
             f"{f', {ag.skipped} outside the domain skipped' if ag.skipped else ''}; "
-            f"relative tolerance {float(ag.rtol):g}" + (f"; {more} more failures in --json"
-                                                  if more > 0 else ""))
+            f"relative tolerance {float(ag.rtol):g}; margin = |got − expected| / "
+            "tolerance, ≤ 1 inside" + (f"; {more} more failures in --json" if more > 0 else ""))
     out.append(Text(note, style="dim"))
     out.append(Text("against: ") + Text(ag.verdict, style=VERDICT_STYLE[ag.verdict]))
     return out
 
 
-def print_check(g, point, report, c: Console | None = None, sig: int | None = None) -> None:
-    """The check for people; ``sig`` (--precision): significant digits of the numbers."""
+def _derivatives(c: Console, g, report, sig: int | None, details: bool) -> None:
+    """One table (SymPy with every digit if that fits, else as the others show), or with
+    ``details`` or when no table fits, one card per partial."""
+    if not details:
+        for exact in (True, False):
+            table = summary_table(g, report, sig, exact)
+            if fits(c, table):
+                c.print(table)
+                c.print()
+                return
+    c.print(Text("derivatives", style="bold"))
+    for row in report.rows:
+        c.print(row_block(g, row, report, sig))
+
+
+def print_check(g, point, report, c: Console | None = None, sig: int | None = None,
+                details: bool = False) -> None:
+    """The check for people; ``sig`` (--precision): significant digits of the numbers;
+    ``details``: one card per partial with every comparison."""
     c = c or console()
     c.print(header("check", g, [_shown(x, report) for x in point]))
-    methods, diffs = methods_table(g, report, sig), differences_table(g, report, sig)
-    if fits(c, methods) and fits(c, diffs):
-        c.print(methods)
-        c.print(diffs)
-    else:
-        c.print(Text("derivatives", style="bold"))
-        for row in report.rows:
-            c.print(row_block(g, row, report, sig))
+    _derivatives(c, g, report, sig, details)
     if any(row.reasons or row.fd_note for row in report.rows):
         c.print(Text("notes", style="bold"))
         c.print(_notes(g, report))
@@ -231,7 +269,8 @@ def print_check(g, point, report, c: Console | None = None, sig: int | None = No
     c.print(_swell(report))
     unit = "ULPs" if report.digits is None else f"units of 10^-{report.digits}"
     c.print(Text(f"tolerances: AD and SymPy within {report.ad_ulps} {unit}, or "
-                 f"{ROUNDING_FACTOR:g} × AD's rounding spread if more; finite differences "
+                 f"{ROUNDING_FACTOR:g} × AD's rounding spread if more (at most --rtol "
+                 f"{float(report.rtol):.3g} relative); finite differences "
                  f"within {FD_FACTOR:g} × their error estimate", style="dim"))
     if report.against is not None:
         for part in _against(g, report.against, _formatter(report, sig)):
@@ -246,75 +285,3 @@ def _shown(x, report):
         return x
     from ..mpmath_ns import Shown
     return Shown(x, report.digits)
-
-
-# -- the error-versus-step plot ------------------------------------------------------------------
-MARKS = "●○◆◇▲△"
-WIDTH, HEIGHT = 64, 18
-
-
-def _log(v: float) -> float:
-    return math.log10(max(v, 1e-300))
-
-
-def _ranges(curves) -> tuple:
-    xs = [_log(h) for c in curves for h, _ in c.points]
-    ys = [_log(e) for c in curves for _, e in c.points if e > 0] + \
-         [_log(c.ad_error) for c in curves]
-    x0, x1 = math.floor(min(xs)), math.ceil(max(xs))
-    y0, y1 = math.floor(min(ys)), math.ceil(max(ys))
-    return x0, max(x1, x0 + 1), y0, max(y1, y0 + 1)
-
-
-def _grid(curves, x0, x1, y0, y1) -> tuple:
-    grid = [[" "] * WIDTH for _ in range(HEIGHT)]
-
-    def col(x):
-        return min(WIDTH - 1, max(0, round((x - x0) / (x1 - x0) * (WIDTH - 1))))
-
-    def line(y):
-        return min(HEIGHT - 1, max(0, round((y1 - y) / (y1 - y0) * (HEIGHT - 1))))
-
-    for c in curves:
-        ad = line(_log(c.ad_error))
-        for x in range(WIDTH):
-            if grid[ad][x] == " ":
-                grid[ad][x] = "┈"
-    for k, c in enumerate(curves):
-        for h, e in c.points:
-            grid[line(_log(e) if e > 0 else y0)][col(_log(h))] = MARKS[k % len(MARKS)]
-    return grid, col
-
-
-def plot_lines(g, curves) -> list:
-    """The picture as lines of text: FD error against h, log-log, with the AD level."""
-    curves = [c for c in curves if c.points]
-    if not curves:
-        return ["(no finite differences could be taken: every step leaves the domain)"]
-    x0, x1, y0, y1 = _ranges(curves)
-    grid, col = _grid(curves, x0, x1, y0, y1)
-    lines = ["error of the central difference against the step h (log-log)"]
-    for r, cells in enumerate(grid):
-        y = y1 - r * (y1 - y0) / (HEIGHT - 1)
-        label = f"1e{round(y):+03d}" if r in (0, HEIGHT // 2, HEIGHT - 1) else ""
-        lines.append(f"{label:>6} │" + "".join(cells))
-    lines.append(" " * 7 + "└" + "─" * WIDTH)
-    ticks = [" "] * WIDTH
-    for c in curves:
-        if c.chosen_h:
-            ticks[col(_log(c.chosen_h))] = "▲"
-    lines.append(" " * 8 + "".join(ticks))
-    lines.append(" " * 8 + f"h = 1e{x0:+03d}".ljust(WIDTH - 9) + f"1e{x1:+03d}")
-    for k, c in enumerate(curves):
-        name = f"∂{output_label(g, c.output)}/∂{g.names[c.variable]}"
-        lines.append(f"  {MARKS[k % len(MARKS)]} {name}: |central FD − {c.reference}|")
-    lines.append("  ┈ AD: |AD − SymPy| (flat: no step, no truncation; at least ½ ULP shown)")
-    lines.append("  ▲ the step adcli chose, h = ε^(1/3)·max(1, |x|): to its right truncation "
-                 "error (∝ h²) dominates, to its left round-off (∝ ε/h)")
-    return lines
-
-
-def print_plot(g, curves, stderr: bool = False) -> None:
-    c = console(stderr)
-    for line in plot_lines(g, curves):
-        c.print(Text(line))
