@@ -69,6 +69,15 @@ def test_issue_cases_disagree_and_name_the_cancelling_row(adcli, text, at, row_n
     assert "agrees at 30 digits" in d.out and f"trace row {row_name}" in d.out
 
 
+def test_a_row_that_cancels_to_exactly_zero_is_named_not_an_internal_error(adcli):
+    # reverse mode adds 1 + (-1) + 1e-20 for x's adjoint: 0, against the exact 1e-20
+    # (the condition estimate of v₁ = x − x = 0 is infinite)
+    r = adcli("check", "x - x + 1e-20*x", "--at", "0.3")
+    assert r.code == 4 and "internal" not in r.err, r
+    assert "trace row v₁ (it cancels to exactly 0" in r.out
+    assert adcli("check", "x - x + 1e-20*x", "--at", "0.3", "--digits", "30").code == 0
+
+
 def test_readme_sin_10x_still_agrees_by_the_rounding_spread(adcli):
     r = adcli("check", "sin(10*x)", "--at", "1.4", "--json")
     assert r.code == 0, r

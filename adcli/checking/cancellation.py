@@ -20,10 +20,17 @@ class Cancellation:
     condition: float    # relative errors of the arguments are amplified this much
 
     def digits_lost(self) -> int:
-        return max(0, round(math.log10(self.condition))) if self.condition > 1 else 0
+        """Digits lost, at most float64's 16 (an exact 0 from a cancellation loses all)."""
+        if not self.condition > 1:
+            return 0
+        return min(16, round(math.log10(self.condition))) if math.isfinite(self.condition) \
+            else 16
 
     def cause(self) -> str:
         what = "cancellation" if self.op in CANCELLING else f"ill-conditioned {self.op}"
+        if not math.isfinite(self.condition):   # the row cancelled to exactly 0
+            return (f"catastrophic {what} at trace row {self.row} (it cancels to exactly 0: "
+                    "every digit of float64 is lost)")
         return (f"catastrophic {what} at trace row {self.row} (condition estimate "
                 f"{self.condition:.2g}: about {self.digits_lost()} of float64's 16 digits "
                 "lost)")
