@@ -203,3 +203,14 @@ def test_check_points_refuses_one_point_options(adcli, tmp_path):
     for extra in (["--at", "1"], ["--quiet"], ["--details"], ["--digits", "30"]):
         r = adcli("check", "x^2", "--points", str(f), *extra)
         assert r.code == 2 and "--points" in r.err, extra
+
+
+@pytest.mark.parametrize("text, at, code", [
+    ("floor(x)", "1", 3), ("ceil(x)*x", "2", 3), ("sign(x)*x", "0", 3),   # at a jump: no derivative
+    ("floor(x)*x", "1.5", 0),                  # between jumps: d/dx = floor(1.5) = 1
+])
+def test_jumps_of_floor_ceil_sign_are_inconclusive_only_at_the_jump(adcli, text, at, code):
+    r = adcli("check", text, "--at", at, "--json")
+    assert r.code == code, r
+    if code == 0:
+        assert r.json["rows"][0]["reverse"] == 1.0

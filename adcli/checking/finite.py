@@ -70,14 +70,15 @@ def feeding(g, lin: Linearization) -> list:
 
 def near_kinks(g, samples: list) -> list:
     """Kink nodes whose switch is crossed or hit by ``samples`` (node values at the
-    point and at the finite-difference points of one variable)."""
+    point, first, and at the finite-difference points of one variable), or whose entry's
+    kink predicate holds at the point itself (floor and ceil jump at every integer)."""
     found = []
     for i in range(g.first_op, g.n_nodes):
         op = g.op[i]
         if op.kink is None or not g.active[i]:
             continue
         pts = [_switch(op, [vals[a] for a in g.args[i]]) for vals in samples]
-        if straddles(pts):
+        if op.kink(*[float(samples[0][a]) for a in g.args[i]]) or straddles(pts):
             found.append(i)
     return found
 
