@@ -225,8 +225,10 @@ def _parser():
     global _PARSER
     if _PARSER is None:
         from lark import Lark
+
+        from .lexer import FinditerLexer
         grammar = _grammar_text()
-        _PARSER = Lark(grammar, parser="lalr", lexer="basic",
+        _PARSER = Lark(grammar, parser="lalr", lexer=FinditerLexer,
                        keep_all_tokens=True, transformer=_BUILDER,
                        propagate_positions=False, maybe_placeholders=False,
                        cache=_cache_path(grammar))
