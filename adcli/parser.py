@@ -12,6 +12,7 @@ source text of its first occurrence for trace tables and error messages.
 from __future__ import annotations
 
 import difflib
+import gc
 import threading
 
 from .errors import AdcliError, EvalError, ParseError, caret
@@ -47,18 +48,23 @@ class Builder(threading.local):
         self.arg_lists: list = []     # (not 'args': that is the grammar's callback)
         self.const: list = []
         self.spans: list = []
-        self.memo: dict = {}
+        self.memo: dict = {}          # op name, or "c"/"x" -> {args, value or name -> node}
         self.env: dict = {}           # name -> node, newest binding
         self.inputs: dict = {}        # node -> name
         self.bound: dict = {}         # node -> name of the statement that bound it
         self.params: list | None = None   # a signature's parameters, in order
 
     # -- node creation -------------------------------------------------------------
-    def _node(self, key, op, args, const, span) -> int:
-        node = self.memo.get(key)
+    def _node(self, kind: str, key, op, args, const, span) -> int:
+        # one memo per kind, keyed by the args tuple the node keeps anyway: a million-node
+        # formula then holds no second key tuple per node
+        memo = self.memo.get(kind)
+        if memo is None:
+            memo = self.memo[kind] = {}
+        node = memo.get(key)
         if node is None:
             node = len(self.op)
-            self.memo[key] = node
+            memo[key] = node
             self.op.append(op)
             self.arg_lists.append(args)
             self.const.append(const)
@@ -66,11 +72,11 @@ class Builder(threading.local):
         return node
 
     def _const(self, value: float, start: int, end: int):
-        return (self._node(("c", repr(value)), None, (), value, (start, end)), start, end)
+        return (self._node("c", repr(value), None, (), value, (start, end)), start, end)
 
     def _apply(self, op, occs, start: int, end: int):
         args = tuple(o[0] for o in occs)
-        return (self._node((op.name,) + args, op, args, None, (start, end)), start, end)
+        return (self._node(op.name, args, op, args, None, (start, end)), start, end)
 
     def _error(self, message: str, pos: int, kind=ParseError) -> AdcliError:
         line, col, pic = caret(self.text, pos)
@@ -95,7 +101,7 @@ class Builder(threading.local):
         if node is None:
             if name in CONSTANTS:
                 return self._const(CONSTANTS[name], tok.start_pos, tok.end_pos)
-            node = self._node(("x", name), None, (), None, (tok.start_pos, tok.end_pos))
+            node = self._node("x", name, None, (), None, (tok.start_pos, tok.end_pos))
             self.inputs[node] = name
             self.env[name] = node
         return (node, tok.start_pos, tok.end_pos)
@@ -103,7 +109,9 @@ class Builder(threading.local):
     # -- operators ---------------------------------------------------------------------
     def _binary(self, op, children):
         left, _, right = children
-        return self._apply(op, (left, right), left[1], right[2])
+        args = (left[0], right[0])
+        return (self._node(op.name, args, op, args, None, (left[1], right[2])),
+                left[1], right[2])
 
     def add(self, children):
         return self._binary(_ADD, children)
@@ -225,8 +233,10 @@ def _parser():
     global _PARSER
     if _PARSER is None:
         from lark import Lark
+
+        from .lexer import FinditerLexer
         grammar = _grammar_text()
-        _PARSER = Lark(grammar, parser="lalr", lexer="basic",
+        _PARSER = Lark(grammar, parser="lalr", lexer=FinditerLexer,
                        keep_all_tokens=True, transformer=_BUILDER,
                        propagate_positions=False, maybe_placeholders=False,
                        cache=_cache_path(grammar))
@@ -275,6 +285,10 @@ def parse(text: str, variables: list | None = None) -> Graph:
     parser = _parser()
     b = _BUILDER
     b.reset(text)
+    # the parse makes millions of small tuples that live on, none in a cycle: the cyclic
+    # collector's passes over them would cost ~10 % of a million-node parse for nothing
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         result = parser.parse(text)
     except UnexpectedInput as exc:
@@ -283,7 +297,11 @@ def parse(text: str, variables: list | None = None) -> Graph:
         if isinstance(exc.orig_exc, ParseError):
             raise exc.orig_exc from None
         raise
+    finally:
+        if collecting:
+            gc.enable()
     outs = list(result) if isinstance(result, _Vector) else [result]
+    b.memo = {}        # not needed past the parse: free it before the graph is laid out
     free = set(b.inputs.values())
     order: list | None = None
     if b.params is not None:
@@ -299,5 +317,7 @@ def parse(text: str, variables: list | None = None) -> Graph:
         if len(set(variables)) != len(variables):
             raise ParseError("--vars lists a name twice")
         order = list(variables)
-    return build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
-                       isinstance(result, _Vector), b.spans, b.bound, order)
+    graph = build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
+                        isinstance(result, _Vector), b.spans, b.bound, order)
+    b.reset("")        # the builder's lists would otherwise live on until the next parse
+    return graph

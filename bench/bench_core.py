@@ -10,6 +10,13 @@
 3. Reverse gradient ÷ evaluation for 10 … 10,000 inputs, end to end (target
    ≤ 1.5×, flat in n), with forward mode beside it (growing with n).
 
+4. A 10⁶-term ``x+x+…+x`` (2 MB, issue 11): ``adcli grad @file --at 1`` end to end (wall,
+   CPU, peak memory), its stages in one process (parse → IR, evaluate, linearize, adjoint:
+   CPU seconds and peak RSS after each), and Lark's own floor: its LALR parse of the same
+   text with a no-op transformer, with Lark's basic lexer and with adcli's finditer lexer
+   (target: adcli's parse ≤ 1.5× the latter, the whole ``grad`` < 300 MB).
+   ``--million`` runs this part only.
+
 It uses the ``adcli`` next to the running Python (install the project first,
 non-editable, so that modules are byte-compiled as users get them).
 """
@@ -125,6 +132,90 @@ def inputs(repeat: int, tmp: str, sizes: list, forward_max: int) -> list:
     return rows
 
 
+# -- 4. a million terms ---------------------------------------------------------------------
+MILLION = 1_000_000
+
+STAGES = r"""
+import json, resource, sys, time
+def peak():     # MB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+text = open(sys.argv[2]).read()
+out = {}
+if sys.argv[1] == "adcli":
+    from adcli import engine, parser
+    parser._parser()
+    steps = [("parse → IR", lambda: parser.parse(text))]
+    steps += [("evaluate", lambda g: engine.evaluate(g, [1.0])),
+              ("linearize", lambda vals: engine.linearize(g, vals)),
+              ("adjoint sweep", lambda lin: engine.adjoint_sweep(g, lin, g.outputs[0]))]
+    prev = None
+    for name, fn in steps:
+        t = time.process_time()
+        prev = fn() if prev is None else fn(prev)
+        if name == "parse → IR":
+            g = prev
+        out[name] = (time.process_time() - t, peak())
+else:
+    from lark import Lark
+    from adcli.lexer import FinditerLexer
+    from adcli.parser import _grammar_text
+    grammar = _grammar_text()
+    probe = Lark(grammar, parser="lalr", lexer="basic")
+    class Noop:
+        pass
+    noop = Noop()
+    for r in probe.rules:
+        setattr(noop, r.alias or r.origin.name, lambda children: None)
+    lexer = FinditerLexer if sys.argv[1] == "lark-finditer" else "basic"
+    lark = Lark(grammar, parser="lalr", lexer=lexer, keep_all_tokens=True, transformer=noop)
+    t = time.process_time()
+    lark.parse(text)
+    out["parse"] = (time.process_time() - t, peak())
+print(json.dumps(out))
+"""
+
+
+def _stages(kind: str, path: str) -> dict:
+    import json
+    out = subprocess.run([sys.executable, "-c", STAGES, kind, path], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def _whole(cmd: list) -> tuple:
+    """Wall seconds, CPU seconds and peak memory (MB) of one process (run in a fresh
+    Python, so that RUSAGE_CHILDREN sees this child alone)."""
+    code = ("import resource, subprocess, sys, time\n"
+            "t = time.perf_counter()\n"
+            "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+            "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "print(time.perf_counter() - t, r.ru_utime + r.ru_stime, r.ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code] + cmd, capture_output=True, text=True,
+                         check=True)
+    wall_s, cpu, mb = (float(v) for v in out.stdout.split())
+    return wall_s, cpu, mb
+
+
+def million(tmp: str) -> tuple:
+    path = os.path.join(tmp, "million.txt")
+    with open(path, "w") as fh:
+        fh.write("+".join(["x"] * MILLION))
+    wall_s, cpu, mb = _whole(adcli_exe() + ["grad", "@" + path, "--at", "1"])
+    whole = [(f"`adcli grad @file --at 1` ({MILLION:,} terms)", f"{wall_s:.2f} s",
+              f"{cpu:.2f} s", f"{mb:.0f} MB")]
+    basic = _stages("lark-basic", path)["parse"]
+    fast = _stages("lark-finditer", path)["parse"]
+    ours = _stages("adcli", path)
+    rows = [("Lark LALR, no-op transformer, Lark's basic lexer", f"{basic[0]:.2f} s",
+             f"{basic[1]:.0f} MB", ""),
+            ("Lark LALR, no-op transformer, adcli's finditer lexer", f"{fast[0]:.2f} s",
+             f"{fast[1]:.0f} MB", "1.00×")]
+    for name, (cpu_s, peak_mb) in ours.items():
+        ratio = f"{cpu_s / fast[0]:.2f}×" if name == "parse → IR" else ""
+        rows.append((f"adcli: {name}", f"{cpu_s:.2f} s", f"{peak_mb:.0f} MB", ratio))
+    return whole, rows
+
+
 def table(header: tuple, rows: list) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -134,10 +225,13 @@ def table(header: tuple, rows: list) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    ap.add_argument("--million", action="store_true", help="part 4 (10⁶ terms) only")
     args = ap.parse_args()
     rep = 5 if args.quick else 15
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, adcli: "
           f"{' '.join(adcli_exe())}\n")
+    if args.million:
+        return print_million()
     print(f"## 1. Start-up (whole process, median of {rep * 2})\n")
     print(table(("command", "wall time", "ratio"), startup(rep * 2)))
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,6 +241,16 @@ def main() -> None:
         print(table(("inputs n", "eval", "grad (reverse)", "reverse ÷ eval",
                      "compute only: reverse ÷ eval", "grad --mode forward (÷ eval)"),
                     inputs(max(3, rep // 3), tmp, [10, 100, 1000, 10000], 1000)))
+    print_million()
+
+
+def print_million() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        whole, rows = million(tmp)
+    print("\n## 4. A 10⁶-term `x+x+…+x` (2 MB)\n")
+    print(table(("command", "wall time", "CPU time", "peak memory"), whole))
+    print("\nIn one process, CPU seconds and the peak resident memory after each stage:\n")
+    print(table(("stage", "CPU time", "peak memory", "÷ Lark's floor"), rows))
 
 
 if __name__ == "__main__":

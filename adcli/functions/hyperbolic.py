@@ -1,7 +1,7 @@
 """Hyperbolic functions and their inverses."""
 from __future__ import annotations
 
-from .entry import S, blend, unary
+from .entry import S, blend, one_minus_sq, unary
 
 
 def _tanh_taylor(F, u):
@@ -20,9 +20,12 @@ def _acosh_taylor(F, u):      # 1/√(u² − 1)
         u, lambda w, t: S.rsqrt(S.mul(S.affine(w, -t, 1.0), S.affine(w, t, 1.0)))))
 
 
-def _atanh_taylor(F, u):      # 1/((1 − u)(1 + u))
-    return S.integrate(u, F.atanh(u[0]), S.div(S.const(1.0, len(u)), S.mul(
-        S.affine(u, 1.0, -1.0), S.affine(u, 1.0, 1.0))))
+def _atanh_taylor(F, u):      # 1/(1 − u²)
+    # (1 − u)(1 + u) as a product of series cancels in its t-coefficient near 0 (−1 + 1),
+    # so the series is 1 − u², with the constant term in the form exact near ±1
+    w = S.neg(S.sq(u))
+    w[0] = (1.0 - u[0]) * (1.0 + u[0])
+    return S.integrate(u, F.atanh(u[0]), S.div(S.const(1.0, len(u)), w))
 
 
 ENTRIES = (
@@ -43,7 +46,7 @@ ENTRIES = (
           "1/√({0}² − 1)", "1/sqrt({0}^2 - 1)", lambda s, x: s.acosh(x),
           domain="acosh needs x ≥ 1", python="math.acosh", numpy="arccosh", mpmath="acosh",
           c="acosh", taylor=_acosh_taylor, sample=((1.2, 5.0),)),
-    unary("atanh", lambda m, x, o: (1.0 / ((1.0 - x) * (1.0 + x)),), "1/(1 − {0}²)",
+    unary("atanh", lambda m, x, o: (1.0 / one_minus_sq(m, x),), "1/(1 − {0}²)",
           "1/(1 - {0}^2)", lambda s, x: s.atanh(x), domain="atanh needs −1 < x < 1",
           python="math.atanh", numpy="arctanh", mpmath="atanh", c="atanh",
           taylor=_atanh_taylor, sample=((-0.9, 0.9),)),

@@ -54,15 +54,21 @@ def sinc(m: Any, x: Any) -> Any:
 
 
 def _sinc_d(m: Any, x: Any, o: Any) -> tuple:
+    # the far form is taken at x + 1 within the cut (its weight is 0 there): over Taylor
+    # series, dividing by x ≈ 1e−300 would overflow in the higher coefficients and 0·inf
     w = m.step(m.fabs(x) - _SINC_CUT, 1.0)
-    return (w * m.div0(m.cos(x) - o, x) + (1.0 - w) * _sinc_series(m, x, True),)
+    z = x + (1.0 - w)
+    return (w * m.div0(m.cos(z) - o, z) + (1.0 - w) * _sinc_series(m, x, True),)
 
 
 # --- Taylor rules that keep the stable forms ------------------------------------------------
 def _sigmoid_taylor(F: Any, u: list) -> list:
-    # g₀ = y₀ − y₀² cancels once σ saturates: σ(u₀)σ(−u₀) is the same number
+    # g = y − y².  g₀ = y₀ − y₀² cancels once σ saturates: σ(u₀)σ(−u₀) is the same number.
+    # gₘ = (1 − 2y₀)·yₘ − Σᵢ₌₁..ₘ₋₁ yᵢyₘ₋ᵢ, and 1 − 2y₀ cancels near 0: it is −tanh(u₀/2)
     g0 = F.sigmoid(u[0]) * F.sigmoid(-u[0])
-    return S.solve(u, F.sigmoid(u[0]), lambda y, m: g0 if m == 0 else y[m] - S.square_sum(y, m))
+    c = -F.tanh(0.5 * u[0])
+    return S.solve(u, F.sigmoid(u[0]), lambda y, m: g0 if m == 0 else
+                   c * y[m] - math.fsum(y[i] * y[m - i] for i in range(1, m)))
 
 
 def _erf_d(F: Any, u: list) -> list:       # 2/√π · exp(−u²)
