@@ -68,7 +68,8 @@ def test_baydin_forward_sweep_for_x1_ends_at_5_5(adcli):
 def test_baydin_adjoint_trace(adcli):
     d = trace(adcli, BAYDIN)
     rows = d["adjoint"]
-    assert rows[0] == {"id": "v₅", "lhs": "v̄₅", "rule": "1", "value": 1, "output": 1}
+    assert rows[0] == {"id": "v₅", "lhs": "v̄₅", "rule": "1", "value": 1, "output": 1,
+                       "contributions": []}
     byid = {r["id"]: r for r in rows}
     # Baydin Table 3: v̄₄ = 1, v̄₃ = −1, v̄₂ = v̄₁ = 1, x̄1 = 5.5, x̄2 = 1.716
     assert [byid[k]["value"] for k in ("v₄", "v₃", "v₂", "v₁")] == [1, -1, 1, 1]

@@ -22,6 +22,11 @@ class TraceFormat(str, Enum):
     json = "json"
 
 
+class Accumulate(str, Enum):
+    sum = "sum"
+    steps = "steps"
+
+
 class GraphFormat(str, Enum):
     dot = "dot"
     mermaid = "mermaid"
@@ -82,6 +87,12 @@ def refuse_points(command: str, points: str | None) -> None:
     if points is not None:
         from ..errors import UsageError
         raise UsageError(NO_POINTS[command])
+AccumulateOpt = Annotated[Accumulate, typer.Option(
+    "--accumulate", case_sensitive=False,
+    help="sum (default): one row per derivative, its rule the whole sum. steps: one row per "
+         "contribution in the order the sweep adds it (v̄₀ = v̄₃·cos(v₀), then v̄₀ = v̄₀ + "
+         "v̄₂·v₋₁, as in Baydin et al.'s Table 3), with its local partial and the running "
+         "sum; in forward mode each v̇ᵢ's terms v̇ⱼ·∂vᵢ/∂vⱼ.")]
 TraceFormatOpt = Annotated[TraceFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="table (Rich, for the terminal), markdown or latex (to paste into notes), json.")]
@@ -96,7 +107,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               variables: Vars = None, fmt: TraceFormatOpt = TraceFormat.table,
               as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = DEFAULT_LIMIT,
               precision: PrecisionOpt = None, digits: Digits = None,
-              points: PointsOpt = None) -> None:
+              points: PointsOpt = None, accumulate: AccumulateOpt = Accumulate.sum) -> None:
     """The evaluation trace of EXPR at a point: primal values, then the tangent
     (forward mode) or adjoint (reverse mode) trace with every rule and value,
     then the gradient and what each mode costs on this formula.
@@ -107,6 +118,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               adcli trace '\\[r*cos(t), r*sin(t)]' --at 2,pi/6 --output 2
               adcli trace 'x1*x2 + exp(x1*x2) - sin(x2)' --at 1.5,0.5 --format latex
               adcli trace 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
+              adcli trace 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --accumulate steps
 
     With --digits N every value, tangent and adjoint is computed by mpmath at N
     significant digits and shown to N digits (JSON: as strings).
@@ -123,7 +135,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
             raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
                              f"{', '.join(g.names) or 'none'}")
         style = _style(fmt, as_json, ascii)
-        options = {"wrt": wrt, "output": r, "style": style}
+        options = {"wrt": wrt, "output": r, "style": style, "accumulate": accumulate.value}
         if digits is None:
             from ..tracing import build
             tr = build(g, point, chosen, direction=vector, **options)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from ..functions import REGISTRY
 from ..ir import fmt_number
 from ..tables import num, one_line
-from ..tracing import Style, cost_lines
+from ..tracing import Style, cost_lines, shown_rows
 from . import (
     NO_INPUTS,
     constant_text,
@@ -171,8 +171,8 @@ def trace_latex(tr, limit: int, sig: int | None = None) -> str:
         what = (rf"$\partial/\partial {s.name(sw.wrt)}$" if sw.wrt else "a direction")
         foot = [", ".join(f"${_d(tr, r, sw)} = {tex_number(value_text(v, sig))}$"
                           for r, v in zip(tr.outputs, sw.result))]
-        lines += _tabular(rf"Tangent trace {what}, seed $\dot{{x}} = ({seed})$", 3, sw.rows,
-                          limit, lambda r: _rule_cells(r, sig), foot)
+        lines += _tabular(rf"Tangent trace {what}, seed $\dot{{x}} = ({seed})$", _ncols(tr),
+                          shown_rows(tr, sw), limit, lambda r: _rule_cells(tr, r, sig), foot)
     for sw in tr.adjoint:
         f = out_name(tr, sw.output - 1)
         title = f"Adjoint trace for ${f}$ (reverse order)"
@@ -180,8 +180,8 @@ def trace_latex(tr, limit: int, sig: int | None = None) -> str:
             label = f"${output_label(tr, sw.output - 1)}$"
             why = tex_text(constant_text(tr, sw.output - 1, "\x00")).replace("\x00", label)
             title = f"Adjoint trace for ${f}$: {why}"
-        lines += _tabular(title, 3, [] if sw.constant else sw.rows, limit,
-                          lambda r: _rule_cells(r, sig), [_gradient(tr, f, sw.result, sig)])
+        lines += _tabular(title, _ncols(tr), [] if sw.constant else shown_rows(tr, sw), limit,
+                          lambda r: _rule_cells(tr, r, sig), [_gradient(tr, f, sw.result, sig)])
     if tr.mode == "forward" and len(tr.tangent) > 1:
         foot = [_gradient(tr, out_name(tr, r), tr.gradient[k], sig)
                 for k, r in enumerate(tr.outputs)]
@@ -191,8 +191,16 @@ def trace_latex(tr, limit: int, sig: int | None = None) -> str:
     return "\n".join(lines[:-3]) + "\n"
 
 
-def _rule_cells(r, sig) -> tuple:
-    return f"${r.lhs}$", f"$= {r.rule}$", _value(r.value, sig)
+def _ncols(tr) -> int:
+    return 4 if tr.accumulate == "steps" else 3
+
+
+def _rule_cells(tr, r, sig) -> tuple:
+    """lhs, = rule, (--accumulate steps: the local partial,) value."""
+    if tr.accumulate != "steps":
+        return f"${r.lhs}$", f"$= {r.rule}$", _value(r.value, sig)
+    part = "" if r.partial is None else _value(r.partial, sig)
+    return f"${r.lhs}$", f"$= {r.rule}$", part, _value(r.value, sig)
 
 
 def _d(tr, r: int, sw) -> str:

@@ -17,8 +17,17 @@ def _numbers(digits: int | None):
     return lambda v: text(v, digits)
 
 
-def _row(r, num=_plain) -> dict:
-    return {"id": r.id, "lhs": r.lhs, "rule": r.rule, "value": num(r.value)}
+def _row(r, num=_plain, ids=None) -> dict:
+    out = {"id": r.id, "lhs": r.lhs, "rule": r.rule, "value": num(r.value)}
+    if ids is not None:
+        out["contributions"] = [_step(st, num, ids) for st in r.contributions]
+    return out
+
+
+def _step(st, num, ids) -> dict:
+    """One contribution: from which node, its local partial, its term, the running sum."""
+    return {"from": ids[st.src], "partial": num(st.partial), "value": num(st.term),
+            "running": num(st.running)}
 
 
 def _primal(tr, num=_plain) -> list:
@@ -49,11 +58,13 @@ def trace_payload(tr) -> dict:
     out["mode"] = tr.mode
     out["outputs"] = [_out_id(tr, r) for r in tr.outputs]
     out["primal"] = _primal(tr, num)
+    ids = _ids(tr)
+    out["accumulate"] = tr.accumulate
     out["tangent"] = [{"wrt": sw.wrt, "seed": [num(v) for v in sw.seed],
-                       "rows": [_row(r, num) for r in sw.rows],
+                       "rows": [_row(r, num, ids) for r in sw.rows],
                        "derivative": _one_or_all(tr, [num(v) for v in sw.result])}
                       for sw in tr.tangent]
-    out["adjoint"] = [dict(_row(r, num), output=sw.output) for sw in tr.adjoint
+    out["adjoint"] = [dict(_row(r, num, ids), output=sw.output) for sw in tr.adjoint
                       for r in sw.rows]
     out["value"] = _one_or_all(tr, [num(v) for v in tr.value])
     out["gradient"] = _one_or_all(tr, [[num(v) for v in row] for row in tr.gradient])
@@ -61,6 +72,14 @@ def trace_payload(tr) -> dict:
     out["source_cap"] = SOURCE_CAP
     out["warnings"] = tr.warnings
     return out
+
+
+def _ids(tr) -> dict:
+    """node -> its id in the trace (v₂), for the ``from`` of contributions."""
+    ids = {r.node: r.id for r in tr.primal}
+    for sw in tr.adjoint:
+        ids.update((r.node, r.id) for r in sw.rows)
+    return ids
 
 
 def _out_id(tr, r: int) -> dict:
