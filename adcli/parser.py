@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import threading
 
+from .backends.floats import FloatMath
 from .errors import AdcliError, EvalError, ParseError, caret
 from .functions import CONSTANTS, FUNCTIONS, OPS
 from .ir import Graph, build_graph
@@ -41,8 +42,9 @@ class Builder(threading.local):
     at once each build their own formula.
     """
 
-    def reset(self, text: str) -> None:
+    def reset(self, text: str, fold: bool = True) -> None:
         self.text = text
+        self.fold = fold              # constant subexpressions become one constant node
         self.op: list = []
         self.arg_lists: list = []     # (not 'args': that is the grammar's callback)
         self.const: list = []
@@ -70,7 +72,24 @@ class Builder(threading.local):
 
     def _apply(self, op, occs, start: int, end: int):
         args = tuple(o[0] for o in occs)
+        if self.fold and all(self.op[a] is None and a not in self.inputs for a in args):
+            value = self._folded(op, args)
+            if value is not None:
+                return self._const(value, start, end)
         return (self._node((op.name,) + args, op, args, None, (start, end)), start, end)
+
+    def _folded(self, op, args: tuple) -> float | None:
+        """The float64 value of op on constants, or None when it fails or is not finite
+        (the row then stays, and evaluation reports it where it happens).
+
+        A folded constant keeps the span of its source text, so ``--digits`` computes it
+        again from that text at its own precision (:func:`adcli.mpmath_ns.constant_values`):
+        ``1/3`` stays one third at 50 digits."""
+        try:
+            v = op.f(FloatMath, *[self.const[a] for a in args])
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return None
+        return v if isinstance(v, float) and v - v == 0.0 else None
 
     def _error(self, message: str, pos: int, kind=ParseError) -> AdcliError:
         line, col, pic = caret(self.text, pos)
@@ -263,18 +282,20 @@ def _syntax_error(text: str, exc) -> ParseError:
     return ParseError(f"{msg} ({where})", detail=pic, column=col, line=line)
 
 
-def parse(text: str, variables: list | None = None) -> Graph:
+def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
     """Parse a formula or program into a :class:`Graph`.
 
     ``variables`` (``--vars``) fixes the input order; it must name every free
-    variable and may add more (their derivatives are 0).
+    variable and may add more (their derivatives are 0).  ``fold``: constant
+    subexpressions (``-1/2``, ``pi/4``) become one constant node, as the
+    textbooks number them; ``fold=False`` keeps every operation.
     """
     from lark.exceptions import UnexpectedInput, VisitError
     if not text.strip():
         raise ParseError("the formula is empty")
     parser = _parser()
     b = _BUILDER
-    b.reset(text)
+    b.reset(text, fold)
     try:
         result = parser.parse(text)
     except UnexpectedInput as exc:

@@ -93,6 +93,10 @@ AccumulateOpt = Annotated[Accumulate, typer.Option(
          "contribution in the order the sweep adds it (v̄₀ = v̄₃·cos(v₀), then v̄₀ = v̄₀ + "
          "v̄₂·v₋₁, as in Baydin et al.'s Table 3), with its local partial and the running "
          "sum; in forward mode each v̇ᵢ's terms v̇ⱼ·∂vᵢ/∂vⱼ.")]
+SymbolOpt = Annotated[str, typer.Option(
+    "--symbol",
+    help="The letter the rows are numbered with: v (default, Baydin et al.: v₋₁, v̇₃, v̄₃) "
+         "or e.g. u (the MATLAB page: u₋₁ … u₆).", metavar="LETTER")]
 TraceFormatOpt = Annotated[TraceFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="table (Rich, for the terminal), markdown or latex (to paste into notes), json.")]
@@ -107,7 +111,8 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               variables: Vars = None, fmt: TraceFormatOpt = TraceFormat.table,
               as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = DEFAULT_LIMIT,
               precision: PrecisionOpt = None, digits: Digits = None,
-              points: PointsOpt = None, accumulate: AccumulateOpt = Accumulate.sum) -> None:
+              points: PointsOpt = None, accumulate: AccumulateOpt = Accumulate.sum,
+              symbol: SymbolOpt = "v") -> None:
     """The evaluation trace of EXPR at a point: primal values, then the tangent
     (forward mode) or adjoint (reverse mode) trace with every rule and value,
     then the gradient and what each mode costs on this formula.
@@ -119,6 +124,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               adcli trace 'x1*x2 + exp(x1*x2) - sin(x2)' --at 1.5,0.5 --format latex
               adcli trace 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
               adcli trace 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --accumulate steps
+              adcli trace 'x1*exp(-1/2*(x1^2+x2^2))' --at 2,1/2 --symbol u
 
     With --digits N every value, tangent and adjoint is computed by mpmath at N
     significant digits and shown to N digits (JSON: as strings).
@@ -134,7 +140,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
             from ..errors import UsageError
             raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
                              f"{', '.join(g.names) or 'none'}")
-        style = _style(fmt, as_json, ascii)
+        style = _style(fmt, as_json, ascii, _symbol(symbol))
         options = {"wrt": wrt, "output": r, "style": style, "accumulate": accumulate.value}
         if digits is None:
             from ..tracing import build
@@ -175,12 +181,20 @@ def at_digits(digits: int):
         raise
 
 
-def _style(fmt, as_json: bool, ascii: bool):
+def _style(fmt, as_json: bool, ascii: bool, symbol: str = "v"):
     from ..tracing import style_for
     if fmt == TraceFormat.latex and not as_json:
         from ..render.latex import LatexStyle
-        return LatexStyle()
-    return style_for(ascii)
+        return LatexStyle(symbol)
+    return style_for(ascii, symbol)
+
+
+def _symbol(symbol: str) -> str:
+    """--symbol: one letter (it is followed by subscripts and accents)."""
+    if len(symbol) != 1 or not symbol.isascii() or not symbol.isalpha():
+        from ..errors import UsageError
+        raise UsageError(f"--symbol {symbol!r}: give one letter, such as v or u")
+    return symbol
 
 
 def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
@@ -203,7 +217,8 @@ def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
 def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
               fmt: GraphFormatOpt = GraphFormat.dot, as_json: Json = False,
               ascii: AsciiOpt = False, precision: PrecisionOpt = None,
-              digits: Digits = None, points: PointsOpt = None) -> None:
+              digits: Digits = None, points: PointsOpt = None,
+              symbol: SymbolOpt = "v") -> None:
     """The computational graph of EXPR: one node per elementary operation,
     edges from arguments to results, inputs and outputs marked. With --at,
     nodes carry their values and edges their local partial derivatives.
@@ -220,7 +235,7 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
         import sys
         refuse_points("graph", points)
         g, point = _graph_point(expr, at, variables, required=False)
-        point, nodes, edges = _graph(g, point, at, digits, ascii)
+        point, nodes, edges = _graph(g, point, at, digits, ascii, _symbol(symbol))
         sig = precision or digits
         if as_json:
             from ..jsonout import emit
@@ -235,12 +250,12 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
 
 
 def _graph(g, point: list | None, at: str | None, digits: int | None,
-           ascii: bool) -> tuple:
+           ascii: bool, symbol: str = "v") -> tuple:
     """(point, nodes, edges): float64, or under --digits mpmath at N digits from the exact
     point (2/3, pi/6 keep every digit)."""
     from ..tracing import graph_model, style_for
     if digits is None:
-        return (point, *graph_model(g, point, style_for(ascii)))
+        return (point, *graph_model(g, point, style_for(ascii, symbol)))
     if point is None:
         from ..errors import UsageError
         raise UsageError("graph --digits N computes the values at the point; without --at "
@@ -248,7 +263,7 @@ def _graph(g, point: list | None, at: str | None, digits: int | None,
     from ..mpmath_ns import namespace, point_values
     with at_digits(digits):
         exact = point_values(at or "", g.names)
-        return (exact, *graph_model(g, exact, style_for(ascii), m=namespace(g)))
+        return (exact, *graph_model(g, exact, style_for(ascii, symbol), m=namespace(g)))
 
 
 # -- option checks ------------------------------------------------------------------------------

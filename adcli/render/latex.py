@@ -91,13 +91,13 @@ class LatexStyle(Style):
     times = r" \cdot "
 
     def var(self, k: int) -> str:
-        return f"v_{{{k}}}"
+        return f"{self.symbol}_{{{k}}}"
 
     def dot(self, k: int) -> str:
-        return rf"\dot{{v}}_{{{k}}}"
+        return rf"\dot{{{self.symbol}}}_{{{k}}}"
 
     def bar(self, k: int) -> str:
-        return rf"\bar{{v}}_{{{k}}}"
+        return rf"\bar{{{self.symbol}}}_{{{k}}}"
 
     def number(self, v: float) -> str:
         return tex_number(v)
