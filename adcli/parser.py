@@ -17,14 +17,19 @@ import threading
 from .backends.floats import FloatMath
 from .errors import AdcliError, EvalError, ParseError, caret
 from .functions import CONSTANTS, FUNCTIONS, OPS
-from .ir import Graph, build_graph
+from .ir import Graph, build_graph, subscript
 
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
+
+#: c += e, c -= e, ...: the operation that combines c and e (Unicode spellings too)
+_AUGMENTED = {"+": _ADD, "-": _SUB, "−": _SUB, "*": _MUL, "×": _MUL, "·": _MUL, "/": _DIV,
+              "÷": _DIV, "^": _POW, "**": _POW}
 
 _TOKEN_NAMES = {
     "NUMBER": "a number", "NAME": "a name", "POW": "'^'", "STAR": "'*'", "SLASH": "'/'",
     "PLUS": "'+'", "MINUS": "'-'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
-    "RSQB": "']'", "COMMA": "','", "EQUAL": "'='", "SEMI": "';'", "NEWLINE": "a new line",
+    "RSQB": "']'", "COMMA": "','", "EQUAL": "'='",
+    "AUGMENTED": "'+=' (or -=, *=, /=, ^=)", "SEMI": "';'", "NEWLINE": "a new line",
     "$END": "the end of the formula",
 }
 
@@ -52,7 +57,12 @@ class Builder(threading.local):
         self.memo: dict = {}
         self.env: dict = {}           # name -> node, newest binding
         self.inputs: dict = {}        # node -> name
-        self.bound: dict = {}         # node -> name of the statement that bound it
+        self.bound: dict = {}         # node -> name of the statement that bound it (c, c₂)
+        self.stmt: list = []          # per node: the statement it was made in (rows follow it)
+        self.n_stmt = 0               # statements seen so far
+        self.times: dict = {}         # name -> how many times a statement bound it
+        self.last: tuple | None = None    # (node, name, occurrence) of the last statement
+        self.out_name: str | None = None  # the output's label when it is not "f"
         self.params: list | None = None   # a signature's parameters, in order
 
     # -- node creation -------------------------------------------------------------
@@ -65,6 +75,7 @@ class Builder(threading.local):
             self.arg_lists.append(args)
             self.const.append(const)
             self.spans.append(span)
+            self.stmt.append(self.n_stmt)
         return node
 
     def _const(self, value: float, start: int, end: int):
@@ -183,10 +194,23 @@ class Builder(threading.local):
 
     # -- programs --------------------------------------------------------------------------
     def statement(self, children):
-        tok, _, occ = children
-        self.env[str(tok)] = occ[0]
-        if self.op[occ[0]] is not None:
-            self.bound[occ[0]] = str(tok)
+        tok, how, occ = children
+        name = str(tok)
+        if how.type == "AUGMENTED":               # c += e  is  c = c + e
+            old = self.env.get(name)
+            if old is None or old in self.inputs and name not in self.times:
+                raise self._error(f"'{name} {how}' needs {name} assigned before it "
+                                  f"(write {name} = ... first)", tok.start_pos)
+            op = _AUGMENTED[str(how)[:-1]]
+            occ = self._apply(op, ((old, tok.start_pos, tok.end_pos), occ),
+                              tok.start_pos, occ[2])
+        node = occ[0]
+        self.env[name] = node
+        k = self.times[name] = self.times.get(name, 0) + 1
+        if self.op[node] is not None and node not in self.bound:
+            self.bound[node] = name if k == 1 else name + subscript(k)
+        self.last = (node, name, occ)
+        self.n_stmt += 1
 
     def signature(self, children):
         _, _, occs, _, _ = children
@@ -207,7 +231,12 @@ class Builder(threading.local):
 
     def start(self, children):
         results = [c for c in children if isinstance(c, (tuple, _Vector))]
-        return results[-1]
+        if results:
+            return results[-1]
+        assert self.last is not None  # the grammar: a result or a last statement
+        _, name, occ = self.last      # the program ends with an assignment: its name
+        self.out_name = name
+        return occ
 
 
 _PARSER = None
@@ -321,4 +350,23 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
             raise ParseError("--vars lists a name twice")
         order = list(variables)
     return build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
-                       isinstance(result, _Vector), b.spans, b.bound, order)
+                       isinstance(result, _Vector), b.spans, b.bound, order,
+                       stmt=b.stmt, out_label=_output_label(b, text, outs))
+
+
+def _output_label(b: Builder, text: str, outs: list) -> str | None:
+    """A program's output label: the name it assigned last (it ends with an assignment),
+    the bare name it ends with, or "f" unless the program uses f itself (then the first
+    of y, out, result it does not use).  None: the usual f (f1, f2, ... for vectors)."""
+    if b.out_name is not None:
+        return b.out_name
+    if not b.n_stmt or len(outs) != 1:
+        return None
+    o = outs[0]
+    bare = text[o[1]:o[2]].strip()
+    if bare.isidentifier() and (bare in b.times or bare in b.inputs.values()):
+        return bare
+    used = set(b.times) | set(b.inputs.values())
+    if "f" not in used:
+        return None
+    return next(n for n in ("y", "out", "result", "output_") if n not in used)

@@ -114,7 +114,7 @@ def digits_note(tr) -> str:
 
 
 def out_name(tr, r: int) -> str:
-    return "f" if len(tr.g.outputs) == 1 else f"f{r + 1}"
+    return tr.g.output_name(r)
 
 
 def output_label(tr, r: int) -> str:
@@ -126,7 +126,7 @@ def constant_text(tr, r: int, label: str | None = None) -> str:
     """Why output r has no adjoint trace: "output 2 is the constant 2, so its
     derivative is 0". ``label``: the output's id as the format writes it."""
     label = output_label(tr, r) if label is None else label
-    f = f"output {r + 1}" if len(tr.g.outputs) > 1 else "f"
+    f = f"output {r + 1}" if len(tr.g.outputs) > 1 else tr.g.output_name(r)
     if tr.g.op[tr.g.outputs[r]] is None:
         return f"{f} is the constant {label}, so its derivative is 0"
     return f"{f} = {label} does not depend on the inputs, so its derivative is 0"

@@ -54,7 +54,11 @@ def trace_markdown(tr, limit: int, sig: int | None = None) -> str:
         lines += [f"*{digits_note(tr)}*", ""]
     lines += ["### Primal trace", ""]
     src = dict(zip((r.node for r in tr.primal), tr.sources))
-    if tr.primal:
+    if tr.primal and g.bound:            # a program: which variable each row binds
+        lines += _table(tr, ["id", "name", "definition", "source", "value"], tr.primal, limit,
+                        lambda r: (cell(r.id), cell(g.bound.get(r.node, "")), cell(r.rule),
+                                   code(src[r.node]), value_text(r.value, sig)))
+    elif tr.primal:
         lines += _table(tr, ["id", "definition", "source", "value"], tr.primal, limit,
                         lambda r: (cell(r.id), cell(r.rule), code(src[r.node]),
                                    value_text(r.value, sig)))

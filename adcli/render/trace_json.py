@@ -34,7 +34,8 @@ def _primal(tr, num=_plain) -> list:
     g, out = tr.g, []
     for r, src in zip(tr.primal, tr.sources):
         i = r.node
-        item = {"id": r.id, "expr": r.rule, "source": src, "value": num(r.value),
+        item = {"id": r.id, "name": g.bound.get(i), "expr": r.rule, "source": src,
+                "value": num(r.value),
                 "op": g.op[i].name if g.op[i] is not None else None}
         if i < g.n_inputs:
             item["input"] = g.names[i]
@@ -86,7 +87,7 @@ def _out_id(tr, r: int) -> dict:
     """Output r: its number, name and id (v₄, or a constant's literal), and whether it
     is constant (its adjoint rows are then all 0 and none of them is seeded with 1)."""
     k = tr.outputs.index(r)
-    return {"output": r + 1, "name": "f" if len(tr.g.outputs) == 1 else f"f{r + 1}",
+    return {"output": r + 1, "name": tr.g.output_name(r),
             "id": tr.out_labels[k], "constant": tr.constant[k]}
 
 

@@ -82,10 +82,16 @@ def print_trace(tr, limit: int, sig: int | None = None) -> None:
         c.print(Text(digits_note(tr), style="dim"))
     _line(c, tr, "Primal trace")
     if tr.primal:
-        t = _table(tr, "id", "definition", "source", "value")
         src = dict(zip((r.node for r in tr.primal), tr.sources))
-        _note_after(c, tr, t, _rows(tr, t, tr.primal, limit, lambda r: (
-            r.id, r.rule, _source(src[r.node]), value_text(r.value, sig))))
+        if tr.g.bound:                   # a program: which variable each row binds
+            t = _table(tr, "id", "name", "definition", "source", "value")
+            _note_after(c, tr, t, _rows(tr, t, tr.primal, limit, lambda r: (
+                r.id, tr.g.bound.get(r.node, ""), r.rule, _source(src[r.node]),
+                value_text(r.value, sig))))
+        else:
+            t = _table(tr, "id", "definition", "source", "value")
+            _note_after(c, tr, t, _rows(tr, t, tr.primal, limit, lambda r: (
+                r.id, r.rule, _source(src[r.node]), value_text(r.value, sig))))
     else:
         _line(c, tr, "no elementary operations", "italic", "  ")
     if not tr.g.n_inputs:

@@ -167,7 +167,7 @@ def positions(g: Graph, i: int) -> list:
 
 
 def out_name(g: Graph, r: int) -> str:
-    return "f" if len(g.outputs) == 1 else f"f{r + 1}"
+    return g.output_name(r)
 
 
 # -- labels of nodes ---------------------------------------------------------------------------
