@@ -52,6 +52,12 @@ class Graph:
     first_op: int = 0
     active: list[bool] = field(default_factory=list)      # per node: depends on an input?
     out_label: str | None = None    # a program's output label (g, c, ...); None: f, f1, f2...
+    default_at: str | None = None   # a file's "# at: 2,5" line: the point when --at is absent
+
+    @property
+    def expression(self) -> str:
+        """The formula as given, without its comments (headers, titles, JSON)."""
+        return strip_comments(self.text)
 
     # -- sizes ------------------------------------------------------------------
     @property
@@ -117,6 +123,13 @@ class Graph:
             return self.names[i]
         s, e = self.spans[i]
         return strip_parens(self.text[s:e].strip())
+
+
+def strip_comments(text: str) -> str:
+    """``text`` without ``# ...`` comments and the lines they leave empty (``#`` starts
+    a comment anywhere in the language: it has no strings)."""
+    lines = (line.split("#", 1)[0].rstrip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line.strip())
 
 
 def strip_parens(s: str) -> str:

@@ -349,9 +349,14 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
         if len(set(variables)) != len(variables):
             raise ParseError("--vars lists a name twice")
         order = list(variables)
-    return build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
-                       isinstance(result, _Vector), b.spans, b.bound, order,
-                       stmt=b.stmt, out_label=_output_label(b, text, outs))
+    g = build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
+                    isinstance(result, _Vector), b.spans, b.bound, order,
+                    stmt=b.stmt, out_label=_output_label(b, text, outs))
+    if "#" in text:
+        import re
+        found = re.search(r"^[ \t]*#[ \t]*at:[ \t]*(\S.*?)[ \t]*$", text, re.MULTILINE)
+        g.default_at = found.group(1) if found else None
+    return g
 
 
 def _output_label(b: Builder, text: str, outs: list) -> str | None:

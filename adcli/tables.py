@@ -30,7 +30,9 @@ def num(v: float) -> str:
 
 
 def one_line(text: str, limit: int = 200) -> str:
-    s = "; ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    """The formula on one line, its comments left out (they never reach a header)."""
+    from .ir import strip_comments
+    s = "; ".join(line.strip() for line in strip_comments(text).splitlines() if line.strip())
     return s if len(s) <= limit else s[:limit - 1] + "…"
 
 

@@ -132,7 +132,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
     as_json = as_json or fmt == TraceFormat.json
     with errors(as_json):
         refuse_points("trace", points)
-        g, point = _graph_point(expr, at, variables, required=True)
+        g, point, at = _graph_point(expr, at, variables, required=True)
         chosen = _mode(mode, wrt, direction)
         vector = _direction(g, direction)
         r = _output(g, output)
@@ -234,7 +234,7 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
     with errors(as_json):
         import sys
         refuse_points("graph", points)
-        g, point = _graph_point(expr, at, variables, required=False)
+        g, point, at = _graph_point(expr, at, variables, required=False)
         point, nodes, edges = _graph(g, point, at, digits, ascii, _symbol(symbol))
         sig = precision or digits
         if as_json:
@@ -271,12 +271,13 @@ def _graph_point(expr: str, at: str | None, variables: str | None, required: boo
     from ..errors import UsageError
     from ..point import parse_point
     g = load(expr, variables)
+    at = at if at is not None else g.default_at     # a formula file's "# at:" line
     if at is None:
         if required and g.names:
             raise UsageError(f"Missing option '--at': give the point ({','.join(g.names)}), "
                              f"e.g. --at {','.join('1' for _ in g.names)}")
-        return g, ([] if not g.names else None)
-    return g, parse_point(at, g.names)
+        return g, ([] if not g.names else None), None
+    return g, parse_point(at, g.names), at
 
 
 def _mode(mode, wrt: str | None, direction: str | None) -> str:
