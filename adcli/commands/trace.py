@@ -27,6 +27,11 @@ class Accumulate(str, Enum):
     steps = "steps"
 
 
+class Rankdir(str, Enum):
+    LR = "LR"
+    TB = "TB"
+
+
 class GraphFormat(str, Enum):
     dot = "dot"
     mermaid = "mermaid"
@@ -97,6 +102,23 @@ SymbolOpt = Annotated[str, typer.Option(
     "--symbol",
     help="The letter the rows are numbered with: v (default, Baydin et al.: v₋₁, v̇₃, v̄₃) "
          "or e.g. u (the MATLAB page: u₋₁ … u₆).", metavar="LETTER")]
+GraphModeOpt = Annotated[Mode | None, typer.Option(
+    "--mode", "-m", case_sensitive=False,
+    help="Overlay a sweep (needs --at): reverse puts each node's adjoint v̄ beside its "
+         "value and each edge's contribution v̄ᵢ·∂vᵢ/∂vⱼ; forward (with --wrt) each "
+         "node's tangent v̇ and each edge's term ∂vᵢ/∂vⱼ·v̇ⱼ.", show_default=False)]
+GraphWrtOpt = Annotated[str | None, typer.Option(
+    "--wrt", help="--mode forward: the input the tangent sweep is seeded with (ẋ = eᵢ).",
+    metavar="VAR", show_default=False)]
+RankdirOpt = Annotated[Rankdir | None, typer.Option(
+    "--rankdir", case_sensitive=False,
+    help="Layout direction: LR (left to right) or TB (top to bottom). Default: LR, or TB "
+         "for graphs more than 8 operations deep (they fit a page's width).",
+    show_default=False)]
+GraphPrecisionOpt = Annotated[int | None, typer.Option(
+    "--precision", min=1, max=17,
+    help="Significant digits in node and edge labels (default 4, or the N of --digits N; "
+         "JSON is always full).", metavar="N", show_default=False)]
 TraceFormatOpt = Annotated[TraceFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="table (Rich, for the terminal), markdown or latex (to paste into notes), json.")]
@@ -216,9 +238,10 @@ def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
 
 def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
               fmt: GraphFormatOpt = GraphFormat.dot, as_json: Json = False,
-              ascii: AsciiOpt = False, precision: PrecisionOpt = None,
+              ascii: AsciiOpt = False, precision: GraphPrecisionOpt = None,
               digits: Digits = None, points: PointsOpt = None,
-              symbol: SymbolOpt = "v") -> None:
+              symbol: SymbolOpt = "v", mode: GraphModeOpt = None, wrt: GraphWrtOpt = None,
+              rankdir: RankdirOpt = None) -> None:
     """The computational graph of EXPR: one node per elementary operation,
     edges from arguments to results, inputs and outputs marked. With --at,
     nodes carry their values and edges their local partial derivatives.
@@ -226,6 +249,9 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
     Examples: adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 | dot -Tsvg > trace.svg
               adcli graph 'x1*x2 + exp(x1*x2) - sin(x2)' --format mermaid
               adcli graph 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 30
+              adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --mode reverse
+              adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --mode forward --wrt x1
+              adcli graph @samples/micrograd.txt --mode reverse --rankdir TB
 
     With --digits N the values and partials are computed by mpmath at N
     significant digits and shown to N digits (JSON: as strings).
@@ -235,27 +261,68 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
         import sys
         refuse_points("graph", points)
         g, point, at = _graph_point(expr, at, variables, required=False)
-        point, nodes, edges = _graph(g, point, at, digits, ascii, _symbol(symbol))
-        sig = precision or digits
+        overlay = _overlay(g, point, mode, wrt)
+        point, nodes, edges = _graph(g, point, at, digits, ascii, _symbol(symbol), overlay)
+        from ..render import GRAPH_DIGITS
+        sig = precision or digits or GRAPH_DIGITS
+        how = None if overlay is None else overlay[0]
+        side = (rankdir.value if rankdir is not None else
+                "TB" if _depth(g) > 8 else "LR")
         if as_json:
             from ..jsonout import emit
             from ..render.trace_json import graph_payload
-            emit(graph_payload(g, point, nodes, edges, digits))
+            emit(graph_payload(g, point, nodes, edges, digits, how))
         elif fmt == GraphFormat.mermaid:
             from ..render.mermaid import mermaid
-            sys.stdout.write(mermaid(g, nodes, edges, sig, ascii))
+            sys.stdout.write(mermaid(g, nodes, edges, sig, ascii, how, side))
         else:
             from ..render.graphviz import dot
-            sys.stdout.write(dot(g, nodes, edges, sig, ascii))
+            sys.stdout.write(dot(g, nodes, edges, sig, ascii, how, side))
+
+
+def _overlay(g, point, mode, wrt: str | None):
+    """(mode, seed name) of graph --mode, checked; None without --mode."""
+    from ..errors import UsageError
+    if mode is None:
+        if wrt is not None:
+            raise UsageError("--wrt seeds the forward overlay: give it with --mode forward")
+        return None
+    if point is None:
+        raise UsageError(f"graph --mode {mode.value} overlays a sweep at a point: give --at")
+    if mode.value == "reverse":
+        if wrt is not None:
+            raise UsageError("--wrt seeds a forward sweep; it does not go with --mode reverse")
+        if len(g.outputs) != 1:
+            raise UsageError("graph --mode reverse overlays one adjoint sweep: the formula "
+                             f"has {len(g.outputs)} outputs (draw one output at a time)")
+        return ("reverse", None)
+    if wrt is None:
+        if len(g.names) != 1:
+            raise UsageError("graph --mode forward needs --wrt VAR: the input the tangent "
+                             f"sweep is seeded with ({', '.join(g.names) or 'none'})")
+        wrt = g.names[0]
+    if wrt not in g.names:
+        raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
+                         f"{', '.join(g.names) or 'none'}")
+    return ("forward", wrt)
+
+
+def _depth(g) -> int:
+    """The graph's depth in operations (its longest path), in one loop."""
+    level = [0] * g.n_nodes
+    for i in range(g.first_op, g.n_nodes):
+        level[i] = 1 + max((level[a] for a in g.args[i]), default=0)
+    return max(level, default=0)
 
 
 def _graph(g, point: list | None, at: str | None, digits: int | None,
-           ascii: bool, symbol: str = "v") -> tuple:
+           ascii: bool, symbol: str = "v", overlay: tuple | None = None) -> tuple:
     """(point, nodes, edges): float64, or under --digits mpmath at N digits from the exact
     point (2/3, pi/6 keep every digit)."""
     from ..tracing import graph_model, style_for
     if digits is None:
-        return (point, *graph_model(g, point, style_for(ascii, symbol)))
+        return (point, *graph_model(g, point, style_for(ascii, symbol),
+                                    **_sweep(g, overlay, 1.0, 0.0)))
     if point is None:
         from ..errors import UsageError
         raise UsageError("graph --digits N computes the values at the point; without --at "
@@ -263,7 +330,18 @@ def _graph(g, point: list | None, at: str | None, digits: int | None,
     from ..mpmath_ns import namespace, point_values
     with at_digits(digits):
         exact = point_values(at or "", g.names)
-        return (exact, *graph_model(g, exact, style_for(ascii, symbol), m=namespace(g)))
+        m = namespace(g)
+        return (exact, *graph_model(g, exact, style_for(ascii, symbol), m=m,
+                                    **_sweep(g, overlay, m.const(1.0), m.const(0.0))))
+
+
+def _sweep(g, overlay: tuple | None, one, zero) -> dict:
+    """graph_model's mode and seed for the overlay."""
+    if overlay is None:
+        return {}
+    mode, wrt = overlay
+    seed = None if wrt is None else [one if n == wrt else zero for n in g.names]
+    return {"mode": mode, "seed": seed}
 
 
 # -- option checks ------------------------------------------------------------------------------

@@ -171,6 +171,32 @@ def node_value(node, sig: int | None = None) -> str | None:
     return value_text(node.value, sig)
 
 
+#: Significant digits of graph labels unless --precision or --digits says otherwise.
+GRAPH_DIGITS = 4
+
+
+def overlay_text(node, mode: str | None, sig: int | None = None, ascii: bool = False) -> str:
+    """``v̄ = 1.716`` (reverse) or ``v̇ = 5.5`` (forward) for a node, "" without one."""
+    if mode is None or node.overlay is None:
+        return ""
+    if ascii:
+        sym = "vbar" if mode == "reverse" else "vdot"
+    else:
+        sym = "v\u0304" if mode == "reverse" else "v\u0307"
+    return f"{sym} = {value_text(node.overlay, sig)}"
+
+
+def contribution_text(edge, mode: str | None, sig: int | None = None,
+                      ascii: bool = False) -> str:
+    """An edge's contribution: ``v̄·∂ = −0.284`` (reverse), ``∂·v̇ = 5`` (forward)."""
+    if mode is None or edge.contribution is None:
+        return ""
+    d, dot = ("d", "*") if ascii else ("∂", "·")
+    what = ("vbar" if ascii else "v\u0304") + dot + d if mode == "reverse" \
+        else d + dot + ("vdot" if ascii else "v\u0307")
+    return f"{what} = {value_text(edge.contribution, sig)}"
+
+
 def edge_text(edge, sig: int | None = None, ascii: bool = False) -> str:
     """``∂ = cos(v₀) = 0.284`` (``∂ = 1`` when the partial is a literal)."""
     d = "d" if ascii else "∂"

@@ -91,18 +91,32 @@ def _out_id(tr, r: int) -> dict:
             "id": tr.out_labels[k], "constant": tr.constant[k]}
 
 
-def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None) -> dict:
+def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None,
+                  mode: str | None = None) -> dict:
     """The graph's JSON; under --digits its numbers (the point too) are N-digit
-    strings, and a ``"digits"`` key says so."""
+    strings, and a ``"digits"`` key says so.  ``mode``: nodes gain ``adjoint``
+    (reverse) or ``tangent`` (forward), edges ``contribution``."""
     num = _numbers(digits)
     out = common("graph", g, [num(v) for v in point] if point is not None else [])
     if digits is not None:
         out["digits"] = digits
-    out["nodes"] = [{"id": n.id, "kind": n.kind, "label": n.label, "op": n.op,
-                     "value": None if n.value is None else num(n.value),
-                     "outputs": n.outputs} for n in nodes]
-    ids = [n.id for n in nodes]
-    out["edges"] = [{"from": ids[e.src], "to": ids[e.dst], "argument": e.pos,
-                     "partial": e.partial or None,
-                     "value": None if e.value is None else num(e.value)} for e in edges]
+    if mode is not None:
+        out["mode"] = mode
+    what = "adjoint" if mode == "reverse" else "tangent"
+    out["nodes"] = []
+    for n in nodes:
+        item = {"id": n.id, "key": n.key, "kind": n.kind, "label": n.label, "op": n.op,
+                "value": None if n.value is None else num(n.value), "outputs": n.outputs}
+        if mode is not None and n.kind != "constant":
+            item[what] = None if n.overlay is None else num(n.overlay)
+        out["nodes"].append(item)
+    ids = {n.node: n.id for n in nodes}
+    out["edges"] = []
+    for e in edges:
+        item = {"from": ids[e.src], "from_key": e.src_key, "to": ids[e.dst],
+                "argument": e.pos, "partial": e.partial or None,
+                "value": None if e.value is None else num(e.value)}
+        if mode is not None:
+            item["contribution"] = None if e.contribution is None else num(e.contribution)
+        out["edges"].append(item)
     return out
