@@ -298,9 +298,12 @@ def _syntax_error(text: str, exc) -> ParseError:
                 msg = f"unexpected {_TOKEN_NAMES[tok.type][2:]} {str(tok)!r}"
             else:
                 msg = f"unexpected {_TOKEN_NAMES.get(tok.type, repr(str(tok)))}"
+        implicit = _implicit_product(text, tok) if tok.type != "$END" else None
         expected = sorted({_TOKEN_NAMES.get(t, t) for t in exc.expected
                            if not t.startswith("_") and t in _TOKEN_NAMES})
-        if expected:
+        if implicit:
+            msg = implicit
+        elif expected:
             msg += "; expected " + ", ".join(expected)
     elif isinstance(exc, UnexpectedEOF):
         pos, msg = len(text), "the formula ends too early"
@@ -309,6 +312,28 @@ def _syntax_error(text: str, exc) -> ParseError:
     line, col, pic = caret(text, pos)
     where = f"line {line}, column {col}" if "\n" in text.strip() else f"column {col}"
     return ParseError(f"{msg} ({where})", detail=pic, column=col, line=line)
+
+
+_BEFORE = None
+
+
+def _implicit_product(text: str, tok) -> str | None:
+    """"2x", "3(x+1)", "(a)(b)": a product written without '*' (the message says how)."""
+    import re
+    global _BEFORE
+    if tok.type not in ("NAME", "NUMBER", "LPAR") or tok.start_pos is None:
+        return None
+    if _BEFORE is None:
+        _BEFORE = re.compile(r"((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|\))[ \t]*\Z")
+    left = _BEFORE.search(text[:tok.start_pos])
+    if left is None:
+        return None
+    right = "(" if tok.type == "LPAR" else str(tok)
+    a = left.group(1)
+    if a == ")" or right == "(":
+        return (f"a product needs '*': put '*' between '{a}' and '{right}' "
+                "(implicit multiplication is not supported)")
+    return f"a product needs '*': write {a}*{right} (implicit multiplication is not supported)"
 
 
 def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
