@@ -367,6 +367,10 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
             raise ParseError(f"'{extra[0]}' is used but is not a parameter of the signature "
                              f"({', '.join(b.params)})")
         order = b.params
+    if variables is not None and b.params is not None and list(variables) != b.params:
+        raise ParseError(f"--vars {','.join(variables)} contradicts the signature "
+                         f"({', '.join(b.params)}): the signature already fixes the inputs "
+                         "and their order; drop --vars or change the signature")
     if variables is not None:
         missing = [v for v in (order or sorted(free)) if v not in variables]
         if missing:

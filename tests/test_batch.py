@@ -135,7 +135,8 @@ def test_jacobian_columns(adcli, tmp_path):
     src = tmp_path / "p.jsonl"
     src.write_text('{"r": 2, "t": 0}\n')
     r = adcli("jacobian", "[r*cos(t), r*sin(t)]", "--points", str(src))
-    assert r.out.splitlines()[0] == "r,t,value1,value2,d1/dr,d1/dt,d2/dr,d2/dt"
+    # df2/dr, not d2/dr (which reads as a second derivative, as the Hessian's d2/dxdy)
+    assert r.out.splitlines()[0] == "r,t,value1,value2,df1/dr,df1/dt,df2/dr,df2/dt"
     assert [float(c) for c in r.out.splitlines()[1].split(",")] == [2, 0, 2, 0, 1, 0, 0, 2]
 
 

@@ -202,3 +202,12 @@ def test_implicit_multiplication_says_where_the_star_goes(text, hint, column):
         parse(text)
     assert hint in str(info.value) and "expected" not in str(info.value)
     assert info.value.column == column
+
+
+def test_vars_contradicting_a_signature_is_an_error():
+    """Issue 12 §6: the signature fixes the inputs; --vars may only repeat it."""
+    assert parse("f(y, x) = x*y", ["y", "x"]).names == ["y", "x"]
+    with pytest.raises(ParseError, match="contradicts the signature"):
+        parse("f(y, x) = x*y", ["x", "y"])
+    with pytest.raises(ParseError, match="contradicts the signature"):
+        parse("f(y, x) = x*y", ["y", "x", "z"])
