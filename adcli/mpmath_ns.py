@@ -115,7 +115,7 @@ def point_values(text: str, names: list, option: str = "--at") -> list:
             by_name[mt.group(1)] = mt.group(2)
         else:
             by_name[names[k]] = p
-    return [_constant(by_name[n], f) for n, f in zip(names, floats)]
+    return [_constant(by_name.get(n, "0"), f) for n, f in zip(names, floats)]
 
 
 def _constant(src: str, approx: float):
