@@ -18,6 +18,7 @@ from .backends.floats import FloatMath
 from .errors import AdcliError, EvalError, ParseError, caret
 from .functions import CONSTANTS, FUNCTIONS, OPS
 from .ir import Graph, build_graph, subscript
+from .syntax_errors import syntax_error
 
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
 
@@ -25,13 +26,6 @@ _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div
 _AUGMENTED = {"+": _ADD, "-": _SUB, "−": _SUB, "*": _MUL, "×": _MUL, "·": _MUL, "/": _DIV,
               "÷": _DIV, "^": _POW, "**": _POW}
 
-_TOKEN_NAMES = {
-    "NUMBER": "a number", "NAME": "a name", "POW": "'^'", "STAR": "'*'", "SLASH": "'/'",
-    "PLUS": "'+'", "MINUS": "'-'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
-    "RSQB": "']'", "COMMA": "','", "EQUAL": "'='",
-    "AUGMENTED": "'+=' (or -=, *=, /=, ^=)", "SEMI": "';'", "NEWLINE": "a new line",
-    "$END": "the end of the formula",
-}
 
 
 class _Vector(list):
@@ -281,60 +275,6 @@ def _parser():
     return _PARSER
 
 
-def _syntax_error(text: str, exc) -> ParseError:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-    if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream or 0
-        ch = text[pos] if pos < len(text) else ""
-        msg = f"unexpected character {ch!r}"
-    elif isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        if tok.type == "$END":
-            pos = len(text.rstrip())
-            msg = "the formula ends too early"
-        else:
-            pos = tok.start_pos if tok.start_pos is not None else len(text)
-            if tok.type in ("NUMBER", "NAME"):       # "unexpected name 'y'"
-                msg = f"unexpected {_TOKEN_NAMES[tok.type][2:]} {str(tok)!r}"
-            else:
-                msg = f"unexpected {_TOKEN_NAMES.get(tok.type, repr(str(tok)))}"
-        implicit = _implicit_product(text, tok) if tok.type != "$END" else None
-        expected = sorted({_TOKEN_NAMES.get(t, t) for t in exc.expected
-                           if not t.startswith("_") and t in _TOKEN_NAMES})
-        if implicit:
-            msg = implicit
-        elif expected:
-            msg += "; expected " + ", ".join(expected)
-    elif isinstance(exc, UnexpectedEOF):
-        pos, msg = len(text), "the formula ends too early"
-    else:
-        pos, msg = 0, str(exc)
-    line, col, pic = caret(text, pos)
-    where = f"line {line}, column {col}" if "\n" in text.strip() else f"column {col}"
-    return ParseError(f"{msg} ({where})", detail=pic, column=col, line=line)
-
-
-_BEFORE = None
-
-
-def _implicit_product(text: str, tok) -> str | None:
-    """"2x", "3(x+1)", "(a)(b)": a product written without '*' (the message says how)."""
-    import re
-    global _BEFORE
-    if tok.type not in ("NAME", "NUMBER", "LPAR") or tok.start_pos is None:
-        return None
-    if _BEFORE is None:
-        _BEFORE = re.compile(r"((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|\))[ \t]*\Z")
-    left = _BEFORE.search(text[:tok.start_pos])
-    if left is None:
-        return None
-    right = "(" if tok.type == "LPAR" else str(tok)
-    a = left.group(1)
-    if a == ")" or right == "(":
-        return (f"a product needs '*': put '*' between '{a}' and '{right}' "
-                "(implicit multiplication is not supported)")
-    return f"a product needs '*': write {a}*{right} (implicit multiplication is not supported)"
-
 
 def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
     """Parse a formula or program into a :class:`Graph`.
@@ -353,7 +293,7 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
     try:
         result = parser.parse(text)
     except UnexpectedInput as exc:
-        raise _syntax_error(text, exc) from None
+        raise syntax_error(text, exc) from None
     except VisitError as exc:  # pragma: no cover - lark wraps callback errors in some paths
         if isinstance(exc.orig_exc, ParseError):
             raise exc.orig_exc from None
