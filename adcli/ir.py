@@ -51,6 +51,13 @@ class Graph:
     bound: dict[int, str] = field(default_factory=dict)   # node -> name it was bound to
     first_op: int = 0
     active: list[bool] = field(default_factory=list)      # per node: depends on an input?
+    out_label: str | None = None    # a program's output label (g, c, ...); None: f, f1, f2...
+    default_at: str | None = None   # a file's "# at: 2,5" line: the point when --at is absent
+
+    @property
+    def expression(self) -> str:
+        """The formula as given, without its comments (headers, titles, JSON)."""
+        return strip_comments(self.text)
 
     # -- sizes ------------------------------------------------------------------
     @property
@@ -71,6 +78,13 @@ class Graph:
         return sum(1 for i in range(self.first_op, len(a)) if a[i])
 
     # -- display ------------------------------------------------------------------
+    def output_name(self, r: int) -> str:
+        """Output r's label: f (f1, f2, ... for vectors), or a program's own output name
+        (``g`` for a program ending in ``g += 10.0/f``); never one of its variables."""
+        if self.out_label is not None and len(self.outputs) == 1:
+            return self.out_label
+        return "f" if len(self.outputs) == 1 else f"f{r + 1}"
+
     def number(self, i: int) -> int:
         """Baydin's index of node i (inputs ≤ 0, equations ≥ 1)."""
         if i < self.n_inputs:
@@ -111,6 +125,13 @@ class Graph:
         return strip_parens(self.text[s:e].strip())
 
 
+def strip_comments(text: str) -> str:
+    """``text`` without ``# ...`` comments and the lines they leave empty (``#`` starts
+    a comment anywhere in the language: it has no strings)."""
+    lines = (line.split("#", 1)[0].rstrip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line.strip())
+
+
 def strip_parens(s: str) -> str:
     while len(s) >= 2 and s[0] == "(" and s[-1] == ")":
         depth = 0
@@ -147,13 +168,15 @@ def natural_key(name: str) -> list[tuple[int, str, int]]:
 
 
 def _schedule(nodes_op: Sequence[Op | None], nodes_args: Sequence[tuple[int, ...]],
-              live: bytearray) -> list[int]:
-    """Live equations ordered by level (1 + the highest level of their arguments),
-    creation order within a level.
+              live: bytearray, stmt: Sequence[int] | None = None) -> list[int]:
+    """Live equations in statement order (``stmt``: per node, the program statement
+    that made it), and within a statement by level (1 + the highest level of their
+    arguments), creation order within a level.
 
     Any topological order is correct; this one is the order of the published
     traces (Baydin et al.'s ln(x1) + x1·x2 − sin(x2) computes sin(x2) before
-    the sum), and it is linear: a counting sort on the level.
+    the sum; a program's rows follow its statements), and it is linear: a
+    counting sort on the level, then a stable one on the statement.
     """
     level = [0] * len(nodes_op)
     buckets: list[list[int]] = []
@@ -165,14 +188,21 @@ def _schedule(nodes_op: Sequence[Op | None], nodes_args: Sequence[tuple[int, ...
         while len(buckets) < lv:
             buckets.append([])
         buckets[lv - 1].append(i)
-    return [i for bucket in buckets for i in bucket]
+    by_level = [i for bucket in buckets for i in bucket]
+    if stmt is None or not any(stmt[i] for i in by_level):
+        return by_level
+    statements: list[list[int]] = [[] for _ in range(max(stmt[i] for i in by_level) + 1)]
+    for i in by_level:
+        statements[stmt[i]].append(i)
+    return [i for group in statements for i in group]
 
 
 def build_graph(text: str, nodes_op: Sequence[Op | None],
                 nodes_args: Sequence[tuple[int, ...]], nodes_const: Sequence[float | None],
                 input_names: dict[int, str], outputs: Sequence[int], vector: bool,
                 spans: Sequence[Span], bound: dict[int, str],
-                order: Sequence[str] | None) -> Graph:
+                order: Sequence[str] | None, stmt: Sequence[int] | None = None,
+                out_label: str | None = None) -> Graph:
     """Prune dead equations and lay out the nodes as inputs, constants, equations.
 
     ``input_names`` maps builder node -> name for every input the parse made;
@@ -211,7 +241,7 @@ def build_graph(text: str, nodes_op: Sequence[Op | None],
             new_const.append(nodes_const[i])
             new_spans.append(spans[i])
     first_op = len(new_op)
-    for i in _schedule(nodes_op, nodes_args, live):
+    for i in _schedule(nodes_op, nodes_args, live, stmt):
         remap[i] = len(new_op)
         new_op.append(nodes_op[i])
         new_args.append(tuple(remap[a] for a in nodes_args[i]))
@@ -228,4 +258,4 @@ def build_graph(text: str, nodes_op: Sequence[Op | None],
     new_bound = {remap[k]: v for k, v in bound.items() if remap[k] >= first_op}
     return Graph(text=text, op=new_op, args=new_args, const=new_const, names=names,
                  outputs=[remap[o] for o in outputs], vector=vector, spans=new_spans,
-                 bound=new_bound, first_op=first_op, active=active)
+                 bound=new_bound, first_op=first_op, active=active, out_label=out_label)

@@ -19,5 +19,5 @@ def emit_error(error_json: dict) -> None:
 
 def common(command: str, g, point) -> dict:
     """The keys every command's JSON carries."""
-    return {"command": command, "expression": g.text, "variables": list(g.names),
+    return {"command": command, "expression": g.expression, "variables": list(g.names),
             "point": list(point)}

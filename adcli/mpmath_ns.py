@@ -56,7 +56,8 @@ def namespace(g=None):
 
 # -- the graph's constants and the point, at full precision ------------------------------------
 def constant_values(g) -> dict:
-    """Constant node -> its exact value: the literal as written, ±pi, ±e."""
+    """Constant node -> its exact value: the literal as written, ±pi, ±e, or a folded
+    constant subexpression (``-1/2``, ``pi/4``) computed again from its text."""
     out = {}
     for i in range(g.n_inputs, g.first_op):
         text = g.source(i).replace(" ", "")
@@ -70,10 +71,26 @@ def constant_values(g) -> dict:
             try:
                 out[i] = mpf(text)
             except (ValueError, TypeError):
-                out[i] = mpf(repr(g.const[i]))
+                out[i] = _folded(text, g.const[i])
+                if abs(out[i] - g.const[i]) <= 4e-16 * abs(g.const[i]):
+                    continue                 # the float fold rounded (pi/6): keep the exact
             if float(out[i]) != g.const[i]:   # hash-consed with another spelling
                 out[i] = mpf(repr(g.const[i]))
     return out
+
+
+def _folded(text: str, approx: float):
+    """A folded constant's value at the working precision, from its source text parsed
+    without folding (its constants are then literals)."""
+    from .errors import AdcliError
+    from .parser import parse
+    try:
+        g = parse(text, fold=False)
+        if g.n_inputs:
+            return mpf(repr(approx))
+        return evaluate_graph(g, [])[g.outputs[0]]
+    except AdcliError:
+        return mpf(repr(approx))
 
 
 def point_values(text: str, names: list, option: str = "--at") -> list:
@@ -98,12 +115,12 @@ def point_values(text: str, names: list, option: str = "--at") -> list:
             by_name[mt.group(1)] = mt.group(2)
         else:
             by_name[names[k]] = p
-    return [_constant(by_name[n], f) for n, f in zip(names, floats)]
+    return [_constant(by_name.get(n, "0"), f) for n, f in zip(names, floats)]
 
 
 def _constant(src: str, approx: float):
     from .parser import parse
-    g = parse(src.strip())
+    g = parse(src.strip(), fold=False)
     vals = evaluate_graph(g, [])
     v = vals[g.outputs[0]]
     return v if v is not None else mpf(repr(approx))

@@ -15,18 +15,18 @@ import difflib
 import gc
 import threading
 
+from .backends.floats import FloatMath
 from .errors import AdcliError, EvalError, ParseError, caret
 from .functions import CONSTANTS, FUNCTIONS, OPS
-from .ir import Graph, build_graph
+from .ir import Graph, build_graph, subscript
+from .syntax_errors import syntax_error
 
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
 
-_TOKEN_NAMES = {
-    "NUMBER": "a number", "NAME": "a name", "POW": "'^'", "STAR": "'*'", "SLASH": "'/'",
-    "PLUS": "'+'", "MINUS": "'-'", "LPAR": "'('", "RPAR": "')'", "LSQB": "'['",
-    "RSQB": "']'", "COMMA": "','", "EQUAL": "'='", "SEMI": "';'", "NEWLINE": "a new line",
-    "$END": "the end of the formula",
-}
+#: c += e, c -= e, ...: the operation that combines c and e (Unicode spellings too)
+_AUGMENTED = {"+": _ADD, "-": _SUB, "−": _SUB, "*": _MUL, "×": _MUL, "·": _MUL, "/": _DIV,
+              "÷": _DIV, "^": _POW, "**": _POW}
+
 
 
 class _Vector(list):
@@ -42,8 +42,9 @@ class Builder(threading.local):
     at once each build their own formula.
     """
 
-    def reset(self, text: str) -> None:
+    def reset(self, text: str, fold: bool = True) -> None:
         self.text = text
+        self.fold = fold              # constant subexpressions become one constant node
         self.op: list = []
         self.arg_lists: list = []     # (not 'args': that is the grammar's callback)
         self.const: list = []
@@ -51,7 +52,12 @@ class Builder(threading.local):
         self.memo: dict = {}          # op name, or "c"/"x" -> {args, value or name -> node}
         self.env: dict = {}           # name -> node, newest binding
         self.inputs: dict = {}        # node -> name
-        self.bound: dict = {}         # node -> name of the statement that bound it
+        self.bound: dict = {}         # node -> name of the statement that bound it (c, c₂)
+        self.stmt: list = []          # per node: the statement it was made in (rows follow it)
+        self.n_stmt = 0               # statements seen so far
+        self.times: dict = {}         # name -> how many times a statement bound it
+        self.last: tuple | None = None    # (node, name, occurrence) of the last statement
+        self.out_name: str | None = None  # the output's label when it is not "f"
         self.params: list | None = None   # a signature's parameters, in order
 
     # -- node creation -------------------------------------------------------------
@@ -69,6 +75,7 @@ class Builder(threading.local):
             self.arg_lists.append(args)
             self.const.append(const)
             self.spans.append(span)
+            self.stmt.append(self.n_stmt)
         return node
 
     def _const(self, value: float, start: int, end: int):
@@ -76,7 +83,24 @@ class Builder(threading.local):
 
     def _apply(self, op, occs, start: int, end: int):
         args = tuple(o[0] for o in occs)
+        if self.fold and all(self.op[a] is None and a not in self.inputs for a in args):
+            value = self._folded(op, args)
+            if value is not None:
+                return self._const(value, start, end)
         return (self._node(op.name, args, op, args, None, (start, end)), start, end)
+
+    def _folded(self, op, args: tuple) -> float | None:
+        """The float64 value of op on constants, or None when it fails or is not finite
+        (the row then stays, and evaluation reports it where it happens).
+
+        A folded constant keeps the span of its source text, so ``--digits`` computes it
+        again from that text at its own precision (:func:`adcli.mpmath_ns.constant_values`):
+        ``1/3`` stays one third at 50 digits."""
+        try:
+            v = op.value(FloatMath, *[self.const[a] for a in args])
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return None
+        return v if isinstance(v, float) and v - v == 0.0 else None
 
     def _error(self, message: str, pos: int, kind=ParseError) -> AdcliError:
         line, col, pic = caret(self.text, pos)
@@ -110,6 +134,11 @@ class Builder(threading.local):
     def _binary(self, op, children):
         left, _, right = children
         args = (left[0], right[0])
+        if self.fold and self.op[args[0]] is None and self.op[args[1]] is None and \
+                args[0] not in self.inputs and args[1] not in self.inputs:
+            value = self._folded(op, args)
+            if value is not None:
+                return self._const(value, left[1], right[2])
         return (self._node(op.name, args, op, args, None, (left[1], right[2])),
                 left[1], right[2])
 
@@ -172,10 +201,23 @@ class Builder(threading.local):
 
     # -- programs --------------------------------------------------------------------------
     def statement(self, children):
-        tok, _, occ = children
-        self.env[str(tok)] = occ[0]
-        if self.op[occ[0]] is not None:
-            self.bound[occ[0]] = str(tok)
+        tok, how, occ = children
+        name = str(tok)
+        if how.type == "AUGMENTED":               # c += e  is  c = c + e
+            old = self.env.get(name)
+            if old is None or old in self.inputs and name not in self.times:
+                raise self._error(f"'{name} {how}' needs {name} assigned before it "
+                                  f"(write {name} = ... first)", tok.start_pos)
+            op = _AUGMENTED[str(how)[:-1]]
+            occ = self._apply(op, ((old, tok.start_pos, tok.end_pos), occ),
+                              tok.start_pos, occ[2])
+        node = occ[0]
+        self.env[name] = node
+        k = self.times[name] = self.times.get(name, 0) + 1
+        if self.op[node] is not None and node not in self.bound:
+            self.bound[node] = name if k == 1 else name + subscript(k)
+        self.last = (node, name, occ)
+        self.n_stmt += 1
 
     def signature(self, children):
         _, _, occs, _, _ = children
@@ -196,7 +238,12 @@ class Builder(threading.local):
 
     def start(self, children):
         results = [c for c in children if isinstance(c, (tuple, _Vector))]
-        return results[-1]
+        if results:
+            return results[-1]
+        assert self.last is not None  # the grammar: a result or a last statement
+        _, name, occ = self.last      # the program ends with an assignment: its name
+        self.out_name = name
+        return occ
 
 
 _PARSER = None
@@ -243,48 +290,21 @@ def _parser():
     return _PARSER
 
 
-def _syntax_error(text: str, exc) -> ParseError:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-    if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream or 0
-        ch = text[pos] if pos < len(text) else ""
-        msg = f"unexpected character {ch!r}"
-    elif isinstance(exc, UnexpectedToken):
-        tok = exc.token
-        if tok.type == "$END":
-            pos = len(text.rstrip())
-            msg = "the formula ends too early"
-        else:
-            pos = tok.start_pos if tok.start_pos is not None else len(text)
-            if tok.type in ("NUMBER", "NAME"):       # "unexpected name 'y'"
-                msg = f"unexpected {_TOKEN_NAMES[tok.type][2:]} {str(tok)!r}"
-            else:
-                msg = f"unexpected {_TOKEN_NAMES.get(tok.type, repr(str(tok)))}"
-        expected = sorted({_TOKEN_NAMES.get(t, t) for t in exc.expected
-                           if not t.startswith("_") and t in _TOKEN_NAMES})
-        if expected:
-            msg += "; expected " + ", ".join(expected)
-    elif isinstance(exc, UnexpectedEOF):
-        pos, msg = len(text), "the formula ends too early"
-    else:
-        pos, msg = 0, str(exc)
-    line, col, pic = caret(text, pos)
-    where = f"line {line}, column {col}" if "\n" in text.strip() else f"column {col}"
-    return ParseError(f"{msg} ({where})", detail=pic, column=col, line=line)
 
-
-def parse(text: str, variables: list | None = None) -> Graph:
+def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
     """Parse a formula or program into a :class:`Graph`.
 
     ``variables`` (``--vars``) fixes the input order; it must name every free
-    variable and may add more (their derivatives are 0).
+    variable and may add more (their derivatives are 0).  ``fold``: constant
+    subexpressions (``-1/2``, ``pi/4``) become one constant node, as the
+    textbooks number them; ``fold=False`` keeps every operation.
     """
     from lark.exceptions import UnexpectedInput, VisitError
     if not text.strip():
         raise ParseError("the formula is empty")
     parser = _parser()
     b = _BUILDER
-    b.reset(text)
+    b.reset(text, fold)
     # the parse makes millions of small tuples that live on, none in a cycle: the cyclic
     # collector's passes over them would cost ~10 % of a million-node parse for nothing
     collecting = gc.isenabled()
@@ -292,7 +312,7 @@ def parse(text: str, variables: list | None = None) -> Graph:
     try:
         result = parser.parse(text)
     except UnexpectedInput as exc:
-        raise _syntax_error(text, exc) from None
+        raise syntax_error(text, exc) from None
     except VisitError as exc:  # pragma: no cover - lark wraps callback errors in some paths
         if isinstance(exc.orig_exc, ParseError):
             raise exc.orig_exc from None
@@ -310,6 +330,10 @@ def parse(text: str, variables: list | None = None) -> Graph:
             raise ParseError(f"'{extra[0]}' is used but is not a parameter of the signature "
                              f"({', '.join(b.params)})")
         order = b.params
+    if variables is not None and b.params is not None and list(variables) != b.params:
+        raise ParseError(f"--vars {','.join(variables)} contradicts the signature "
+                         f"({', '.join(b.params)}): the signature already fixes the inputs "
+                         "and their order; drop --vars or change the signature")
     if variables is not None:
         missing = [v for v in (order or sorted(free)) if v not in variables]
         if missing:
@@ -317,7 +341,30 @@ def parse(text: str, variables: list | None = None) -> Graph:
         if len(set(variables)) != len(variables):
             raise ParseError("--vars lists a name twice")
         order = list(variables)
-    graph = build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
-                        isinstance(result, _Vector), b.spans, b.bound, order)
+    g = build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
+                    isinstance(result, _Vector), b.spans, b.bound, order,
+                    stmt=b.stmt, out_label=_output_label(b, text, outs))
     b.reset("")        # the builder's lists would otherwise live on until the next parse
-    return graph
+    if "#" in text:
+        import re
+        found = re.search(r"^[ \t]*#[ \t]*at:[ \t]*(\S.*?)[ \t]*$", text, re.MULTILINE)
+        g.default_at = found.group(1) if found else None
+    return g
+
+
+def _output_label(b: Builder, text: str, outs: list) -> str | None:
+    """A program's output label: the name it assigned last (it ends with an assignment),
+    the bare name it ends with, or "f" unless the program uses f itself (then the first
+    of y, out, result it does not use).  None: the usual f (f1, f2, ... for vectors)."""
+    if b.out_name is not None:
+        return b.out_name
+    if not b.n_stmt or len(outs) != 1:
+        return None
+    o = outs[0]
+    bare = text[o[1]:o[2]].strip()
+    if bare.isidentifier() and (bare in b.times or bare in b.inputs.values()):
+        return bare
+    used = set(b.times) | set(b.inputs.values())
+    if "f" not in used:
+        return None
+    return next(n for n in ("y", "out", "result", "output_") if n not in used)

@@ -187,12 +187,13 @@ def need_at(g: Any, at: Any) -> None:
 
 
 def run(req: Request) -> Result:
-    """The result of ``req`` at its point (``req.at``)."""
+    """The result of ``req`` at its point (``req.at``, else a formula file's ``# at:``)."""
     check(req)
     g = req.graph
-    need_at(g, req.at)
+    at = req.at if req.at is not None else g.default_at
+    need_at(g, at)
     with working(req.digits):
-        point = read_point(req.at, g.names, req.digits)
+        point = read_point(at, g.names, req.digits)
         keys = fixed(req)
         return compute(req, point, keys)
 
@@ -205,7 +206,7 @@ def compute(req: Request, point: list, keys: dict) -> Result:
     if digits is not None:
         from .mpmath_ns import namespace
         m = namespace(g)
-    base = {"expression": g.text, "variables": list(g.names), "point": list(point),
+    base = {"expression": g.expression, "variables": list(g.names), "point": list(point),
             "digits": digits, "graph": g}
     cmd = req.command
     if cmd == "eval":

@@ -52,6 +52,11 @@ def constant(text: str, option: str = "--at") -> float:
         raise PointError(f"{option}: {src!r} cannot be evaluated: {exc.message}") from None
 
 
+#: Vectors whose unnamed entries are 0 when the others are named (a direction, a cotangent):
+#: ``--direction x1=1`` is (1, 0), ``--cotangent f2=1`` is (0, 1).
+ZERO_FILLED = ("--direction", "--cotangent")
+
+
 def parse_point(text: str, names: list[str], option: str = "--at") -> list[float]:
     """Values for ``names`` from ``2,0.5`` or ``x1=2,x2=0.5``."""
     if names:
@@ -78,6 +83,8 @@ def parse_point(text: str, names: list[str], option: str = "--at") -> list[float
                 raise PointError(f"{option}: '{name}' is given twice")
             values[name] = constant(m.group(2), option)
         missing = [n for n in names if n not in values]
+        if missing and option in ZERO_FILLED:      # --direction x1=1: ẋ2 = 0
+            return [values.get(n, 0.0) for n in names]
         if missing:
             raise PointError(f"{option}: no value for {', '.join(missing)}; {expected}")
         return [values[n] for n in names]

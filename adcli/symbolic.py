@@ -42,8 +42,26 @@ def decimal_constant(s, g, i: int):
     try:
         v = s.Rational(text)
     except (TypeError, ValueError):
-        return constant(s, g.const[i])
+        v = _folded(s, text)                 # a folded constant subexpression: 1/3, e*2.5e-3
+        if v is None:
+            return constant(s, g.const[i])
+        if abs(float(v) - g.const[i]) <= 4e-16 * abs(g.const[i]):
+            return v
     return v if float(v) == g.const[i] else constant(s, g.const[i])   # hash-consed spelling
+
+
+def _folded(s, text: str):
+    """A folded constant's exact value, from its text parsed without folding (its
+    constants are then literals); None if that fails."""
+    from .errors import AdcliError
+    from .parser import parse
+    try:
+        sub = parse(text, fold=False)
+    except AdcliError:
+        return None
+    if sub.n_inputs:
+        return None
+    return translate(sub, s, [], decimal=True)[sub.outputs[0]]
 
 
 def exact(s, x):

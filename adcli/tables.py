@@ -30,7 +30,9 @@ def num(v: float) -> str:
 
 
 def one_line(text: str, limit: int = 200) -> str:
-    s = "; ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    """The formula on one line, its comments left out (they never reach a header)."""
+    from .ir import strip_comments
+    s = "; ".join(line.strip() for line in strip_comments(text).splitlines() if line.strip())
     return s if len(s) <= limit else s[:limit - 1] + "…"
 
 
@@ -44,7 +46,8 @@ def header(command: str, g, point, fmt: Numbers = FULL) -> Text:
     if _SIGNATURE.match(text):       # 'f(x, y) = ...' names itself
         t.append(f"   {text}\n")
     else:
-        sig = f"f({', '.join(g.names)})" if g.names else "f"
+        f = g.output_name(0) if len(g.outputs) == 1 else "f"
+        sig = f"{f}({', '.join(g.names)})" if g.names else f
         t.append(f"   {sig} = {text}\n")
     if g.names:
         t.append("at ", style="dim")
@@ -95,9 +98,7 @@ def print_table(c: Console, t: Table) -> None:
 
 
 def output_label(g, r: int) -> str:
-    if len(g.outputs) == 1:
-        return "f"
-    return f"f{r + 1}"
+    return g.output_name(r)
 
 
 def print_view(items: list, c: Console | None = None) -> None:
@@ -114,7 +115,8 @@ def eval_view(r, fmt: Numbers) -> list:
     g = r.graph
     items: list = [header("eval", g, r.point, fmt)]
     if len(r.values) == 1 and not g.vector:
-        return items + [Text("f = ", style="bold") + Text(fmt.text(r.values[0]))]
+        return items + [Text(f"{g.output_name(0)} = ", style="bold")
+                        + Text(fmt.text(r.values[0]))]
     t = _table("output", "expression", "value")
     for k, v in enumerate(r.values):
         t.add_row(output_label(g, k), one_line(g.source(g.outputs[k]), 60), fmt.text(v))
@@ -123,10 +125,12 @@ def eval_view(r, fmt: Numbers) -> list:
 
 def grad_view(r, fmt: Numbers) -> list:
     g = r.graph
-    t = _table("variable", "at", "∂f/∂variable")
+    f = g.output_name(0)
+    t = _table("variable", "at", f"∂{f}/∂variable")
     for name, x, d in zip(g.names, r.point, r.gradient):
         t.add_row(name, fmt.text(x), fmt.text(d))
-    return [header("grad", g, r.point, fmt), Text("f = ", style="bold") + Text(fmt.text(r.value)),
+    return [header("grad", g, r.point, fmt),
+            Text(f"{f} = ", style="bold") + Text(fmt.text(r.value)),
             t, sweeps_line(r, g.n_inputs, 1)]
 
 

@@ -28,7 +28,7 @@ def test_dot_structure(adcli):
 
 
 def test_dot_values_and_partials(adcli):
-    out = adcli("graph", BAYDIN, "--at", "2,5").out
+    out = adcli("graph", BAYDIN, "--at", "2,5", "--precision", "17").out
     assert 'label="v₅ = v₄ − v₃\\n= 11.652071455223084"' in out
     assert f'label="∂ = cos(v₀) = {math.cos(5.0)!r}"' in out
     assert 'label="∂ = 1/v₋₁ = 0.5"' in out and 'label="∂ = -1"' in out
@@ -45,7 +45,8 @@ def test_graph_json_partials(adcli):
 
 
 def test_mermaid_like_the_course_notes(adcli):
-    out = adcli("graph", NOTES, "--format", "mermaid", "--at", "1.5,0.5").out
+    out = adcli("graph", NOTES, "--format", "mermaid", "--at", "1.5,0.5", "--precision",
+                "17").out
     lines = out.splitlines()
     assert lines[0] == "flowchart LR"
     nodes = [ln for ln in lines if re.match(r"    n\d+[\[(]", ln)]

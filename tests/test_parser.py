@@ -188,3 +188,26 @@ def test_error_on_second_line_gives_line_and_column():
     with pytest.raises(ParseError) as info:
         parse("a = x + 1\nb = a * * 2\nb")
     assert info.value.line == 2 and info.value.column == 9
+
+
+@pytest.mark.parametrize("text, hint, column", [
+    ("2x", "write 2*x", 2), ("2 x + 1", "write 2*x", 3), ("1.5e3y", "write 1.5e3*y", 6),
+    ("3(x+1)", "put '*' between '3' and '('", 2),
+    ("(x+1)(x-1)", "put '*' between ')' and '('", 6),
+    ("sin(x)y", "put '*' between ')' and 'y'", 7),
+])
+def test_implicit_multiplication_says_where_the_star_goes(text, hint, column):
+    """Issue 12 §6: not a list of brackets that cannot occur there."""
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert hint in str(info.value) and "expected" not in str(info.value)
+    assert info.value.column == column
+
+
+def test_vars_contradicting_a_signature_is_an_error():
+    """Issue 12 §6: the signature fixes the inputs; --vars may only repeat it."""
+    assert parse("f(y, x) = x*y", ["y", "x"]).names == ["y", "x"]
+    with pytest.raises(ParseError, match="contradicts the signature"):
+        parse("f(y, x) = x*y", ["x", "y"])
+    with pytest.raises(ParseError, match="contradicts the signature"):
+        parse("f(y, x) = x*y", ["y", "x", "z"])

@@ -16,7 +16,7 @@ def test_constant_output_in_json(adcli):
     assert [(r["lhs"], r["rule"], r["value"]) for r in rows] == [("v̄₀", "0", 0)]
     assert d["gradient"] == [[1], [0], [3]]
     d = adcli("trace", "[x, 2*3]", "--at", "1.5", "--json", "--output", "2").json
-    assert d["outputs"] == [{"output": 2, "name": "f2", "id": "v₁", "constant": True}]
+    assert d["outputs"] == [{"output": 2, "name": "f2", "id": "6", "constant": True}]
     d = adcli("trace", "2+3", "--json").json
     assert d["value"] == 5 and d["gradient"] == [] and d["adjoint"] == []
     assert d["outputs"][0]["constant"] is True

@@ -243,6 +243,7 @@ def _say(lines: list) -> None:
 
 def _point(g, at: str | None, digits: int | None = None) -> list:
     from ..errors import UsageError
+    at = at if at is not None else g.default_at      # a formula file's "# at:" line
     if at is None and g.names:
         raise UsageError(f"missing the point: give --at ({','.join(g.names)})")
     if digits is not None:

@@ -22,6 +22,16 @@ class TraceFormat(str, Enum):
     json = "json"
 
 
+class Accumulate(str, Enum):
+    sum = "sum"
+    steps = "steps"
+
+
+class Rankdir(str, Enum):
+    LR = "LR"
+    TB = "TB"
+
+
 class GraphFormat(str, Enum):
     dot = "dot"
     mermaid = "mermaid"
@@ -82,6 +92,33 @@ def refuse_points(command: str, points: str | None) -> None:
     if points is not None:
         from ..errors import UsageError
         raise UsageError(NO_POINTS[command])
+AccumulateOpt = Annotated[Accumulate, typer.Option(
+    "--accumulate", case_sensitive=False,
+    help="sum (default): one row per derivative, its rule the whole sum. steps: one row per "
+         "contribution in the order the sweep adds it (v̄₀ = v̄₃·cos(v₀), then v̄₀ = v̄₀ + "
+         "v̄₂·v₋₁, as in Baydin et al.'s Table 3), with its local partial and the running "
+         "sum; in forward mode each v̇ᵢ's terms v̇ⱼ·∂vᵢ/∂vⱼ.")]
+SymbolOpt = Annotated[str, typer.Option(
+    "--symbol",
+    help="The letter the rows are numbered with: v (default, Baydin et al.: v₋₁, v̇₃, v̄₃) "
+         "or e.g. u (the MATLAB page: u₋₁ … u₆).", metavar="LETTER")]
+GraphModeOpt = Annotated[Mode | None, typer.Option(
+    "--mode", "-m", case_sensitive=False,
+    help="Overlay a sweep (needs --at): reverse puts each node's adjoint v̄ beside its "
+         "value and each edge's contribution v̄ᵢ·∂vᵢ/∂vⱼ; forward (with --wrt) each "
+         "node's tangent v̇ and each edge's term ∂vᵢ/∂vⱼ·v̇ⱼ.", show_default=False)]
+GraphWrtOpt = Annotated[str | None, typer.Option(
+    "--wrt", help="--mode forward: the input the tangent sweep is seeded with (ẋ = eᵢ).",
+    metavar="VAR", show_default=False)]
+RankdirOpt = Annotated[Rankdir | None, typer.Option(
+    "--rankdir", case_sensitive=False,
+    help="Layout direction: LR (left to right) or TB (top to bottom). Default: LR, or TB "
+         "for graphs more than 8 operations deep (they fit a page's width).",
+    show_default=False)]
+GraphPrecisionOpt = Annotated[int | None, typer.Option(
+    "--precision", min=1, max=17,
+    help="Significant digits in node and edge labels (default 4, or the N of --digits N; "
+         "JSON is always full).", metavar="N", show_default=False)]
 TraceFormatOpt = Annotated[TraceFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="table (Rich, for the terminal), markdown or latex (to paste into notes), json.")]
@@ -96,7 +133,8 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               variables: Vars = None, fmt: TraceFormatOpt = TraceFormat.table,
               as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = DEFAULT_LIMIT,
               precision: PrecisionOpt = None, digits: Digits = None,
-              points: PointsOpt = None) -> None:
+              points: PointsOpt = None, accumulate: AccumulateOpt = Accumulate.sum,
+              symbol: SymbolOpt = "v") -> None:
     """The evaluation trace of EXPR at a point: primal values, then the tangent
     (forward mode) or adjoint (reverse mode) trace with every rule and value,
     then the gradient and what each mode costs on this formula.
@@ -107,6 +145,8 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               adcli trace '\\[r*cos(t), r*sin(t)]' --at 2,pi/6 --output 2
               adcli trace 'x1*x2 + exp(x1*x2) - sin(x2)' --at 1.5,0.5 --format latex
               adcli trace 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
+              adcli trace 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --accumulate steps
+              adcli trace 'x1*exp(-1/2*(x1^2+x2^2))' --at 2,1/2 --symbol u
 
     With --digits N every value, tangent and adjoint is computed by mpmath at N
     significant digits and shown to N digits (JSON: as strings).
@@ -114,7 +154,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
     as_json = as_json or fmt == TraceFormat.json
     with errors(as_json):
         refuse_points("trace", points)
-        g, point = _graph_point(expr, at, variables, required=True)
+        g, point, at = _graph_point(expr, at, variables, required=True)
         chosen = _mode(mode, wrt, direction)
         vector = _direction(g, direction)
         r = _output(g, output)
@@ -122,8 +162,8 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
             from ..errors import UsageError
             raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
                              f"{', '.join(g.names) or 'none'}")
-        style = _style(fmt, as_json, ascii)
-        options = {"wrt": wrt, "output": r, "style": style}
+        style = _style(fmt, as_json, ascii, _symbol(symbol))
+        options = {"wrt": wrt, "output": r, "style": style, "accumulate": accumulate.value}
         if digits is None:
             from ..tracing import build
             tr = build(g, point, chosen, direction=vector, **options)
@@ -163,12 +203,20 @@ def at_digits(digits: int):
         raise
 
 
-def _style(fmt, as_json: bool, ascii: bool):
+def _style(fmt, as_json: bool, ascii: bool, symbol: str = "v"):
     from ..tracing import style_for
     if fmt == TraceFormat.latex and not as_json:
         from ..render.latex import LatexStyle
-        return LatexStyle()
-    return style_for(ascii)
+        return LatexStyle(symbol)
+    return style_for(ascii, symbol)
+
+
+def _symbol(symbol: str) -> str:
+    """--symbol: one letter (it is followed by subscripts and accents)."""
+    if len(symbol) != 1 or not symbol.isascii() or not symbol.isalpha():
+        from ..errors import UsageError
+        raise UsageError(f"--symbol {symbol!r}: give one letter, such as v or u")
+    return symbol
 
 
 def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
@@ -190,8 +238,10 @@ def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
 
 def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
               fmt: GraphFormatOpt = GraphFormat.dot, as_json: Json = False,
-              ascii: AsciiOpt = False, precision: PrecisionOpt = None,
-              digits: Digits = None, points: PointsOpt = None) -> None:
+              ascii: AsciiOpt = False, precision: GraphPrecisionOpt = None,
+              digits: Digits = None, points: PointsOpt = None,
+              symbol: SymbolOpt = "v", mode: GraphModeOpt = None, wrt: GraphWrtOpt = None,
+              rankdir: RankdirOpt = None) -> None:
     """The computational graph of EXPR: one node per elementary operation,
     edges from arguments to results, inputs and outputs marked. With --at,
     nodes carry their values and edges their local partial derivatives.
@@ -199,6 +249,9 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
     Examples: adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 | dot -Tsvg > trace.svg
               adcli graph 'x1*x2 + exp(x1*x2) - sin(x2)' --format mermaid
               adcli graph 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 30
+              adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --mode reverse
+              adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --mode forward --wrt x1
+              adcli graph @samples/micrograd.txt --mode reverse --rankdir TB
 
     With --digits N the values and partials are computed by mpmath at N
     significant digits and shown to N digits (JSON: as strings).
@@ -207,28 +260,69 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
     with errors(as_json):
         import sys
         refuse_points("graph", points)
-        g, point = _graph_point(expr, at, variables, required=False)
-        point, nodes, edges = _graph(g, point, at, digits, ascii)
-        sig = precision or digits
+        g, point, at = _graph_point(expr, at, variables, required=False)
+        overlay = _overlay(g, point, mode, wrt)
+        point, nodes, edges = _graph(g, point, at, digits, ascii, _symbol(symbol), overlay)
+        from ..render import GRAPH_DIGITS
+        sig = precision or digits or GRAPH_DIGITS
+        how = None if overlay is None else overlay[0]
+        side = (rankdir.value if rankdir is not None else
+                "TB" if _depth(g) > 8 else "LR")
         if as_json:
             from ..jsonout import emit
             from ..render.trace_json import graph_payload
-            emit(graph_payload(g, point, nodes, edges, digits))
+            emit(graph_payload(g, point, nodes, edges, digits, how))
         elif fmt == GraphFormat.mermaid:
             from ..render.mermaid import mermaid
-            sys.stdout.write(mermaid(g, nodes, edges, sig, ascii))
+            sys.stdout.write(mermaid(g, nodes, edges, sig, ascii, how, side))
         else:
             from ..render.graphviz import dot
-            sys.stdout.write(dot(g, nodes, edges, sig, ascii))
+            sys.stdout.write(dot(g, nodes, edges, sig, ascii, how, side))
+
+
+def _overlay(g, point, mode, wrt: str | None):
+    """(mode, seed name) of graph --mode, checked; None without --mode."""
+    from ..errors import UsageError
+    if mode is None:
+        if wrt is not None:
+            raise UsageError("--wrt seeds the forward overlay: give it with --mode forward")
+        return None
+    if point is None:
+        raise UsageError(f"graph --mode {mode.value} overlays a sweep at a point: give --at")
+    if mode.value == "reverse":
+        if wrt is not None:
+            raise UsageError("--wrt seeds a forward sweep; it does not go with --mode reverse")
+        if len(g.outputs) != 1:
+            raise UsageError("graph --mode reverse overlays one adjoint sweep: the formula "
+                             f"has {len(g.outputs)} outputs (draw one output at a time)")
+        return ("reverse", None)
+    if wrt is None:
+        if len(g.names) != 1:
+            raise UsageError("graph --mode forward needs --wrt VAR: the input the tangent "
+                             f"sweep is seeded with ({', '.join(g.names) or 'none'})")
+        wrt = g.names[0]
+    if wrt not in g.names:
+        raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
+                         f"{', '.join(g.names) or 'none'}")
+    return ("forward", wrt)
+
+
+def _depth(g) -> int:
+    """The graph's depth in operations (its longest path), in one loop."""
+    level = [0] * g.n_nodes
+    for i in range(g.first_op, g.n_nodes):
+        level[i] = 1 + max((level[a] for a in g.args[i]), default=0)
+    return max(level, default=0)
 
 
 def _graph(g, point: list | None, at: str | None, digits: int | None,
-           ascii: bool) -> tuple:
+           ascii: bool, symbol: str = "v", overlay: tuple | None = None) -> tuple:
     """(point, nodes, edges): float64, or under --digits mpmath at N digits from the exact
     point (2/3, pi/6 keep every digit)."""
     from ..tracing import graph_model, style_for
     if digits is None:
-        return (point, *graph_model(g, point, style_for(ascii)))
+        return (point, *graph_model(g, point, style_for(ascii, symbol),
+                                    **_sweep(g, overlay, 1.0, 0.0)))
     if point is None:
         from ..errors import UsageError
         raise UsageError("graph --digits N computes the values at the point; without --at "
@@ -236,7 +330,18 @@ def _graph(g, point: list | None, at: str | None, digits: int | None,
     from ..mpmath_ns import namespace, point_values
     with at_digits(digits):
         exact = point_values(at or "", g.names)
-        return (exact, *graph_model(g, exact, style_for(ascii), m=namespace(g)))
+        m = namespace(g)
+        return (exact, *graph_model(g, exact, style_for(ascii, symbol), m=m,
+                                    **_sweep(g, overlay, m.const(1.0), m.const(0.0))))
+
+
+def _sweep(g, overlay: tuple | None, one, zero) -> dict:
+    """graph_model's mode and seed for the overlay."""
+    if overlay is None:
+        return {}
+    mode, wrt = overlay
+    seed = None if wrt is None else [one if n == wrt else zero for n in g.names]
+    return {"mode": mode, "seed": seed}
 
 
 # -- option checks ------------------------------------------------------------------------------
@@ -244,12 +349,13 @@ def _graph_point(expr: str, at: str | None, variables: str | None, required: boo
     from ..errors import UsageError
     from ..point import parse_point
     g = load(expr, variables)
+    at = at if at is not None else g.default_at     # a formula file's "# at:" line
     if at is None:
         if required and g.names:
             raise UsageError(f"Missing option '--at': give the point ({','.join(g.names)}), "
                              f"e.g. --at {','.join('1' for _ in g.names)}")
-        return g, ([] if not g.names else None)
-    return g, parse_point(at, g.names)
+        return g, ([] if not g.names else None), None
+    return g, parse_point(at, g.names), at
 
 
 def _mode(mode, wrt: str | None, direction: str | None) -> str:

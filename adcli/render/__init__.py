@@ -114,7 +114,7 @@ def digits_note(tr) -> str:
 
 
 def out_name(tr, r: int) -> str:
-    return "f" if len(tr.g.outputs) == 1 else f"f{r + 1}"
+    return tr.g.output_name(r)
 
 
 def output_label(tr, r: int) -> str:
@@ -126,7 +126,7 @@ def constant_text(tr, r: int, label: str | None = None) -> str:
     """Why output r has no adjoint trace: "output 2 is the constant 2, so its
     derivative is 0". ``label``: the output's id as the format writes it."""
     label = output_label(tr, r) if label is None else label
-    f = f"output {r + 1}" if len(tr.g.outputs) > 1 else "f"
+    f = f"output {r + 1}" if len(tr.g.outputs) > 1 else tr.g.output_name(r)
     if tr.g.op[tr.g.outputs[r]] is None:
         return f"{f} is the constant {label}, so its derivative is 0"
     return f"{f} = {label} does not depend on the inputs, so its derivative is 0"
@@ -169,6 +169,32 @@ def node_value(node, sig: int | None = None) -> str | None:
     if node.value is None or (node.kind == "constant" and abs(node.value) not in NAMED):
         return None
     return value_text(node.value, sig)
+
+
+#: Significant digits of graph labels unless --precision or --digits says otherwise.
+GRAPH_DIGITS = 4
+
+
+def overlay_text(node, mode: str | None, sig: int | None = None, ascii: bool = False) -> str:
+    """``v̄ = 1.716`` (reverse) or ``v̇ = 5.5`` (forward) for a node, "" without one."""
+    if mode is None or node.overlay is None:
+        return ""
+    if ascii:
+        sym = "vbar" if mode == "reverse" else "vdot"
+    else:
+        sym = "v\u0304" if mode == "reverse" else "v\u0307"
+    return f"{sym} = {value_text(node.overlay, sig)}"
+
+
+def contribution_text(edge, mode: str | None, sig: int | None = None,
+                      ascii: bool = False) -> str:
+    """An edge's contribution: ``v̄·∂ = −0.284`` (reverse), ``∂·v̇ = 5`` (forward)."""
+    if mode is None or edge.contribution is None:
+        return ""
+    d, dot = ("d", "*") if ascii else ("∂", "·")
+    what = ("vbar" if ascii else "v\u0304") + dot + d if mode == "reverse" \
+        else d + dot + ("vdot" if ascii else "v\u0307")
+    return f"{what} = {value_text(edge.contribution, sig)}"
 
 
 def edge_text(edge, sig: int | None = None, ascii: bool = False) -> str:

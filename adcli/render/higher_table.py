@@ -52,7 +52,8 @@ def vjp_view(r, fmt: Numbers) -> list:
 
 def hessian_view(r, fmt: Numbers) -> list:
     g = r.graph
-    t = _table("variable", "∂f/∂variable", *(f"∂²f/∂·∂{n}" for n in g.names))
+    # the row is the variable: ∂²f/∂variable∂x2 in row x1 is ∂²f/∂x1∂x2
+    t = _table("variable", "∂f/∂variable", *(f"∂²f/∂variable∂{n}" for n in g.names))
     for name, d, row in zip(g.names, r.gradient, r.hessian):
         t.add_row(name, fmt.text(d), *(fmt.text(v) for v in row))
     n = len(g.names)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from ..functions import REGISTRY
 from ..ir import fmt_number
 from ..tables import num, one_line
-from ..tracing import Style, cost_lines
+from ..tracing import Style, cost_lines, shown_rows
 from . import (
     NO_INPUTS,
     constant_text,
@@ -91,13 +91,13 @@ class LatexStyle(Style):
     times = r" \cdot "
 
     def var(self, k: int) -> str:
-        return f"v_{{{k}}}"
+        return f"{self.symbol}_{{{k}}}"
 
     def dot(self, k: int) -> str:
-        return rf"\dot{{v}}_{{{k}}}"
+        return rf"\dot{{{self.symbol}}}_{{{k}}}"
 
     def bar(self, k: int) -> str:
-        return rf"\bar{{v}}_{{{k}}}"
+        return rf"\bar{{{self.symbol}}}_{{{k}}}"
 
     def number(self, v: float) -> str:
         return tex_number(v)
@@ -130,10 +130,15 @@ def _value(v, sig) -> str:
     return f"${tex_number(value_text(v, sig))}$"
 
 
-def _tabular(title: str, ncols: int, rows: list, limit: int, cells, foot: list) -> list:
+def _tabular(title: str, ncols: int, rows: list, limit: int, cells, foot: list,
+             heads: tuple = ()) -> list:
+    """One table: its title, its column headers (``heads``), its rows and footnotes;
+    columns a little closer than LaTeX's default so wide traces keep inside the text."""
     spec = "l" * (ncols - 1) + "r"
-    out = [rf"\begin{{tabular}}{{{spec}}}", r"\hline",
+    out = [r"{\small\setlength{\tabcolsep}{4pt}%", rf"\begin{{tabular}}{{{spec}}}", r"\hline",
            rf"\multicolumn{{{ncols}}}{{l}}{{\textbf{{{title}}}}}\\", r"\hline"]
+    if heads and rows:
+        out += [" & ".join(rf"\textit{{{h}}}" for h in heads) + r"\\", r"\hline"]
     head, omitted, tail, shortened = page(rows, limit, GAP)
     out += [" & ".join(cells(r)) + r"\\" for r in head]
     if omitted:
@@ -144,7 +149,7 @@ def _tabular(title: str, ncols: int, rows: list, limit: int, cells, foot: list) 
     foot = [rf"\textit{{{_option_text(note)}}}" for note in table_notes(omitted, shortened)] \
         + foot
     out += [rf"\multicolumn{{{ncols}}}{{l}}{{{f}}}\\" for f in foot]
-    return out + [r"\end{tabular}", "", r"\medskip", ""]
+    return out + [r"\end{tabular}}", "", r"\medskip", ""]
 
 
 def _option_text(text: str) -> str:
@@ -165,14 +170,15 @@ def trace_latex(tr, limit: int, sig: int | None = None) -> str:
         foot += [tex_text(values_text(tr, sig)), rf"\textit{{{tex_text(NO_INPUTS)}}}"]
     lines += _tabular("Primal trace", 4, tr.primal, limit, lambda r: (
         f"${r.id}$", f"$= {r.rule}$", rf"\texttt{{{tex_text(src[r.node])}}}",
-        _value(r.value, sig)), foot)
+        _value(r.value, sig)), foot, ("id", "definition", "source", "value"))
     for sw in tr.tangent:
         seed = ", ".join(tex_number(shown(tr, v)) for v in sw.seed)
         what = (rf"$\partial/\partial {s.name(sw.wrt)}$" if sw.wrt else "a direction")
         foot = [", ".join(f"${_d(tr, r, sw)} = {tex_number(value_text(v, sig))}$"
                           for r, v in zip(tr.outputs, sw.result))]
-        lines += _tabular(rf"Tangent trace {what}, seed $\dot{{x}} = ({seed})$", 3, sw.rows,
-                          limit, lambda r: _rule_cells(r, sig), foot)
+        lines += _tabular(rf"Tangent trace {what}, seed $\dot{{x}} = ({seed})$", _ncols(tr),
+                          shown_rows(tr, sw), limit, lambda r: _rule_cells(tr, r, sig), foot,
+                          _heads(tr, "tangent"))
     for sw in tr.adjoint:
         f = out_name(tr, sw.output - 1)
         title = f"Adjoint trace for ${f}$ (reverse order)"
@@ -180,19 +186,34 @@ def trace_latex(tr, limit: int, sig: int | None = None) -> str:
             label = f"${output_label(tr, sw.output - 1)}$"
             why = tex_text(constant_text(tr, sw.output - 1, "\x00")).replace("\x00", label)
             title = f"Adjoint trace for ${f}$: {why}"
-        lines += _tabular(title, 3, [] if sw.constant else sw.rows, limit,
-                          lambda r: _rule_cells(r, sig), [_gradient(tr, f, sw.result, sig)])
+        lines += _tabular(title, _ncols(tr), [] if sw.constant else shown_rows(tr, sw), limit,
+                          lambda r: _rule_cells(tr, r, sig), [_gradient(tr, f, sw.result, sig)],
+                          _heads(tr, "adjoint"))
     if tr.mode == "forward" and len(tr.tangent) > 1:
         foot = [_gradient(tr, out_name(tr, r), tr.gradient[k], sig)
                 for k, r in enumerate(tr.outputs)]
         lines += _tabular("Gradient", 1, [], 0, None, foot)
-    lines += _tabular("Cost", 1, [], 0, None,
-                      [tex_text(x) for x in cost_lines(tr.cost, tr.scope)])
-    return "\n".join(lines[:-3]) + "\n"
+    lines += [r"\textbf{Cost}", r"\begin{itemize}"]     # prose: it wraps inside the text
+    lines += [rf"\item {tex_text(x)}" for x in cost_lines(tr.cost, tr.scope)]
+    lines += [r"\end{itemize}"]
+    return "\n".join(lines) + "\n"
 
 
-def _rule_cells(r, sig) -> tuple:
-    return f"${r.lhs}$", f"$= {r.rule}$", _value(r.value, sig)
+def _heads(tr, what: str) -> tuple:
+    return (what, "rule", "partial", "value") if tr.accumulate == "steps" else \
+        (what, "rule", "value")
+
+
+def _ncols(tr) -> int:
+    return 4 if tr.accumulate == "steps" else 3
+
+
+def _rule_cells(tr, r, sig) -> tuple:
+    """lhs, = rule, (--accumulate steps: the local partial,) value."""
+    if tr.accumulate != "steps":
+        return f"${r.lhs}$", f"$= {r.rule}$", _value(r.value, sig)
+    part = "" if r.partial is None else _value(r.partial, sig)
+    return f"${r.lhs}$", f"$= {r.rule}$", part, _value(r.value, sig)
 
 
 def _d(tr, r: int, sw) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..tables import num, one_line
-from ..tracing import cost_lines
+from ..tracing import cost_lines, shown_rows
 from . import (
     GAP,
     NO_INPUTS,
@@ -33,7 +33,7 @@ def code(text: str) -> str:
 
 def _table(tr, columns: list, rows: list, limit: int, cells) -> list:
     out = ["| " + " | ".join(columns) + " |",
-           "|" + "|".join("---:" if c == "value" else "---" for c in columns) + "|"]
+           "|" + "|".join("---:" if c in ("value", "partial") else "---" for c in columns) + "|"]
     head, omitted, tail, shortened = page(rows, limit, words(tr, GAP))
     for r in head:
         out.append("| " + " | ".join(cells(r)) + " |")
@@ -54,7 +54,11 @@ def trace_markdown(tr, limit: int, sig: int | None = None) -> str:
         lines += [f"*{digits_note(tr)}*", ""]
     lines += ["### Primal trace", ""]
     src = dict(zip((r.node for r in tr.primal), tr.sources))
-    if tr.primal:
+    if tr.primal and g.bound:            # a program: which variable each row binds
+        lines += _table(tr, ["id", "name", "definition", "source", "value"], tr.primal, limit,
+                        lambda r: (cell(r.id), cell(g.bound.get(r.node, "")), cell(r.rule),
+                                   code(src[r.node]), value_text(r.value, sig)))
+    elif tr.primal:
         lines += _table(tr, ["id", "definition", "source", "value"], tr.primal, limit,
                         lambda r: (cell(r.id), cell(r.rule), code(src[r.node]),
                                    value_text(r.value, sig)))
@@ -64,14 +68,14 @@ def trace_markdown(tr, limit: int, sig: int | None = None) -> str:
         lines += [cell(values_text(tr, sig)), "", f"*{NO_INPUTS}*", ""]
     for sw in tr.tangent:
         lines += [cell(words(tr, "### " + tangent_title(tr, sw))), ""]
-        lines += _rule_table(tr, "tangent", sw.rows, limit, sig)
+        lines += _rule_table(tr, "tangent", sw, limit, sig)
         lines += [", ".join(f"{words(tr, _d(tr, r, sw))} = {value_text(v, sig)}"
                             for r, v in zip(tr.outputs, sw.result)), ""]
     for sw in tr.adjoint:
         f = out_name(tr, sw.output - 1)
         lines += [cell(words(tr, "### " + adjoint_title(tr, sw))), ""]
         if not sw.constant:
-            lines += _rule_table(tr, "adjoint", sw.rows, limit, sig)
+            lines += _rule_table(tr, "adjoint", sw, limit, sig)
         lines += [_gradient(tr, f, sw.result, sig), ""]
     if tr.mode == "forward" and len(tr.tangent) > 1:
         for k, r in enumerate(tr.outputs):
@@ -81,8 +85,13 @@ def trace_markdown(tr, limit: int, sig: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rule_table(tr, what: str, rows: list, limit: int, sig) -> list:
-    return _table(tr, [what, "rule", "value"], rows, limit,
+def _rule_table(tr, what: str, sw, limit: int, sig) -> list:
+    if tr.accumulate == "steps":
+        return _table(tr, [what, "rule", "partial", "value"], shown_rows(tr, sw), limit,
+                      lambda r: (cell(r.lhs), cell(r.rule),
+                                 "" if r.partial is None else value_text(r.partial, sig),
+                                 value_text(r.value, sig)))
+    return _table(tr, [what, "rule", "value"], sw.rows, limit,
                   lambda r: (cell(r.lhs), cell(r.rule), value_text(r.value, sig)))
 
 

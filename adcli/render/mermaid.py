@@ -1,7 +1,7 @@
 """The computational graph as a Mermaid flowchart, the way course notes draw it."""
 from __future__ import annotations
 
-from . import edge_text, node_value
+from . import contribution_text, edge_text, node_value, overlay_text
 
 _ENTITIES = {'"': "#quot;", "<": "#lt;", ">": "#gt;", "#": "#35;", "|": "#124;"}
 
@@ -22,27 +22,34 @@ def _shape(kind: str, outputs: list, label: str) -> str:
 
 
 def mermaid(g, nodes: list, edges: list, sig: int | None = None,
-            ascii: bool = False) -> str:
-    lines = ["flowchart LR"]
+            ascii: bool = False, mode: str | None = None, rankdir: str = "LR") -> str:
+    """``mode``: the overlay (reverse: v̄ per node and contribution per edge; forward: v̇)."""
+    lines = [f"flowchart {rankdir}"]
     for n in nodes:
         label = text(n.label)
         value = node_value(n, sig)
         if value is not None:
             label += f"<br/>= {text(value)}"
-        lines.append(f"    n{n.node}{_shape(n.kind, n.outputs, label)}")
+        extra = overlay_text(n, mode, sig, ascii)
+        if extra:
+            label += f"<br/>{text(extra)}"
+        lines.append(f"    n{n.key}{_shape(n.kind, n.outputs, label)}")
     for e in edges:
         if e.value is not None:
             lab = text(edge_text(e, sig, ascii))
-            lines.append(f'    n{e.src} -->|"{lab}"| n{e.dst}')
+            extra = contribution_text(e, mode, sig, ascii)
+            if extra:
+                lab += f"<br/>{text(extra)}"
+            lines.append(f'    n{e.src_key} -->|"{lab}"| n{e.dst}')
         else:
-            lines.append(f"    n{e.src} --> n{e.dst}")
+            lines.append(f"    n{e.src_key} --> n{e.dst}")
     for n in nodes:
         for f in n.outputs:
-            lines += [f'    out_{f}(("{f}"))', f"    n{n.node} --> out_{f}"]
+            lines += [f'    out_{f}(("{f}"))', f"    n{n.key} --> out_{f}"]
     lines += ["    classDef input fill:#dbeafe,stroke:#1e40af",
               "    classDef output fill:#dcfce7,stroke:#166534"]
-    ins = [f"n{n.node}" for n in nodes if n.kind == "input"]
-    outs = [f"n{n.node}" for n in nodes if n.outputs]
+    ins = [f"n{n.key}" for n in nodes if n.kind == "input"]
+    outs = [f"n{n.key}" for n in nodes if n.outputs]
     if ins:
         lines.append(f"    class {','.join(ins)} input")
     if outs:

@@ -17,15 +17,25 @@ def _numbers(digits: int | None):
     return lambda v: text(v, digits)
 
 
-def _row(r, num=_plain) -> dict:
-    return {"id": r.id, "lhs": r.lhs, "rule": r.rule, "value": num(r.value)}
+def _row(r, num=_plain, ids=None) -> dict:
+    out = {"id": r.id, "lhs": r.lhs, "rule": r.rule, "value": num(r.value)}
+    if ids is not None:
+        out["contributions"] = [_step(st, num, ids) for st in r.contributions]
+    return out
+
+
+def _step(st, num, ids) -> dict:
+    """One contribution: from which node, its local partial, its term, the running sum."""
+    return {"from": ids[st.src], "partial": num(st.partial), "value": num(st.term),
+            "running": num(st.running)}
 
 
 def _primal(tr, num=_plain) -> list:
     g, out = tr.g, []
     for r, src in zip(tr.primal, tr.sources):
         i = r.node
-        item = {"id": r.id, "expr": r.rule, "source": src, "value": num(r.value),
+        item = {"id": r.id, "name": g.bound.get(i), "expr": r.rule, "source": src,
+                "value": num(r.value),
                 "op": g.op[i].name if g.op[i] is not None else None}
         if i < g.n_inputs:
             item["input"] = g.names[i]
@@ -49,11 +59,13 @@ def trace_payload(tr) -> dict:
     out["mode"] = tr.mode
     out["outputs"] = [_out_id(tr, r) for r in tr.outputs]
     out["primal"] = _primal(tr, num)
+    ids = _ids(tr)
+    out["accumulate"] = tr.accumulate
     out["tangent"] = [{"wrt": sw.wrt, "seed": [num(v) for v in sw.seed],
-                       "rows": [_row(r, num) for r in sw.rows],
+                       "rows": [_row(r, num, ids) for r in sw.rows],
                        "derivative": _one_or_all(tr, [num(v) for v in sw.result])}
                       for sw in tr.tangent]
-    out["adjoint"] = [dict(_row(r, num), output=sw.output) for sw in tr.adjoint
+    out["adjoint"] = [dict(_row(r, num, ids), output=sw.output) for sw in tr.adjoint
                       for r in sw.rows]
     out["value"] = _one_or_all(tr, [num(v) for v in tr.value])
     out["gradient"] = _one_or_all(tr, [[num(v) for v in row] for row in tr.gradient])
@@ -63,26 +75,48 @@ def trace_payload(tr) -> dict:
     return out
 
 
+def _ids(tr) -> dict:
+    """node -> its id in the trace (v₂), for the ``from`` of contributions."""
+    ids = {r.node: r.id for r in tr.primal}
+    for sw in tr.adjoint:
+        ids.update((r.node, r.id) for r in sw.rows)
+    return ids
+
+
 def _out_id(tr, r: int) -> dict:
     """Output r: its number, name and id (v₄, or a constant's literal), and whether it
     is constant (its adjoint rows are then all 0 and none of them is seeded with 1)."""
     k = tr.outputs.index(r)
-    return {"output": r + 1, "name": "f" if len(tr.g.outputs) == 1 else f"f{r + 1}",
+    return {"output": r + 1, "name": tr.g.output_name(r),
             "id": tr.out_labels[k], "constant": tr.constant[k]}
 
 
-def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None) -> dict:
+def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None,
+                  mode: str | None = None) -> dict:
     """The graph's JSON; under --digits its numbers (the point too) are N-digit
-    strings, and a ``"digits"`` key says so."""
+    strings, and a ``"digits"`` key says so.  ``mode``: nodes gain ``adjoint``
+    (reverse) or ``tangent`` (forward), edges ``contribution``."""
     num = _numbers(digits)
     out = common("graph", g, [num(v) for v in point] if point is not None else [])
     if digits is not None:
         out["digits"] = digits
-    out["nodes"] = [{"id": n.id, "kind": n.kind, "label": n.label, "op": n.op,
-                     "value": None if n.value is None else num(n.value),
-                     "outputs": n.outputs} for n in nodes]
-    ids = [n.id for n in nodes]
-    out["edges"] = [{"from": ids[e.src], "to": ids[e.dst], "argument": e.pos,
-                     "partial": e.partial or None,
-                     "value": None if e.value is None else num(e.value)} for e in edges]
+    if mode is not None:
+        out["mode"] = mode
+    what = "adjoint" if mode == "reverse" else "tangent"
+    out["nodes"] = []
+    for n in nodes:
+        item = {"id": n.id, "key": n.key, "kind": n.kind, "label": n.label, "op": n.op,
+                "value": None if n.value is None else num(n.value), "outputs": n.outputs}
+        if mode is not None and n.kind != "constant":
+            item[what] = None if n.overlay is None else num(n.overlay)
+        out["nodes"].append(item)
+    ids = {n.node: n.id for n in nodes}
+    out["edges"] = []
+    for e in edges:
+        item = {"from": ids[e.src], "from_key": e.src_key, "to": ids[e.dst],
+                "argument": e.pos, "partial": e.partial or None,
+                "value": None if e.value is None else num(e.value)}
+        if mode is not None:
+            item["contribution"] = None if e.contribution is None else num(e.contribution)
+        out["edges"].append(item)
     return out

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..tables import console, header, print_table
-from ..tracing import cost_lines
+from ..tracing import cost_lines, shown_rows
 from . import (
     GAP,
     NO_INPUTS,
@@ -36,7 +36,7 @@ def _table(tr, *columns: str) -> Table:
               pad_edge=False, safe_box=True)
     for c in columns:
         head = Text(c)
-        if c == "value":
+        if c in ("value", "partial"):
             t.add_column(head, justify="right", no_wrap=True)
         elif c == "source":   # wraps as a column, so Rich narrows it first; cells ellipsize
             t.add_column(head, justify="left", overflow="ellipsis")
@@ -82,10 +82,16 @@ def print_trace(tr, limit: int, sig: int | None = None) -> None:
         c.print(Text(digits_note(tr), style="dim"))
     _line(c, tr, "Primal trace")
     if tr.primal:
-        t = _table(tr, "id", "definition", "source", "value")
         src = dict(zip((r.node for r in tr.primal), tr.sources))
-        _note_after(c, tr, t, _rows(tr, t, tr.primal, limit, lambda r: (
-            r.id, r.rule, _source(src[r.node]), value_text(r.value, sig))))
+        if tr.g.bound:                   # a program: which variable each row binds
+            t = _table(tr, "id", "name", "definition", "source", "value")
+            _note_after(c, tr, t, _rows(tr, t, tr.primal, limit, lambda r: (
+                r.id, tr.g.bound.get(r.node, ""), r.rule, _source(src[r.node]),
+                value_text(r.value, sig))))
+        else:
+            t = _table(tr, "id", "definition", "source", "value")
+            _note_after(c, tr, t, _rows(tr, t, tr.primal, limit, lambda r: (
+                r.id, r.rule, _source(src[r.node]), value_text(r.value, sig))))
     else:
         _line(c, tr, "no elementary operations", "italic", "  ")
     if not tr.g.n_inputs:
@@ -93,16 +99,12 @@ def print_trace(tr, limit: int, sig: int | None = None) -> None:
         _line(c, tr, NO_INPUTS, "italic", "  ")
     for sw in tr.tangent:
         _line(c, tr, tangent_title(tr, sw))
-        t = _table(tr, "tangent", "rule", "value")
-        _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
-            r.lhs, r.rule, value_text(r.value, sig))))
+        _sweep_table(c, tr, sw, "tangent", limit, sig)
         _line(c, tr, _tangent_result(tr, sw, sig), indent="  ")
     for sw in tr.adjoint:
         _line(c, tr, adjoint_title(tr, sw))
         if not sw.constant:
-            t = _table(tr, "adjoint", "rule", "value")
-            _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
-                r.lhs, r.rule, value_text(r.value, sig))))
+            _sweep_table(c, tr, sw, "adjoint", limit, sig)
         _print_gradient(c, tr, sw.output - 1, sw.result, limit, sig, "  ")
     if tr.mode == "forward" and len(tr.tangent) > 1:
         for k, r in enumerate(tr.outputs):
@@ -110,6 +112,20 @@ def print_trace(tr, limit: int, sig: int | None = None) -> None:
     _line(c, tr, "Cost")
     for line in cost_lines(tr.cost, tr.scope):
         _line(c, tr, line, "dim", "  ")
+
+
+def _sweep_table(c, tr, sw, what: str, limit: int, sig) -> None:
+    """A sweep's rule table; under --accumulate steps one row per contribution, with
+    its local partial and the running sum."""
+    if tr.accumulate == "steps":
+        t = _table(tr, what, "rule", "partial", "value")
+        _note_after(c, tr, t, _rows(tr, t, shown_rows(tr, sw), limit, lambda r: (
+            r.lhs, r.rule, "" if r.partial is None else value_text(r.partial, sig),
+            value_text(r.value, sig))))
+        return
+    t = _table(tr, what, "rule", "value")
+    _note_after(c, tr, t, _rows(tr, t, sw.rows, limit, lambda r: (
+        r.lhs, r.rule, value_text(r.value, sig))))
 
 
 def _note_after(c, tr, t, notes: list) -> None:

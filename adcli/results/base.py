@@ -137,7 +137,7 @@ class Result:
 
 
 def _base(g: Any, point: list, warnings: list) -> dict:
-    return {"expression": g.text, "variables": list(g.names), "point": list(point),
+    return {"expression": g.expression, "variables": list(g.names), "point": list(point),
             "warnings": list(warnings), "graph": g}
 
 

@@ -92,7 +92,7 @@ class Jacobian(Result):
     def columns(cls, g: Any, **fixed: Any) -> list:
         m = len(g.outputs)
         vector = g.vector or m > 1
-        return Eval.columns(g) + [f"d{r + 1}/d{x}" if vector else f"d/d{x}"
+        return Eval.columns(g) + [f"df{r + 1}/d{x}" if vector else f"d/d{x}"
                                   for r in range(m) for x in g.names]
 
     @classmethod

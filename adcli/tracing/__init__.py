@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from .cost import cost, cost_lines
 from .graph import GEdge, GNode, graph_model
-from .model import SOURCE_CAP, Row, Sweep, Trace, build, source
+from .model import SOURCE_CAP, Row, Step, Sweep, Trace, build, shown_rows, source
 from .text import NAMED, AsciiStyle, Labels, Style, style_for
 
-__all__ = ["NAMED", "SOURCE_CAP", "AsciiStyle", "GEdge", "GNode", "Labels", "Row", "Style",
-           "Sweep", "Trace", "build", "cost", "cost_lines", "graph_model", "source", "style_for"]
+__all__ = ["NAMED", "SOURCE_CAP", "AsciiStyle", "GEdge", "GNode", "Labels", "Row", "Step", "Style",
+           "Sweep", "Trace", "build", "cost", "cost_lines", "graph_model", "shown_rows", "source",
+           "style_for"]

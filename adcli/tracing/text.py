@@ -25,14 +25,17 @@ class Style:
     minus = "−"
     times = "·"
 
+    def __init__(self, symbol: str = "v"):
+        self.symbol = symbol          # --symbol u: u₋₁ … u₆, as the MATLAB page numbers them
+
     def var(self, k: int) -> str:
-        return "v" + subscript(k)
+        return self.symbol + subscript(k)
 
     def dot(self, k: int) -> str:
-        return "v\u0307" + subscript(k)
+        return self.symbol + "\u0307" + subscript(k)
 
     def bar(self, k: int) -> str:
-        return "v\u0304" + subscript(k)
+        return self.symbol + "\u0304" + subscript(k)
 
     def number(self, v: float) -> str:
         return fmt_number(v).replace("-", "−")
@@ -54,13 +57,13 @@ class AsciiStyle(Style):
                           "σ": "sigmoid", "π": "pi", "≤": "<=", "≥": ">=", "½": "0.5"})
 
     def var(self, k: int) -> str:
-        return f"v{k}"
+        return f"{self.symbol}{k}"
 
     def dot(self, k: int) -> str:
-        return f"vdot{k}"
+        return f"{self.symbol}dot{k}"
 
     def bar(self, k: int) -> str:
-        return f"vbar{k}"
+        return f"{self.symbol}bar{k}"
 
     def number(self, v: float) -> str:
         return fmt_number(v)
@@ -69,8 +72,8 @@ class AsciiStyle(Style):
         return tpl.translate(self._MAP)
 
 
-def style_for(ascii: bool) -> Style:
-    return AsciiStyle() if ascii else Style()
+def style_for(ascii: bool, symbol: str = "v") -> Style:
+    return AsciiStyle(symbol) if ascii else Style(symbol)
 
 
 # -- templates: constants folded in, then classified as a factor --------------------------------
@@ -164,7 +167,7 @@ def positions(g: Graph, i: int) -> list:
 
 
 def out_name(g: Graph, r: int) -> str:
-    return "f" if len(g.outputs) == 1 else f"f{r + 1}"
+    return g.output_name(r)
 
 
 # -- labels of nodes ---------------------------------------------------------------------------
