@@ -61,6 +61,25 @@ class Derivatives:
     warnings: list
 
 
+def _nested_derivatives(g: Graph, point, order: int, direction, m) -> Derivatives:
+    from .backends.dualover import dual_over
+    vals = evaluate(g, point, m)
+    warnings = linearize(g, vals, m).warnings if order >= 1 else []
+    ns, seeded = m, list(point)
+    for _ in range(order):
+        ns = dual_over(ns)
+        seeded = [Dual(x, m.const(v)) for x, v in zip(seeded, direction, strict=True)]
+    out = evaluate(g, seeded, ns)[g.outputs[0]]
+    ds = []
+    for j in range(order + 1):   # ε₁…εⱼ: the tangent part j levels down from the top
+        w = out
+        for level in range(order):
+            w = (tangent(w) if level < j else value(w)) if type(w) is Dual else \
+                (w if level >= j else m.const(0.0))
+        ds.append(w)
+    return Derivatives(ds[0], ds, warnings)
+
+
 # -- the float sweeps every algorithm starts from ----------------------------------
 def _first_order(g: Graph, point, m):
     vals = evaluate(g, point, m)
@@ -225,13 +244,22 @@ def _symmetrize(rows: list) -> tuple:
 
 
 # -- order k: Taylor mode ----------------------------------------------------------------
-def derivatives(g: Graph, point, order: int, direction=None) -> Derivatives:
+#: The highest order ``derivative --digits`` takes: nested duals cost 2ᵏ per operation.
+MAX_NESTED_ORDER = 8
+
+
+def derivatives(g: Graph, point, order: int, direction=None, m=None) -> Derivatives:
     """f(x₀), f′(x₀), …, f⁽ᵏ⁾(x₀) along ``direction`` (default: the one input).
 
-    One evaluate over truncated Taylor series of degree k.
+    Float64: one evaluate over truncated Taylor series of degree k.  Over another
+    backend ``m`` (mpmath under ``--digits``): one evaluate over k nested dual numbers
+    whose parts are ``m``'s numbers, each level seeded with the direction, so the
+    j-th derivative is the ε₁…εⱼ part; the registry's partials give every level.
     """
     if direction is None:
         direction = [1.0] * g.n_inputs
+    if m is not None:
+        return _nested_derivatives(g, point, order, direction, m)
     vals = evaluate(g, point)
     warnings = linearize(g, vals).warnings if order >= 1 else []
     seeded = [variable(x, order, v) for x, v in zip(point, direction)]

@@ -69,10 +69,12 @@ def check(req: Request) -> Request:
         raise UsageError(f"the formula has {len(g.outputs)} outputs; '{req.command}' needs a "
                          "scalar formula. Differentiate one output at a time.")
     if req.command == "derivative":
-        if req.digits is not None:
-            raise UsageError("--digits does not work with 'derivative': its Taylor series "
-                             "are float64 arithmetic. Use 'hessian --digits' for second "
-                             "derivatives, or 'derivative' without --digits")
+        from .higher import MAX_NESTED_ORDER
+        if req.digits is not None and req.order > MAX_NESTED_ORDER:
+            raise UsageError(f"--digits takes 'derivative' up to --order {MAX_NESTED_ORDER}: "
+                             "at N digits the derivatives come from nested dual numbers, "
+                             "whose cost doubles with each order (float64 Taylor mode, "
+                             "without --digits, takes any order)")
         if req.direction is None and len(g.names) > 1:
             raise UsageError(f"'derivative' needs a one-variable formula, and this one has "
                              f"{len(g.names)} ({', '.join(g.names)}). Give --direction to "
@@ -233,7 +235,7 @@ def compute(req: Request, point: list, keys: dict) -> Result:
                            seed=list(keys["seed"]), values=d.value, product=d.product,
                            gradient=d.gradient, sweeps=d.sweeps)
     if cmd == "derivative":
-        t = higher.derivatives(g, point, req.order, keys["direction"])
+        t = higher.derivatives(g, point, req.order, keys["direction"], m)
         return Derivatives(**base, warnings=t.warnings, order=req.order,
                            direction=keys["direction"], value=t.value,
                            derivatives=t.derivatives)

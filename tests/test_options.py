@@ -62,10 +62,8 @@ def args_for(command: str, option: str, tmp_path) -> list:
 
 
 def expected_usage_error(command: str, option: str) -> bool:
-    """The cells that make no sense: many points for a one-point model (trace, graph),
-    and Taylor-mode derivatives at mpmath precision."""
-    return (command in MODELS and option == "--points") or \
-        (command == "derivative" and option == "--digits")
+    """The cells that make no sense: many points for a one-point model (trace, graph)."""
+    return command in MODELS and option == "--points"
 
 
 CELLS = [(c, o) for c in COMMANDS for o in OPTIONS]
@@ -201,6 +199,21 @@ def test_precision_with_points_is_a_usage_error(adcli, tmp_path, command):
     assert r.code == 2 and "--precision" in r.err and "--points" in r.err, r
 
 
-def test_derivative_digits_says_why(adcli):
-    r = adcli("derivative", "sin(x)", "--at", "1", "--digits", "30")
-    assert r.code == 2 and "Taylor" in r.err and "float64" in r.err
+@pytest.mark.parametrize("text, ref", [
+    ("sin(x)*exp(x) + sqrt(x)", lambda x: mpmath.sin(x) * mpmath.exp(x) + mpmath.sqrt(x)),
+    ("gamma(x) + sinc(x)", lambda x: mpmath.gamma(x) + mpmath.sin(x) / x),
+    ("atanh(x)^2/(1+x)", lambda x: mpmath.atanh(x) ** 2 / (1 + x)),
+])
+def test_derivative_digits_against_mpmath_at_60_digits(adcli, text, ref):
+    r = adcli("derivative", text, "--at", "0.3", "--order", "5", "--digits", "40", "--json")
+    assert r.code == 0, r
+    with mpmath.workdps(60):
+        x0 = mpmath.mpf(3) / 10       # the exact point: --digits reads 0.3 as 3/10
+        for k, got in enumerate(r.json["derivatives"]):
+            want = mpmath.diff(ref, x0, k)
+            assert abs(mpmath.mpf(got) - want) <= abs(want) * mpmath.mpf(10) ** -38, k
+
+
+def test_derivative_digits_above_order_8_says_why(adcli):
+    r = adcli("derivative", "sin(x)", "--at", "1", "--digits", "30", "--order", "9")
+    assert r.code == 2 and "--order 8" in r.err and "nested dual" in r.err

@@ -36,7 +36,8 @@ from .protocol import Registered
 def dual_over(m):
     """The dual-number namespace whose parts are numbers of namespace ``m``."""
     ns = {"LN2": m.LN2, "LN10": m.LN10, "TWO_OVER_SQRTPI": m.TWO_OVER_SQRTPI,
-          "isbad": None, "primal": None, "const": staticmethod(lambda c: c)}
+          "isbad": None, "primal": None,
+          "const": staticmethod(m.const)}   # constants at the parts' own precision
     for name, fn in lifted(m).items():
         ns[name] = staticmethod(fn)
     D = Registered("DualOver", (), ns)

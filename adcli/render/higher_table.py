@@ -99,5 +99,7 @@ def derivatives_view(r, fmt: Numbers) -> list:
     t = _table("order", "derivative", "value")
     for k, d in enumerate(r.derivatives):
         t.add_row(str(k), order_label(k), fmt.text(d))
-    return items + [t, Text(f"Taylor mode: 1 sweep over truncated Taylor series of degree "
-                            f"{len(r.derivatives) - 1}", style="dim")]
+    k = len(r.derivatives) - 1
+    how = (f"1 sweep over {k} nested dual numbers at {r.digits} digits" if r.digits is not None
+           else f"Taylor mode: 1 sweep over truncated Taylor series of degree {k}")
+    return items + [t, Text(how, style="dim")]
