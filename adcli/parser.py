@@ -251,7 +251,14 @@ _BUILDER = Builder()
 
 
 def _grammar_text() -> str:
-    """The grammar, read from the installed package (``adcli/grammars/adcli.lark``)."""
+    """The grammar, read from the installed package (``adcli/grammars/adcli.lark``): as a
+    file beside this module, as pip installs it, else through importlib.resources (a zipped
+    package), whose import costs 2 ms of start-up."""
+    import os
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grammars", "adcli.lark")
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            return f.read()
     from importlib.resources import files
     return files("adcli.grammars").joinpath("adcli.lark").read_text(encoding="utf-8")
 

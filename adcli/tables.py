@@ -21,7 +21,9 @@ class _Console(Console):
 
 
 def console(stderr: bool = False) -> Console:
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
+    # emoji=False: ':name:' in a formula or message is text (and Rich's emoji table,
+    # 3 ms of start-up, is never loaded)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False, emoji=False)
 
 
 def num(v: float) -> str:

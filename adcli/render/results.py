@@ -43,7 +43,8 @@ def html(result: Any, fmt: Numbers) -> str:
     from io import StringIO
 
     from rich.console import Console
-    c = Console(record=True, file=StringIO(), width=120, highlight=False, soft_wrap=False)
+    c = Console(record=True, file=StringIO(), width=120, highlight=False, soft_wrap=False,
+                emoji=False)
     render(result, fmt, c)
     return c.export_html(inline_styles=True, code_format="<pre style=\"font-family:monospace\">"
                          "{code}</pre>")
@@ -89,7 +90,8 @@ def many_html(many: Any) -> str:
     from rich.console import Console
 
     from ..tables import print_view
-    c = Console(record=True, file=StringIO(), width=120, highlight=False, soft_wrap=False)
+    c = Console(record=True, file=StringIO(), width=120, highlight=False, soft_wrap=False,
+                emoji=False)
     print_view(many_view(many), c)
     return c.export_html(inline_styles=True, code_format="<pre style=\"font-family:monospace\">"
                          "{code}</pre>")
