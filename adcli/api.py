@@ -128,8 +128,12 @@ class Formula:
         return Trace(tr)
 
     def check(self, at: Any = None, *, digits: int | None = None,
-              symbolic_digits: int = 30, timeout: float = 10.0) -> Check:
-        """Every partial by forward AD, reverse AD, finite differences and SymPy."""
+              symbolic_digits: int = 30, timeout: float = 10.0,
+              rtol: float | None = None) -> Check:
+        """Every partial by forward AD, reverse AD, finite differences and SymPy.
+
+        ``rtol`` (``--rtol``): how far, relative to SymPy's value, AD's rounding allowance
+        may ever reach (default 1e-9)."""
         from . import checking
         from .pipeline import need_at, read_point, working
         g = self.graph
@@ -137,7 +141,8 @@ class Formula:
         nums = checking.numbers(digits)
         with working(digits):
             point = read_point(at, g.names, digits)
-        report = checking.check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums)
+        report = checking.check(g, point, digits=symbolic_digits, timeout=timeout, nums=nums,
+                                rtol=checking.DEFAULT_RTOL if rtol is None else rtol)
         return Check(g, point, report)
 
 
@@ -286,10 +291,11 @@ def trace(formula: str | Formula, at: Any = None, *, mode: str = "reverse",
 
 
 def check(formula: str | Formula, at: Any = None, *, digits: int | None = None,
-          symbolic_digits: int = 30, timeout: float = 10.0, vars: Vars = None) -> Check:
+          symbolic_digits: int = 30, timeout: float = 10.0, rtol: float | None = None,
+          vars: Vars = None) -> Check:
     """``adcli check``: every partial by four methods, with a verdict."""
     return _formula(formula, vars).check(at, digits=digits, symbolic_digits=symbolic_digits,
-                                         timeout=timeout)
+                                         timeout=timeout, rtol=rtol)
 
 
 def uncertainty(formula: str | Formula, inputs: Any = None, *, corr: Any = None,

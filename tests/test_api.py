@@ -247,3 +247,17 @@ def test_many_points_render_as_the_points_csv(cli, tmp_path):
     assert [[float(v) for v in row] for row in shown] == \
         [[float(v) for v in row] for row in csv_rows]
     assert "<pre" in res._repr_html_()
+
+
+def test_check_takes_the_clis_rtol(adcli):
+    # sin(10*x) at 1.4 agrees only by AD's rounding spread (README); a cap below AD's
+    # actual error against SymPy (about 1e-15 relative) turns that into a disagreement
+    assert adcli_api_check("sin(10*x)", 1.4).verdict == "agree"
+    tight = adcli_api_check("sin(10*x)", 1.4, rtol=1e-17)
+    assert tight.verdict == "disagree"
+    cli = adcli("check", "sin(10*x)", "--at", "1.4", "--rtol", "1e-17", "--json")
+    assert cli.code == 4 and tight.to_dict()["verdict"] == cli.json["verdict"]
+
+
+def adcli_api_check(text, x, **kw):
+    return adcli.check(text, at=[x], **kw)
