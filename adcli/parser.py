@@ -83,7 +83,7 @@ class Builder(threading.local):
 
     def _apply(self, op, occs, start: int, end: int):
         args = tuple(o[0] for o in occs)
-        if self.fold and all(self.op[a] is None and a not in self.inputs for a in args):
+        if self.fold and all(self.const[a] is not None for a in args):
             value = self._folded(op, args)
             if value is not None:
                 return self._const(value, start, end)
@@ -134,8 +134,7 @@ class Builder(threading.local):
     def _binary(self, op, children):
         left, _, right = children
         args = (left[0], right[0])
-        if self.fold and self.op[args[0]] is None and self.op[args[1]] is None and \
-                args[0] not in self.inputs and args[1] not in self.inputs:
+        if self.fold and self.const[args[0]] is not None and self.const[args[1]] is not None:
             value = self._folded(op, args)
             if value is not None:
                 return self._const(value, left[1], right[2])
@@ -160,7 +159,7 @@ class Builder(threading.local):
     def neg(self, children):
         tok, occ = children
         node = occ[0]
-        if self.op[node] is None and node not in self.inputs:   # a literal: fold the sign
+        if self.const[node] is not None:   # a literal: fold the sign
             return self._const(-self.const[node], tok.start_pos, occ[2])
         return self._apply(_NEG, (occ,), tok.start_pos, occ[2])
 

@@ -18,7 +18,7 @@ finite = st.floats(min_value=-10, max_value=10, allow_nan=False)
 
 
 def public(ns) -> set:
-    return {n for n in vars(ns) if not n.startswith("_")}
+    return {n for n in dir(ns) if not n.startswith("_")}   # inherited names count too
 
 
 def test_namespace_has_every_float_name():

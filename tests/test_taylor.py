@@ -19,7 +19,7 @@ ORDER = 6
 
 
 def public(ns) -> set:
-    return {n for n in vars(ns) if not n.startswith("_")}
+    return {n for n in dir(ns) if not n.startswith("_")}   # inherited names count too
 
 
 def test_namespace_has_every_float_name():

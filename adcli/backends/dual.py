@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..functions import REGISTRY
-from .floats import FloatMath
+from .floats import FloatMath, FloatParts
 from .protocol import Registered, install_helpers
 
 
@@ -176,12 +176,8 @@ def lifted(m) -> dict:
     return out
 
 
-class DualMath(metaclass=Registered):
+class DualMath(FloatParts, metaclass=Registered):
     """The number namespace for :class:`Dual` (same names as FloatMath)."""
-
-    LN2 = FloatMath.LN2
-    LN10 = FloatMath.LN10
-    TWO_OVER_SQRTPI = FloatMath.TWO_OVER_SQRTPI
 
     @staticmethod
     def isbad(v) -> bool:
@@ -190,16 +186,8 @@ class DualMath(metaclass=Registered):
         return v - v != 0.0
 
     @staticmethod
-    def isfinite(v) -> bool:
-        return not DualMath.isbad(v)
-
-    @staticmethod
     def primal(v) -> float:
         return v.a if type(v) is Dual else v
-
-    @staticmethod
-    def const(c: float) -> float:
-        return c
 
     # The piecewise helpers (step, sign, div0, dpowx, powlog) are protocol.py's: their
     # derivative is 0 wherever they are differentiable, so they look at the value only.

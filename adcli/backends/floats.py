@@ -104,3 +104,22 @@ for _f in REGISTRY.values():
             setattr(FloatMath, _f.primitive, staticmethod(_fn))
 install_generic(FloatMath, REGISTRY.values())
 install_helpers(FloatMath)
+
+
+class FloatParts:
+    """What the namespaces of numbers built from float64 parts (dual numbers, Taylor
+    series) share: float64's constants, constants as plain floats, and ``isfinite`` from
+    their own ``isbad``."""
+
+    LN2 = FloatMath.LN2
+    LN10 = FloatMath.LN10
+    TWO_OVER_SQRTPI = FloatMath.TWO_OVER_SQRTPI
+    isbad: Callable[[Any], bool]
+
+    @staticmethod
+    def const(c: float) -> float:
+        return c
+
+    @classmethod
+    def isfinite(cls, v: Any) -> bool:
+        return not cls.isbad(v)

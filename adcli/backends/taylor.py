@@ -30,7 +30,7 @@ from collections.abc import Callable
 
 from ..functions import REGISTRY
 from ..functions import series as S
-from .floats import FloatMath
+from .floats import FloatMath, FloatParts
 from .protocol import Registered, install_helpers
 
 
@@ -171,12 +171,8 @@ def _pick(x, y, smaller: bool):
     return Taylor(a[:] if take_a else b[:])
 
 
-class TaylorMath(metaclass=Registered):
+class TaylorMath(FloatParts, metaclass=Registered):
     """The number namespace for :class:`Taylor` (same names as FloatMath)."""
-
-    LN2 = FloatMath.LN2
-    LN10 = FloatMath.LN10
-    TWO_OVER_SQRTPI = FloatMath.TWO_OVER_SQRTPI
 
     @staticmethod
     def isbad(v) -> bool:
@@ -185,16 +181,8 @@ class TaylorMath(metaclass=Registered):
         return v - v != 0.0
 
     @staticmethod
-    def isfinite(v) -> bool:
-        return not TaylorMath.isbad(v)
-
-    @staticmethod
     def primal(v) -> float:
         return v.c[0] if type(v) is Taylor else v
-
-    @staticmethod
-    def const(c: float) -> float:
-        return c
 
     @staticmethod
     def pow(x, y):
