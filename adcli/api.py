@@ -120,7 +120,7 @@ class Formula:
                                                           "--direction")
             extra: dict = {}
             if digits is not None:
-                from .mpmath_ns import namespace
+                from .backends.mpmath import namespace
                 extra = {"m": namespace(g), "digits": digits}
             tr = build(g, point, mode, wrt=wrt, direction=v,
                        output=None if output is None else output - 1, style=style_for(False),

@@ -19,6 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+# A constant's label is the one number formatter's float64 text (importable as fmt_number).
+from .render.numbers import float_text as fmt_number
+
 if TYPE_CHECKING:
     from .functions import Function as Op
 
@@ -30,12 +33,6 @@ _SUB = str.maketrans("-0123456789", "₋₀₁₂₃₄₅₆₇₈₉")
 def subscript(k: int) -> str:
     return str(k).translate(_SUB)
 
-
-def fmt_number(v: float) -> str:
-    """Shortest text that reads back as the same float; integers without '.0'."""
-    if v == int(v) and abs(v) < 1e16:
-        return str(int(v)) if v or str(v)[0] != "-" else "-0"
-    return repr(v)
 
 
 @dataclass

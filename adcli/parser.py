@@ -94,7 +94,7 @@ class Builder(threading.local):
         (the row then stays, and evaluation reports it where it happens).
 
         A folded constant keeps the span of its source text, so ``--digits`` computes it
-        again from that text at its own precision (:func:`adcli.mpmath_ns.constant_values`):
+        again from that text at its own precision (:func:`adcli.backends.mpmath.constant_values`):
         ``1/3`` stays one third at 50 digits."""
         try:
             v = op.value(FloatMath, *[self.const[a] for a in args])

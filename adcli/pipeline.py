@@ -7,7 +7,7 @@ follows from the options:
 * float64 at one point (:func:`run`): the engines of :mod:`adcli.engine` and
   :mod:`adcli.higher` over :class:`~adcli.backends.floats.FloatMath`;
 * mpmath at N digits (``digits=N``): the same engines over
-  :func:`adcli.mpmath_ns.namespace`, dual numbers over it for hessian and hvp;
+  :func:`adcli.backends.mpmath.namespace`, dual numbers over it for hessian and hvp;
 * NumPy over many points (:func:`stream` for the CLI's ``--points``,
   :func:`adcli.arrays.run_many` for arrays): the sweeps compiled by :mod:`adcli.batch`,
   each point it flags recomputed by :func:`compute`.
@@ -121,7 +121,7 @@ def read_point(values: Any, names: list, digits: int | None,
     if digits is None:
         from .point import parse_point
         return parse_point(text, names, option)
-    from .mpmath_ns import point_values
+    from .backends.mpmath import point_values
     return point_values(text, names, option)
 
 
@@ -177,7 +177,7 @@ def working(digits: int | None) -> Iterator[None]:
     if digits is None:
         yield
         return
-    from .mpmath_ns import working_precision
+    from .backends.mpmath import working_precision
     with working_precision(digits):     # one thread at a time: mpmath's precision is global
         yield
 
@@ -206,7 +206,7 @@ def compute(req: Request, point: list, keys: dict) -> Result:
     g, digits = req.graph, req.digits
     m = None
     if digits is not None:
-        from .mpmath_ns import namespace
+        from .backends.mpmath import namespace
         m = namespace(g)
     base = {"expression": g.expression, "variables": list(g.names), "point": list(point),
             "digits": digits, "graph": g}

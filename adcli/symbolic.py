@@ -33,7 +33,7 @@ def constant(s, c: float):
 
 def decimal_constant(s, g, i: int):
     """A constant as ``--digits`` reads it: the literal as written (0.1 is 1/10), ±pi, ±e
-    (as :func:`adcli.mpmath_ns.constant_values`, but exact)."""
+    (as :func:`adcli.backends.mpmath.constant_values`, but exact)."""
     text = g.source(i).replace(" ", "")
     sign = -1 if text.startswith("-") else 1
     core = text.lstrip("+-")

@@ -15,9 +15,9 @@ def _run(adcli, *argv):
 
 def _n_digits(ref, digits: int) -> str:
     """SymPy's value correctly rounded to ``digits`` digits, as adcli prints it."""
-    from adcli.mpmath_ns import text
+    from adcli.render.numbers import digits_text
     with mpmath.workdps(digits + 20):
-        return text(mpmath.mpf(str(ref)), digits)
+        return digits_text(mpmath.mpf(str(ref)), digits)
 
 
 def test_matlab_example_agrees_in_all_fifty_digits(adcli):

@@ -499,7 +499,7 @@ def test_markdown_escapes_names_outside_tables_too(adcli):
 
 def test_a_missing_optional_dependency_says_what_to_install(adcli, monkeypatch):
     monkeypatch.setitem(sys.modules, "mpmath", None)          # as if not installed
-    monkeypatch.delitem(sys.modules, "adcli.mpmath_ns", raising=False)
+    monkeypatch.delitem(sys.modules, "adcli.backends.mpmath", raising=False)
     r = adcli("grad", "x", "--at", "1", "--digits", "20", "--json")
     assert r.code == 2 and "pip install mpmath" in r.json["error"]["message"]
     assert "internal" not in r.err

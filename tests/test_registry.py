@@ -9,7 +9,7 @@ argument), and SymPy at 50 digits as the reference for the value and the 1st, 2n
 * NumPy: the batch program (:func:`adcli.batch.compile_program`), grad and hessian;
 * dual numbers: :func:`adcli.higher.hessian` (forward-over-reverse);
 * Taylor: :func:`adcli.higher.derivatives` along each input, orders 0-4;
-* mpmath at 30 digits: :func:`adcli.mpmath_ns.differentiate_graph`.
+* mpmath at 30 digits: :func:`adcli.backends.mpmath.differentiate_graph`.
 
 Also: the parseable twin of every partial against ``d``; every backend has every
 primitive; the README's function list is the registry's.
@@ -174,7 +174,7 @@ def test_numpy_batch_gradient_and_hessian(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_mpmath_30_digits(name):
-    from adcli.mpmath_ns import differentiate_graph, working_precision
+    from adcli.backends.mpmath import differentiate_graph, working_precision
     f, g, names = graph(name)
     xs = sp.symbols(" ".join(names), real=True, seq=True)
     it = iter(xs)

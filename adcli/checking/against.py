@@ -176,7 +176,7 @@ def _entries_at(g, a, p, sample: int, rtol, nums) -> list:
         got = evaluate(a, p, nums.namespace(a))
         error = ""
     except EvalError as exc:
-        got, error = None, nums.plain(exc.message)
+        got, error = None, exc.message
     out = []
     n = g.n_inputs
     for r in range(len(g.outputs)):

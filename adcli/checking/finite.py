@@ -99,7 +99,7 @@ def _fd_column(g, point, vals, j, nums, noise) -> tuple:
         est = fd.estimate(recording(g, store, nums.namespace(g)), point, j,
                           noise=noise, eps=nums.eps)
     except AdcliError as exc:
-        return None, f"a finite-difference step leaves the domain ({nums.plain(exc.message)})", []
+        return None, f"a finite-difference step leaves the domain ({exc.message})", []
     if not all(nums.finite(v) for v in est.central + est.richardson + est.error):
         return None, "the finite differences overflow", []
     # fd.estimate evaluates at x ± h, then x ± 2h, then x ± 4h; D(4h) only feeds the

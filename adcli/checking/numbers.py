@@ -1,8 +1,9 @@
 """The numbers a check computes with: float64, or mpmath at N significant digits.
 
 Each class says what a "ULP" is, how to jitter a value by a fraction of one,
-how to show and read a number, and which engine differentiates: the rest of
-the check is written once over either.
+how to show (:mod:`adcli.render.numbers`) and read a number, and which engine
+differentiates: the rest of the check is written once over either.  Messages
+need no mending: the engine writes their numbers to the working digits.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import math
 
 from ..backends.floats import FloatMath
 from ..engine import differentiate
-from ..ir import fmt_number
+from ..render.numbers import GUARD, digits_text, float_text
 from . import fd
 
 
@@ -35,7 +36,7 @@ class FloatNumbers:
 
     @staticmethod
     def text(v) -> str:
-        return fmt_number(v)
+        return float_text(v)
 
     @staticmethod
     def value(text: str) -> float:
@@ -61,10 +62,6 @@ class FloatNumbers:
         return v if v is None or math.isfinite(v) else None
 
     @staticmethod
-    def plain(message: str) -> str:
-        return message
-
-    @staticmethod
     def differentiate(g, point, mode: str) -> tuple:
         res = differentiate(g, point, mode)
         return res.value, res.derivative, res.warnings
@@ -82,12 +79,12 @@ class DigitNumbers:
         return mpmath.mpf(10) ** -self.digits
 
     def precision(self):
-        from ..mpmath_ns import working_precision
+        from ..backends.mpmath import working_precision
         return working_precision(self.digits)
 
     @staticmethod
     def namespace(g):
-        from ..mpmath_ns import namespace
+        from ..backends.mpmath import namespace
         return namespace(g)
 
     def unit(self, x):
@@ -95,8 +92,7 @@ class DigitNumbers:
         return self.eps * (abs(x) or mpmath.mpf(10) ** -(self.digits + 300))
 
     def text(self, v) -> str:
-        from ..mpmath_ns import text
-        return text(v, self.digits)
+        return digits_text(v, self.digits)
 
     @staticmethod
     def value(text: str):
@@ -110,8 +106,6 @@ class DigitNumbers:
 
     def jitter(self, v, u: float):
         import mpmath
-
-        from ..mpmath_ns import GUARD
         return v * (1 + mpmath.mpf(u) * mpmath.mpf(10) ** -(self.digits + GUARD))
 
     def distance(self, a, text: str):
@@ -121,13 +115,9 @@ class DigitNumbers:
     def json(self, v):
         return None if v is None else self.text(v)
 
-    def plain(self, message: str) -> str:
-        from ..mpmath_ns import plain
-        return plain(message, self.digits)
-
     @staticmethod
     def differentiate(g, point, mode: str) -> tuple:
-        from ..mpmath_ns import differentiate_graph
+        from ..backends.mpmath import differentiate_graph
         values, jac, _, _, warnings = differentiate_graph(g, point, mode)
         return values, jac, warnings
 

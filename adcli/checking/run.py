@@ -38,7 +38,7 @@ def _ad_rows(g, point, nums, warnings: list) -> tuple:
     """(rows with AD values, magnitude bounds and rounding spreads; values; vals; lin)."""
     _, fwd, _ = nums.differentiate(g, point, "forward")
     values, rev, warns = nums.differentiate(g, point, "reverse")
-    warnings.extend(nums.plain(w) for w in warns)
+    warnings.extend(warns)
     m = nums.namespace(g)
     vals = evaluate(g, point, m)
     lin = linearize(g, vals, m)

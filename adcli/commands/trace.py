@@ -5,7 +5,6 @@ it to one renderer (:mod:`adcli.render`).
 """
 from __future__ import annotations
 
-import contextlib
 from enum import Enum
 from typing import Annotated
 
@@ -177,30 +176,14 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
 def _trace_digits(g, at: str, direction: str | None, mode: str, digits: int, options):
     """The trace computed by mpmath at ``digits`` significant digits: the point,
     the direction and the formula's constants keep every digit (2/3, pi/6, 0.1)."""
-    from ..mpmath_ns import namespace, plain, point_values
+    from ..backends.mpmath import namespace, point_values, working_precision
     from ..tracing import build
-    with at_digits(digits):
+    with working_precision(digits):
         point = point_values(at, g.names)
         vector = None if direction is None else \
             point_values(direction, g.names, option="--direction")
-        tr = build(g, point, mode, direction=vector, m=namespace(g), digits=digits, **options)
-    tr.warnings = [plain(w, digits) for w in tr.warnings]
-    return tr
-
-
-@contextlib.contextmanager
-def at_digits(digits: int):
-    """mpmath at ``digits`` significant digits; engine errors then show numbers, not
-    mpf reprs."""
-    from ..errors import AdcliError
-    from ..mpmath_ns import plain, working_precision
-    try:
-        with working_precision(digits):
-            yield
-    except AdcliError as exc:
-        exc.message = plain(exc.message, digits)
-        exc.args = (exc.message,)
-        raise
+        return build(g, point, mode, direction=vector, m=namespace(g), digits=digits,
+                     **options)
 
 
 def _style(fmt, as_json: bool, ascii: bool, symbol: str = "v"):
@@ -327,8 +310,8 @@ def _graph(g, point: list | None, at: str | None, digits: int | None,
         from ..errors import UsageError
         raise UsageError("graph --digits N computes the values at the point; without --at "
                          "the graph has none: give --at, or drop --digits")
-    from ..mpmath_ns import namespace, point_values
-    with at_digits(digits):
+    from ..backends.mpmath import namespace, point_values, working_precision
+    with working_precision(digits):
         exact = point_values(at or "", g.names)
         m = namespace(g)
         return (exact, *graph_model(g, exact, style_for(ascii, symbol), m=m,

@@ -87,23 +87,16 @@ def table_notes(omitted: int, shortened: int) -> list:
     return notes
 
 
-def shown(tr, v):
-    """A number of the trace for the style's ``number`` (and ``num``): under
-    --digits a float that prints as its N-digit text."""
-    if tr.digits is None:
-        return v
-    from ..mpmath_ns import Shown
-    return Shown(v, tr.digits)
-
-
-def shown_point(tr) -> list:
-    return [shown(tr, v) for v in tr.point]
+def point_text(tr, sep: str = ", ", name=str) -> str:
+    """"x1 = 2, x2 = 0.5": the trace's point, to N digits under --digits N."""
+    return sep.join(f"{name(n)} = {tr.style.numbers.text(v)}"
+                    for n, v in zip(tr.g.names, tr.point))
 
 
 def seed_text(tr, sweep) -> str:
     """"ẋ = (1, 0)" in the trace's style."""
     s = tr.style
-    return "(" + ", ".join(s.number(shown(tr, v)) for v in sweep.seed) + ")"
+    return "(" + ", ".join(s.number(v) for v in sweep.seed) + ")"
 
 
 def digits_note(tr) -> str:

@@ -18,9 +18,8 @@ from rich.text import Text
 
 from .. import tables
 from ..checking import FD_FACTOR, ROUNDING_FACTOR
-from ..ir import fmt_number
 from ..tables import header, one_line, output_label
-from . import value_text
+from .numbers import Numbers, float_text, value_text
 
 VERDICT_STYLE = {"agree": "bold green", "disagree": "bold red", "inconclusive": "bold yellow"}
 EXPR_LIMIT = 300
@@ -204,7 +203,7 @@ def _margin(e) -> str:
     return "—" if m is None else ("exact" if m == 0 else f"{m:.2g}")
 
 
-def _against(g, ag, num=fmt_number) -> list:
+def _against(g, ag, num=float_text) -> list:
     out: list = []
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
               title=Text(f"--against {one_line(ag.text, 80)}"), title_justify="left",
@@ -260,7 +259,7 @@ def print_check(g, point, report, c: Console | None = None, sig: int | None = No
     """The check for people; ``sig`` (--precision): significant digits of the numbers;
     ``details``: one card per partial with every comparison."""
     c = c or console()
-    c.print(header("check", g, [_shown(x, report) for x in point]))
+    c.print(header("check", g, point, Numbers(report.digits)))
     _derivatives(c, g, report, sig, details)
     if any(row.reasons or row.fd_note for row in report.rows):
         c.print(Text("notes", style="bold"))
@@ -277,11 +276,3 @@ def print_check(g, point, report, c: Console | None = None, sig: int | None = No
             c.print(part)
     c.print(Text("verdict: ", style="bold") + Text(report.verdict,
                                                    style=VERDICT_STYLE[report.verdict]))
-
-
-def _shown(x, report):
-    """A point coordinate for the header (N digits under --digits N)."""
-    if report.digits is None:
-        return x
-    from ..mpmath_ns import Shown
-    return Shown(x, report.digits)

@@ -9,8 +9,7 @@ import re
 from functools import lru_cache
 
 from ..functions import REGISTRY
-from ..ir import fmt_number
-from ..tables import num, one_line
+from ..tables import one_line
 from ..tracing import Style, cost_lines, shown_rows
 from . import (
     NO_INPUTS,
@@ -19,8 +18,7 @@ from . import (
     out_name,
     output_label,
     page,
-    shown,
-    shown_point,
+    point_text,
     table_notes,
     value_text,
     values_text,
@@ -76,8 +74,8 @@ def latex_template(tpl: str) -> str:
     return _CALL.sub(lambda m: _LATEX[m.group(1)] + "(", tpl)
 
 
-def tex_number(v: float | str) -> str:
-    s = fmt_number(v) if isinstance(v, float) else str(v)
+def tex_number(s: str) -> str:
+    """A number's text (:mod:`adcli.render.numbers`) in math mode: ``3 \\times 10^{-30}``."""
     if "e" in s:
         mant, exp = s.split("e")
         return rf"{mant} \times 10^{{{int(exp)}}}"
@@ -99,8 +97,8 @@ class LatexStyle(Style):
     def bar(self, k: int) -> str:
         return rf"\bar{{{self.symbol}}}_{{{k}}}"
 
-    def number(self, v: float) -> str:
-        return tex_number(v)
+    def number(self, v) -> str:
+        return tex_number(self.numbers.text(v))
 
     def name(self, name: str) -> str:
         m = re.fullmatch(r"([A-Za-z]+)([0-9]+)", name)
@@ -159,7 +157,7 @@ def _option_text(text: str) -> str:
 
 def trace_latex(tr, limit: int, sig: int | None = None) -> str:
     g, s = tr.g, tr.style
-    at = ", ".join(f"{n} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
+    at = point_text(tr)
     lines = [f"% adcli trace of {one_line(g.text)}" + (f" at {at}" if at else "")
              + f" ({tr.mode} mode); needs no LaTeX packages", ""]
     if tr.digits is not None:
@@ -172,7 +170,7 @@ def trace_latex(tr, limit: int, sig: int | None = None) -> str:
         f"${r.id}$", f"$= {r.rule}$", rf"\texttt{{{tex_text(src[r.node])}}}",
         _value(r.value, sig)), foot, ("id", "definition", "source", "value"))
     for sw in tr.tangent:
-        seed = ", ".join(tex_number(shown(tr, v)) for v in sw.seed)
+        seed = ", ".join(s.number(v) for v in sw.seed)
         what = (rf"$\partial/\partial {s.name(sw.wrt)}$" if sw.wrt else "a direction")
         foot = [", ".join(f"${_d(tr, r, sw)} = {tex_number(value_text(v, sig))}$"
                           for r, v in zip(tr.outputs, sw.result))]

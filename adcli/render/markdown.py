@@ -1,7 +1,7 @@
 """The trace as Markdown (GitHub-flavoured pipe tables) to paste into notes."""
 from __future__ import annotations
 
-from ..tables import num, one_line
+from ..tables import one_line
 from ..tracing import cost_lines, shown_rows
 from . import (
     GAP,
@@ -10,7 +10,7 @@ from . import (
     digits_note,
     out_name,
     page,
-    shown_point,
+    point_text,
     table_notes,
     tangent_title,
     value_text,
@@ -47,7 +47,7 @@ def _table(tr, columns: list, rows: list, limit: int, cells) -> list:
 
 def trace_markdown(tr, limit: int, sig: int | None = None) -> str:
     g = tr.g
-    at = ", ".join(f"{cell(n)} = {num(v)}" for n, v in zip(g.names, shown_point(tr)))
+    at = point_text(tr, name=cell)
     lines = [f"**Trace of** {code(one_line(g.text))}" + (f" at {at}" if at else "")
              + f" ({tr.mode} mode)", ""]
     if tr.digits is not None:

@@ -3,7 +3,7 @@
 Three ways a number is written:
 
 * a float64, as the shortest text that reads back as the same float
-  (:func:`adcli.ir.fmt_number`: integers without ``.0``);
+  (:func:`float_text`: integers without ``.0``);
 * an mpmath number under ``--digits N``, to N significant digits
   (:func:`digits_text`);
 * either of them rounded for display under ``--precision P``: P significant
@@ -11,6 +11,10 @@ Three ways a number is written:
 
 ``--precision`` only changes tables and traces, never JSON: :meth:`Numbers.json`
 ignores it.  mpmath is imported only when an mpmath number is written.
+
+Every number a person or a JSON reader sees is written here: tables, traces,
+graphs, headers, and the numbers inside error and warning messages
+(:func:`working_text`, called where the message is built).
 """
 from __future__ import annotations
 
@@ -25,12 +29,19 @@ def is_mp(v: Any) -> bool:
     return hasattr(v, "_mpf_")
 
 
+def float_text(v: float) -> str:
+    """Shortest text that reads back as the same float; integers without '.0'."""
+    if v == int(v) and abs(v) < 1e16:
+        return str(int(v)) if v or str(v)[0] != "-" else "-0"
+    return repr(v)
+
+
 def digits_text(v: Any, digits: int) -> str:
     """``v`` to ``digits`` significant digits (trailing zeros dropped), as
     float64 output writes exponents (``3e-30``)."""
     import mpmath
 
-    from ..mpmath_ns import working_precision
+    from ..backends.mpmath import working_precision
     with working_precision(digits):
         s = mpmath.nstr(v if is_mp(v) else mpmath.mpf(v), digits, min_fixed=-5,
                         max_fixed=digits)
@@ -43,15 +54,15 @@ def value_text(v: Any, sig: int | None = None) -> str:
     number: ``sig`` digits, default 17)."""
     if is_mp(v):
         return digits_text(v, sig or 17)
-    from ..ir import fmt_number
     if sig is None:
-        return fmt_number(v)
-    return fmt_number(float(f"{v:.{sig}g}"))
+        return float_text(v)
+    return float_text(float(f"{v:.{sig}g}"))
 
 
 def working_text(v: Any) -> str:
-    """A number in a message: a float64 as ``repr``; an mpmath number to the
-    digits asked for (the working precision less the guard digits)."""
+    """A number in a message, written where the message is built: a float64 as
+    :func:`float_text`; an mpmath number to the digits asked for (the working
+    precision of the computation that raises, less the guard digits)."""
     if is_mp(v):
         import mpmath
         return digits_text(v, max(1, mpmath.mp.dps - GUARD))

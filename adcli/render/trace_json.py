@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from ..jsonout import common
 from ..tracing import SOURCE_CAP
+from .numbers import FULL, Numbers
 
-
-def _plain(v):
-    return v
+_plain = FULL.json
 
 
 def _numbers(digits: int | None):
     """How a value goes into JSON: as it is, or under --digits as an N-digit string."""
-    if digits is None:
-        return _plain
-    from ..mpmath_ns import text
-    return lambda v: text(v, digits)
+    return Numbers(digits).json
 
 
 def _row(r, num=_plain, ids=None) -> dict:

@@ -19,7 +19,6 @@ from . import (
     digits_note,
     out_name,
     page,
-    shown_point,
     table_notes,
     tangent_title,
     value_text,
@@ -77,7 +76,7 @@ def _line(c, tr, text: str, style: str = "bold", indent: str = "") -> None:
 
 def print_trace(tr, limit: int, sig: int | None = None) -> None:
     c = console()
-    c.print(header("trace", tr.g, shown_point(tr)))
+    c.print(header("trace", tr.g, tr.point, tr.style.numbers))
     if tr.digits is not None:
         c.print(Text(digits_note(tr), style="dim"))
     _line(c, tr, "Primal trace")

@@ -42,7 +42,7 @@ def graph_model(g: Graph, point: list | None, style: Style | None = None,
     """Nodes and edges of the computational graph; values and partials if ``point``.
 
     ``m`` is the engine's number namespace (float64, or
-    :func:`adcli.mpmath_ns.namespace` under ``--digits`` with ``point`` in its
+    :func:`adcli.backends.mpmath.namespace` under ``--digits`` with ``point`` in its
     numbers); values stay in its numbers.  ``mode`` "reverse" overlays each
     node's adjoint v̄ (one sweep from the single output) and each edge's
     contribution v̄ᵢ·∂vᵢ/∂vⱼ; "forward" each node's tangent v̇ (inputs seeded
@@ -50,7 +50,7 @@ def graph_model(g: Graph, point: list | None, style: Style | None = None,
     use (keys ``<node>c<row>_<position>``), so a shared 2 does not fan out.
     """
     style = style or Style()
-    num, _ = numbers_for(m)
+    num = numbers_for(m)
     vals = lin = over = None
     if point is not None:
         vals = evaluate(g, point, m)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from ..backends.floats import FloatMath
 from ..engine import ZERO, adjoint_sweep, evaluate, linearize, tangent_sweep
-from ..ir import Graph, fmt_number
+from ..ir import Graph
+from ..render.numbers import FULL, Numbers
 from .cost import cost
 from .text import Labels, Style, join, kinks, out_name, positions, term
 
@@ -213,14 +214,12 @@ def tangent_terms(g: Graph, lin, lab: Labels, tan, num=float) -> dict:
     return out
 
 
-def tangent_rows(g: Graph, lab: Labels, rules: dict, seed: list, tan, num=float,
-                 shown=None) -> list:
-    """``shown``: the seed as the rules print it (default ``seed``)."""
+def tangent_rows(g: Graph, lab: Labels, rules: dict, seed: list, tan, num=float) -> list:
+    """The tangent rows of one sweep: an input's rule is its seed, as the style writes it."""
     s, rows = lab.s, []
-    shown = seed if shown is None else shown
     for i in range(g.n_nodes):
         if i < g.n_inputs:
-            rule = s.number(shown[i])
+            rule = s.number(seed[i])
         elif g.op[i] is None:
             continue
         else:
@@ -248,12 +247,13 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: str | None = Non
     """The whole trace at ``point``; ``output`` is a 0-based output position or None.
 
     ``m`` is the number namespace the engine computes with (float64 by
-    default; :func:`adcli.mpmath_ns.namespace` under ``--digits``, with
+    default; :func:`adcli.backends.mpmath.namespace` under ``--digits``, with
     ``point`` and ``direction`` in its numbers and ``digits`` the significant
-    digits to show).  The trace then holds that namespace's numbers.
+    digits to show: the style then writes its numbers to ``digits``).  The trace
+    holds that namespace's numbers.
     """
-    style = style or Style()
-    num, shown = numbers_for(m, digits)
+    style = (style or Style()).with_digits(digits)
+    num = numbers_for(m)
     vals = evaluate(g, point, m)
     lin = linearize(g, vals, m)
     lab = Labels(g, style, kinks(g, vals, lin, m))
@@ -266,9 +266,9 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: str | None = Non
     grads: list | None = None
     if mode == "forward":
         rules = tangent_rules(g, lin, lab)
-        for label, name, seed in _seeds(g, wrt, direction, one, shown):
+        for label, name, seed in _seeds(g, wrt, direction, one, style.numbers):
             tan = tangent_sweep(g, lin, seed)
-            rows = tangent_rows(g, lab, rules, seed, tan, num, [shown(v) for v in seed])
+            rows = tangent_rows(g, lab, rules, seed, tan, num)
             terms = tangent_terms(g, lin, lab, tan, num)
             for row in rows:
                 row.contributions = terms.get(row.node, [])
@@ -295,25 +295,16 @@ def build(g: Graph, point: list, mode: str = "reverse", *, wrt: str | None = Non
                  scope_text(g, wrt, direction, output), accumulate)
 
 
-def numbers_for(m, digits: int | None = None) -> tuple:
-    """(num, shown): a value as the trace keeps it, and as rule text prints it."""
-    if m is FloatMath:
-        return float, _same
-    if digits is None:
-        return m.const, _same
-    from ..mpmath_ns import Shown
-    return m.const, lambda v: Shown(v, digits)
-
-
-def _same(v):
-    return v
+def numbers_for(m):
+    """A value as the trace keeps it: a float64, or the namespace's number."""
+    return float if m is FloatMath else m.const
 
 
 def _seeds(g: Graph, wrt: str | None, direction: list | None, one=1.0,
-           shown=_same):
+           numbers: Numbers = FULL):
     n = g.n_inputs
     if direction is not None:
-        text = ", ".join(fmt_number(shown(v)) for v in direction)
+        text = ", ".join(numbers.text(v) for v in direction)
         yield f"direction ({text})", None, list(direction)
         return
     for j, name in enumerate(g.names):

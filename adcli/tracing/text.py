@@ -6,27 +6,41 @@ Every format prints the same rules from here (LaTeX adds its style in
 """
 from __future__ import annotations
 
+import copy
 import math
 import re
 from functools import lru_cache
 from typing import cast
 
 from ..backends.floats import FloatMath
-from ..ir import Graph, fmt_number, subscript
+from ..ir import Graph, subscript
+from ..render.numbers import FULL, Numbers, float_text
 
 _PH = re.compile(r"\{(\d|out)\}")
 
 
 # -- styles: how ids, numbers and op templates print -------------------------------------------
 class Style:
-    """Unicode, as in the textbooks: v₋₁, v̇₃, v̄₃, ·, −."""
+    """Unicode, as in the textbooks: v₋₁, v̇₃, v̄₃, ·, −.
+
+    ``numbers`` writes the values a rule holds (a seed, a direction): float64 in full,
+    or under --digits N to N digits (:mod:`adcli.render.numbers`)."""
 
     ascii = False
     minus = "−"
     times = "·"
 
-    def __init__(self, symbol: str = "v"):
+    def __init__(self, symbol: str = "v", numbers: Numbers = FULL):
         self.symbol = symbol          # --symbol u: u₋₁ … u₆, as the MATLAB page numbers them
+        self.numbers = numbers
+
+    def with_digits(self, digits: int | None) -> Style:
+        """This style writing its numbers to ``digits`` significant digits (None: float64)."""
+        if digits == self.numbers.digits:
+            return self
+        out = copy.copy(self)
+        out.numbers = Numbers(digits)
+        return out
 
     def var(self, k: int) -> str:
         return self.symbol + subscript(k)
@@ -37,8 +51,8 @@ class Style:
     def bar(self, k: int) -> str:
         return self.symbol + "\u0304" + subscript(k)
 
-    def number(self, v: float) -> str:
-        return fmt_number(v).replace("-", "−")
+    def number(self, v) -> str:
+        return self.numbers.text(v).replace("-", "−")
 
     def name(self, name: str) -> str:
         return name
@@ -65,8 +79,8 @@ class AsciiStyle(Style):
     def bar(self, k: int) -> str:
         return f"{self.symbol}bar{k}"
 
-    def number(self, v: float) -> str:
-        return fmt_number(v)
+    def number(self, v) -> str:
+        return self.numbers.text(v)
 
     def template(self, tpl: str) -> str:
         return tpl.translate(self._MAP)
@@ -85,7 +99,7 @@ def _literal(v: float) -> str:
     """A constant operand as rule text: ``2``, ``(−1)``, ``π``, ``(−e)``."""
     name = NAMED.get(abs(v))
     if name is None:
-        name = fmt_number(abs(v)).replace("-", "−")
+        name = float_text(abs(v)).replace("-", "−")
     return f"(−{name})" if v < 0 else name
 
 
@@ -102,7 +116,7 @@ def _fold(tpl: str) -> str:
     def diff(m):
         a = float(m.group(1).replace("−", "-"))
         b = float(m.group(2).replace("−", "-"))
-        return "(" + fmt_number(a - b).replace("-", "−") + ")"
+        return "(" + float_text(a - b).replace("-", "−") + ")"
     tpl = _DIFF.sub(diff, tpl)
     tpl = _POWN.sub(r"^\1", tpl)
     if _POW0.match(tpl):          # x^1: 1·x^0 is 1
