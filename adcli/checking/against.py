@@ -69,7 +69,7 @@ def _where(g, e: Entry, nums) -> str:
 
 
 def _repr(v, nums) -> str:
-    return repr(v) if nums.digits is None else nums.text(v)
+    return nums.text(v)
 
 
 def failure_lines(g, ag: Against, limit: int = 5, nums=FLOAT) -> list:

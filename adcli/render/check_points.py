@@ -7,6 +7,7 @@ import math
 import sys
 
 from ..jsonout import dumps
+from .numbers import float_text
 
 COLUMNS = ["verdict", "agree", "partials", "max_rel_diff", "note"]
 
@@ -46,8 +47,8 @@ def write_points(g, verdicts, as_json: bool, out=None) -> tuple:
         if writer is None:
             out.write(dumps(point_json(g, pv)) + "\n")
         else:
-            cells = [repr(x) for x in pv.point] or [""] * g.n_inputs
-            rel = "" if pv.max_rel_diff is None else repr(pv.max_rel_diff)
+            cells = [float_text(x) for x in pv.point] or [""] * g.n_inputs
+            rel = "" if pv.max_rel_diff is None else float_text(pv.max_rel_diff)
             writer.writerow(cells + [pv.verdict, pv.agree, pv.partials, rel, pv.note])
         out.flush()
     return counts, first, n
