@@ -46,10 +46,33 @@ def test_forward_overlay_against_sympy(adcli):
 
 def test_overlays_in_dot_and_mermaid(adcli):
     dot = adcli("graph", *BAYDIN, "--mode", "reverse").out
-    assert 'label="v₀ = x2\\n= 5\\nv\u0304 = 1.716"' in dot
-    assert 'label="∂ = cos(v₀) = 0.2837\\nv\u0304·∂ = -0.2837"' in dot
+    assert 'label="v₀ = x2\\n= 5\\nv\u0304₀ = 1.716"' in dot
+    assert 'label="∂ = cos(v₀) = 0.2837\\nv\u0304₃·∂ = -0.2837"' in dot
     mmd = adcli("graph", *BAYDIN, "--mode", "forward", "--wrt", "x1", "-f", "mermaid").out
-    assert "v\u0307 = 5.5" in mmd and "∂·v\u0307 = 5" in mmd
+    assert "v\u0307₅ = 5.5" in mmd and "∂·v\u0307₋₁ = 5" in mmd
+
+
+# Baydin et al. Table 3 under the MATLAB page's letter: every overlay label says u
+@pytest.mark.parametrize("mode, extra", [("reverse", []), ("forward", ["--wrt", "x1"])])
+def test_overlay_labels_honour_symbol(adcli, mode, extra):
+    args = ["graph", *BAYDIN, "--mode", mode, *extra, "--symbol", "u"]
+    mark = "\u0304" if mode == "reverse" else "\u0307"
+    for fmt in ("dot", "mermaid"):
+        out = adcli(*args, "-f", fmt).out
+        assert "v" + mark not in out and "v₀" not in out, (fmt, out)
+        if mode == "reverse":    # v̄₀ = 2 − cos 5 = 1.716; v̄₃·∂v₃/∂v₀ = −cos 5
+            assert f"u{mark}₀ = 1.716" in out and f"u{mark}₃·∂ = -0.2837" in out
+        else:                    # v̇₅ = 1/2 + 5 = 5.5; ∂v₂/∂v₋₁·v̇₋₁ = x2 = 5
+            assert f"u{mark}₅ = 5.5" in out and f"∂·u{mark}₋₁ = 5" in out
+    d = adcli(*args, "--json").json
+    what = "adjoint" if mode == "reverse" else "tangent"
+    labels = {n["id"]: n[what + "_label"] for n in d["nodes"] if n["kind"] != "constant"}
+    assert labels["u₀"] == f"u{mark}₀" and labels["u₋₁"] == f"u{mark}₋₁"
+    edge = {(e["from"], e["to"]): e for e in d["edges"]}
+    want = f"u{mark}₃·∂u₃/∂u₀" if mode == "reverse" else f"∂u₃/∂u₀·u{mark}₀"
+    assert edge[("u₀", "u₃")]["contribution_label"] == want
+    asc = adcli(*args, "--ascii").out
+    assert ("ubar0 = 1.716" if mode == "reverse" else "udot5 = 5.5") in asc
 
 
 def test_rankdir_and_precision(adcli):

@@ -168,26 +168,20 @@ def node_value(node, sig: int | None = None) -> str | None:
 GRAPH_DIGITS = 4
 
 
-def overlay_text(node, mode: str | None, sig: int | None = None, ascii: bool = False) -> str:
-    """``v̄ = 1.716`` (reverse) or ``v̇ = 5.5`` (forward) for a node, "" without one."""
+def overlay_text(node, mode: str | None, sig: int | None = None) -> str:
+    """``v̄₀ = 1.716`` (reverse) or ``u̇₃ = 5.5`` (forward, --symbol u), "" without one."""
     if mode is None or node.overlay is None:
         return ""
-    if ascii:
-        sym = "vbar" if mode == "reverse" else "vdot"
-    else:
-        sym = "v\u0304" if mode == "reverse" else "v\u0307"
-    return f"{sym} = {value_text(node.overlay, sig)}"
+    return f"{node.overlay_id} = {value_text(node.overlay, sig)}"
 
 
-def contribution_text(edge, mode: str | None, sig: int | None = None,
-                      ascii: bool = False) -> str:
-    """An edge's contribution: ``v̄·∂ = −0.284`` (reverse), ``∂·v̇ = 5`` (forward)."""
+def contribution_text(edge, mode: str | None, sig: int | None = None) -> str:
+    """An edge's contribution under its partial's line (``∂ = cos(v₀) = 0.2837``):
+    ``v̄₃·∂ = −0.284`` (reverse), ``∂·v̇₋₁ = 5`` (forward), in the graph's style
+    (--symbol, --ascii).  JSON spells the product out (``v̄₃·∂v₃/∂v₀``)."""
     if mode is None or edge.contribution is None:
         return ""
-    d, dot = ("d", "*") if ascii else ("∂", "·")
-    what = ("vbar" if ascii else "v\u0304") + dot + d if mode == "reverse" \
-        else d + dot + ("vdot" if ascii else "v\u0307")
-    return f"{what} = {value_text(edge.contribution, sig)}"
+    return f"{edge.contribution_short} = {value_text(edge.contribution, sig)}"
 
 
 def edge_text(edge, sig: int | None = None, ascii: bool = False) -> str:

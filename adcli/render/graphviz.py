@@ -23,7 +23,7 @@ def dot(g, nodes: list, edges: list, sig: int | None = None, ascii: bool = False
     for n in nodes:
         value = node_value(n, sig)
         label = n.label if value is None else f"{n.label}\n= {value}"
-        extra = overlay_text(n, mode, sig, ascii)
+        extra = overlay_text(n, mode, sig)
         if extra:
             label += "\n" + extra
         attrs = _SHAPE[n.kind]
@@ -34,7 +34,7 @@ def dot(g, nodes: list, edges: list, sig: int | None = None, ascii: bool = False
         attrs = ""
         if e.value is not None:
             text = edge_text(e, sig, ascii)
-            extra = contribution_text(e, mode, sig, ascii)
+            extra = contribution_text(e, mode, sig)
             attrs = f" [label={quote(text + (chr(10) + extra if extra else ''))}]"
         lines.append(f"  n{e.src_key} -> n{e.dst}{attrs};")
     for n in nodes:

@@ -50,14 +50,23 @@ def vjp_view(r, fmt: Numbers) -> list:
                  style="dim")]
 
 
+def second_name(x: str, y: str) -> str:
+    """The textbook name of a Hessian entry: ∂²f/∂x1², ∂²f/∂x1∂x2."""
+    return f"∂²f/∂{x}²" if x == y else f"∂²f/∂{x}∂{y}"
+
+
 def hessian_view(r, fmt: Numbers) -> list:
     g = r.graph
-    # the row is the variable: ∂²f/∂variable∂x2 in row x1 is ∂²f/∂x1∂x2
-    t = _table("variable", "∂f/∂variable", *(f"∂²f/∂variable∂{n}" for n in g.names))
-    for name, d, row in zip(g.names, r.gradient, r.hessian):
-        t.add_row(name, fmt.text(d), *(fmt.text(v) for v in row))
+    grad = _table("variable", "∂f/∂variable")
+    for name, d in zip(g.names, r.gradient):
+        grad.add_row(name, fmt.text(d))
+    # one row per entry Hᵢⱼ, i ≤ j (the matrix is exactly symmetric), named in full
+    t = _table("second derivative", "value")
+    for i, x in enumerate(g.names):
+        for j in range(i, len(g.names)):
+            t.add_row(second_name(x, g.names[j]), fmt.text(r.hessian[i][j]))
     n = len(g.names)
-    return [header("hessian", g, r.point, fmt), _value_line(r.value, fmt), t,
+    return [header("hessian", g, r.point, fmt), _value_line(r.value, fmt), grad, t,
             Text(symmetry_note(r), style="dim"),
             Text(f"forward-over-reverse: {n} reverse sweep{'s' if n != 1 else ''} over dual "
                  "numbers (one per input), each carrying tangents", style="dim")]

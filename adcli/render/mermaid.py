@@ -30,14 +30,14 @@ def mermaid(g, nodes: list, edges: list, sig: int | None = None,
         value = node_value(n, sig)
         if value is not None:
             label += f"<br/>= {text(value)}"
-        extra = overlay_text(n, mode, sig, ascii)
+        extra = overlay_text(n, mode, sig)
         if extra:
             label += f"<br/>{text(extra)}"
         lines.append(f"    n{n.key}{_shape(n.kind, n.outputs, label)}")
     for e in edges:
         if e.value is not None:
             lab = text(edge_text(e, sig, ascii))
-            extra = contribution_text(e, mode, sig, ascii)
+            extra = contribution_text(e, mode, sig)
             if extra:
                 lab += f"<br/>{text(extra)}"
             lines.append(f'    n{e.src_key} -->|"{lab}"| n{e.dst}')

@@ -91,7 +91,8 @@ def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None,
                   mode: str | None = None) -> dict:
     """The graph's JSON; under --digits its numbers (the point too) are N-digit
     strings, and a ``"digits"`` key says so.  ``mode``: nodes gain ``adjoint``
-    (reverse) or ``tangent`` (forward), edges ``contribution``."""
+    (reverse) or ``tangent`` (forward) and its ``…_label`` (v̄₃, u̇₀ under --symbol u),
+    edges ``contribution`` and ``contribution_label`` (v̄₃·∂v₃/∂v₀)."""
     num = _numbers(digits)
     out = common("graph", g, [num(v) for v in point] if point is not None else [])
     if digits is not None:
@@ -105,6 +106,7 @@ def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None,
                 "value": None if n.value is None else num(n.value), "outputs": n.outputs}
         if mode is not None and n.kind != "constant":
             item[what] = None if n.overlay is None else num(n.overlay)
+            item[what + "_label"] = n.overlay_id or None          # v̄₃, u̇₀ (--symbol)
         out["nodes"].append(item)
     ids = {n.node: n.id for n in nodes}
     out["edges"] = []
@@ -114,5 +116,6 @@ def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None,
                 "value": None if e.value is None else num(e.value)}
         if mode is not None:
             item["contribution"] = None if e.contribution is None else num(e.contribution)
+            item["contribution_label"] = e.contribution_id or None   # v̄₃·∂v₃/∂v₀
         out["edges"].append(item)
     return out

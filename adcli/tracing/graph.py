@@ -24,6 +24,7 @@ class GNode:
     outputs: list        # output names this node is ("f", "f1", ...)
     key: str = ""        # unique per drawn node: "3", or "2c5_1" for constant 2's use by row 5
     overlay: object = None   # --mode reverse: v̄ (adjoint); --mode forward: v̇ (tangent)
+    overlay_id: str = ""     # the overlay's name in the style: v̄₃, u̇₀, vbar3
 
 
 @dataclass
@@ -35,6 +36,8 @@ class GEdge:
     value: float | None
     src_key: str = ""    # the drawn source node (a constant's own per-use node)
     contribution: object = None   # reverse: v̄_dst·∂dst/∂src; forward: ∂dst/∂src·v̇_src
+    contribution_id: str = ""     # that product in the style: v̄₃·∂v₃/∂v₀, ∂u₂/∂u₋₁·u̇₋₁
+    contribution_short: str = ""  # beside the partial's own label (∂ = …): v̄₃·∂, ∂·u̇₋₁
 
 
 def graph_model(g: Graph, point: list | None, style: Style | None = None,
@@ -67,6 +70,8 @@ def graph_model(g: Graph, point: list | None, style: Style | None = None,
 
     def shown(v):
         return None if v is None else num(v)
+    ids = lab.bar if mode == "reverse" else lab.dot
+    d = "d" if style.ascii else "∂"
     for i in range(g.n_nodes):
         value = None if vals is None else num(vals[i])
         if g.op[i] is None and i >= g.n_inputs:
@@ -77,7 +82,8 @@ def graph_model(g: Graph, point: list | None, style: Style | None = None,
         kind = "input" if i < g.n_inputs else "operation"
         nodes.append(GNode(i, lab.var[i], kind, f"{lab.var[i]} = {lab.definition(i)}",
                            g.fn(i).name if g.op[i] else None, value, outs.get(i, []),
-                           str(i), None if over is None else shown(over[i])))
+                           str(i), None if over is None else shown(over[i]),
+                           "" if over is None else ids[i]))
         if g.op[i] is None:
             continue
         partials = dict(zip(positions(g, i), lin.pairs[i])) if lin is not None else {}
@@ -89,10 +95,17 @@ def graph_model(g: Graph, point: list | None, style: Style | None = None,
                 key = f"{a}c{i}_{pos}"
                 nodes.append(GNode(a, lab.var[a], "constant", lab.var[a], None,
                                    None if vals is None else num(vals[a]), [], key))
-            contribution = None
+            contribution, product, short = None, "", ""
             if over is not None and p is not None:
                 t = over[i] * p[1] if mode == "reverse" else p[1] * over[a]
                 contribution = num(t) if t is not ZERO else num(0.0)
+                partial = f"{d}{lab.var[i]}/{d}{lab.var[a]}"
+                if mode == "reverse":
+                    product, short = (f"{ids[i]}{style.times}{partial}",
+                                      f"{ids[i]}{style.times}{d}")
+                else:
+                    product, short = (f"{partial}{style.times}{ids[a]}",
+                                      f"{d}{style.times}{ids[a]}")
             edges.append(GEdge(a, i, pos, text, None if p is None else num(p[1]), key,
-                               contribution))
+                               contribution, product, short))
     return nodes, edges
