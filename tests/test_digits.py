@@ -1,18 +1,16 @@
 """--digits N: every printed digit against SymPy's evalf at the same precision."""
 from __future__ import annotations
 
-import pathlib
 import re
 
 import mpmath
 import pytest
 import sympy as sp
+from sympy_reference import SAMPLES, to_sympy
 
-from adcli.functions import CONSTANTS
 from adcli.parser import parse
 from adcli.point import split_top
 
-SAMPLES = sorted((pathlib.Path(__file__).parent.parent / "samples").glob("*.txt"))
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
 
 
@@ -20,25 +18,12 @@ def reference(text: str, at: str, digits: int):
     """SymPy, built node by node from the formula with exact decimal constants,
     at an exact point (``2/3`` stays 2/3): values and Jacobian, evalf(digits)."""
     g = parse(text)
-    syms = [sp.Symbol(n, real=True) for n in g.names]
-    expr = [None] * g.n_nodes
-    for i in range(g.n_nodes):
-        if i < g.n_inputs:
-            expr[i] = syms[i]
-        elif g.op[i] is None:
-            c = g.const[i]
-            expr[i] = sp.pi if abs(c) == CONSTANTS["pi"] else sp.E if abs(c) == CONSTANTS["e"] \
-                else sp.Rational(repr(c))
-            if c < 0 and abs(c) in CONSTANTS.values():
-                expr[i] = -expr[i]
-        else:
-            expr[i] = g.op[i].sympy(sp, *[expr[a] for a in g.args[i]])
+    syms, exprs = to_sympy(g, decimal=True)
     values = [sp.sympify(p.replace("^", "**"), locals={"pi": sp.pi, "e": sp.E}, rational=True)
               for _, p in split_top(at)]
     subs = dict(zip(syms, values, strict=True))
-    vals = [sp.N(expr[o].subs(subs), digits + 10) for o in g.outputs]
-    jac = [[sp.N(sp.diff(expr[o], s).subs(subs), digits + 10) for s in syms]
-           for o in g.outputs]
+    vals = [sp.N(f.subs(subs), digits + 10) for f in exprs]
+    jac = [[sp.N(sp.diff(f, s).subs(subs), digits + 10) for s in syms] for f in exprs]
     return g, vals, jac
 
 

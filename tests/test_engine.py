@@ -2,27 +2,15 @@
 from __future__ import annotations
 
 import math
-import pathlib
-import re
 
 import pytest
-import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from sympy_reference import SAMPLES, sample, sympy_jacobian
 
 from adcli.engine import differentiate, evaluate
 from adcli.errors import AdcliError, EvalError
 from adcli.parser import parse
-from adcli.point import parse_point
-
-SAMPLES = sorted((pathlib.Path(__file__).parent.parent / "samples").glob("*.txt"))
-
-
-def sample(path: pathlib.Path):
-    text = path.read_text()
-    at = re.search(r"^# at: (.*)$", text, re.MULTILINE).group(1)
-    g = parse(text)
-    return g, parse_point(at, g.names)
 
 
 # -- published numbers, exactly ----------------------------------------------------------
@@ -61,26 +49,6 @@ def test_chain_rule_post_example():
 
 
 # -- every sample: forward == reverse == SymPy --------------------------------------------
-def sympy_jacobian(g, point):
-    """Independent reference: SymPy on the same formula, at 30 digits."""
-    from adcli.functions import CONSTANTS
-    syms = [sp.Symbol(n, real=True) for n in g.names]
-    expr = [None] * g.n_nodes
-    for i in range(g.n_nodes):
-        if i < g.n_inputs:
-            expr[i] = syms[i]
-        elif g.op[i] is None:
-            c = g.const[i]
-            expr[i] = sp.pi if c == CONSTANTS["pi"] else sp.E if c == CONSTANTS["e"] \
-                else sp.Rational(c)
-        else:
-            expr[i] = g.op[i].sympy(sp, *[expr[a] for a in g.args[i]])
-    # evalf(subs=) substitutes numerically; .subs() would build exact powers such as
-    # Rational^Rational of 53-bit fractions, which SymPy factors for minutes
-    subs = {s: sp.Rational(v) for s, v in zip(syms, point, strict=True)}
-    return [[float(sp.diff(expr[o], s).evalf(30, subs=subs)) for s in syms] for o in g.outputs]
-
-
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
 def test_samples_forward_equals_reverse_equals_sympy(path):
     g, point = sample(path)

@@ -1,7 +1,6 @@
 """jvp, vjp, hessian, hvp and derivative against published numbers and SymPy."""
 from __future__ import annotations
 
-import pathlib
 import random
 import re
 
@@ -10,53 +9,14 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sympy_reference import SAMPLES, num, sample, sympy_hessian, sympy_jacobian, to_sympy
 
 from adcli import higher
 from adcli.errors import EvalError
-from adcli.functions import CONSTANTS
 from adcli.higher import derivatives, hessian
 from adcli.parser import parse
-from adcli.point import parse_point
 
-SAMPLES = sorted((pathlib.Path(__file__).parent.parent / "samples").glob("*.txt"))
 MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
-
-
-def sample(path: pathlib.Path):
-    text = path.read_text()
-    at = re.search(r"^# at: (.*)$", text, re.MULTILINE).group(1)
-    g = parse(text)
-    return g, parse_point(at, g.names)
-
-
-def to_sympy(g):
-    """The formula as SymPy expressions (one per output), built from the op table."""
-    syms = [sp.Symbol(n, real=True) for n in g.names]
-    expr = [None] * g.n_nodes
-    for i in range(g.n_nodes):
-        if i < g.n_inputs:
-            expr[i] = syms[i]
-        elif g.op[i] is None:
-            c = g.const[i]
-            expr[i] = sp.pi if c == CONSTANTS["pi"] else sp.E if c == CONSTANTS["e"] \
-                else sp.Rational(c)
-        else:
-            expr[i] = g.op[i].sympy(sp, *[expr[a] for a in g.args[i]])
-    return syms, [expr[o] for o in g.outputs]
-
-
-def num(e, syms, point) -> float:
-    return float(e.evalf(30, subs={s: sp.Rational(v) for s, v in zip(syms, point, strict=True)}))
-
-
-def sympy_hessian(g, point):
-    syms, (f,) = to_sympy(g)
-    return [[num(sp.diff(f, a, b), syms, point) for b in syms] for a in syms]
-
-
-def sympy_jacobian(g, point):
-    syms, fs = to_sympy(g)
-    return [[num(sp.diff(f, s), syms, point) for s in syms] for f in fs]
 
 
 def close(got, want, rel=1e-12):
