@@ -225,8 +225,8 @@ def _unequal_mixed_partials(g: Graph, rows: list) -> list:
 
 
 def _text(v) -> str:
-    if type(v) is float:
-        return repr(v)
+    """A number in a warning: :func:`adcli.render.numbers.working_text` (float64 in
+    full, mpmath numbers to the digits asked for)."""
     from .render.numbers import working_text
     return working_text(v)
 
