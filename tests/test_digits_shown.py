@@ -122,3 +122,14 @@ def test_an_error_under_digits_names_the_value_to_thirty_digits(adcli, command):
 def test_a_warning_under_digits_names_the_value_to_thirty_digits(adcli):
     r = adcli("grad", "max(x, y)", "--at", "1/3,1/3", "--digits", str(DIGITS))
     assert r.code == 0 and shows(r.err, ratio(1, 3)), r
+
+
+def test_constants_are_never_a_float64_widened_to_thirty_digits(adcli):
+    # 1/3 folds to a float64 constant; under --digits its value is a third to every digit,
+    # and no label may print the float64's binary tail (0.333…3314829616…)
+    for args in (["trace", "[x, 1/3]", "--at", "2"], ["graph", "x*(1/3)", "--at", "2"],
+                 ["trace", "x*(1/3)", "--at", "2", "-f", "latex"]):
+        r = adcli(*args, "--digits", str(DIGITS))
+        assert r.code == 0 and "14829616" not in r.out, r
+    d = adcli("trace", "[x, 1/3]", "--at", "2", "--digits", str(DIGITS), "--json").json
+    assert shows(d["value"][1], ratio(1, 3))

@@ -209,11 +209,9 @@ class Labels:
         self._tcache: dict = {}
 
     def constant(self, v: float) -> str:
-        """A constant node: its literal, or its name (π, e) in the style."""
-        if abs(v) in NAMED:
-            return self.s.template(_literal(v))
-        lit = self.s.number(v)
-        return f"({lit})" if v < 0 else lit
+        """A constant node: its literal (``2``, ``(−0.5)``), or its name (π, e), in the
+        style; as the rules write it, never the float64 widened to --digits."""
+        return self.s.template(_literal(v))
 
     def _consts(self, i: int) -> tuple:
         g = self.g
