@@ -172,7 +172,7 @@ def overlay_text(node, mode: str | None, sig: int | None = None) -> str:
     """``v̄₀ = 1.716`` (reverse) or ``u̇₃ = 5.5`` (forward, --symbol u), "" without one."""
     if mode is None or node.overlay is None:
         return ""
-    return f"{node.overlay_id} = {value_text(node.overlay, sig)}"
+    return f"{node.overlay_label} = {value_text(node.overlay, sig)}"
 
 
 def contribution_text(edge, mode: str | None, sig: int | None = None) -> str:

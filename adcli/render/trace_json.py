@@ -106,7 +106,7 @@ def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None,
                 "value": None if n.value is None else num(n.value), "outputs": n.outputs}
         if mode is not None and n.kind != "constant":
             item[what] = None if n.overlay is None else num(n.overlay)
-            item[what + "_label"] = n.overlay_id or None          # v̄₃, u̇₀ (--symbol)
+            item[what + "_label"] = n.overlay_label or None          # v̄₃, u̇₀ (--symbol)
         out["nodes"].append(item)
     ids = {n.node: n.id for n in nodes}
     out["edges"] = []
@@ -116,6 +116,6 @@ def graph_payload(g, point, nodes: list, edges: list, digits: int | None = None,
                 "value": None if e.value is None else num(e.value)}
         if mode is not None:
             item["contribution"] = None if e.contribution is None else num(e.contribution)
-            item["contribution_label"] = e.contribution_id or None   # v̄₃·∂v₃/∂v₀
+            item["contribution_label"] = e.contribution_label or None   # v̄₃·∂v₃/∂v₀
         out["edges"].append(item)
     return out

@@ -24,7 +24,7 @@ class GNode:
     outputs: list        # output names this node is ("f", "f1", ...)
     key: str = ""        # unique per drawn node: "3", or "2c5_1" for constant 2's use by row 5
     overlay: object = None   # --mode reverse: v̄ (adjoint); --mode forward: v̇ (tangent)
-    overlay_id: str = ""     # the overlay's name in the style: v̄₃, u̇₀, vbar3
+    overlay_label: str = ""  # the overlay's name in the style: v̄₃, u̇₀, vbar3
 
 
 @dataclass
@@ -36,7 +36,7 @@ class GEdge:
     value: float | None
     src_key: str = ""    # the drawn source node (a constant's own per-use node)
     contribution: object = None   # reverse: v̄_dst·∂dst/∂src; forward: ∂dst/∂src·v̇_src
-    contribution_id: str = ""     # that product in the style: v̄₃·∂v₃/∂v₀, ∂u₂/∂u₋₁·u̇₋₁
+    contribution_label: str = ""  # that product in the style: v̄₃·∂v₃/∂v₀, ∂u₂/∂u₋₁·u̇₋₁
     contribution_short: str = ""  # beside the partial's own label (∂ = …): v̄₃·∂, ∂·u̇₋₁
 
 
