@@ -168,17 +168,20 @@ def node_value(node, sig: int | None = None) -> str | None:
 GRAPH_DIGITS = 4
 
 
-def overlay_text(node, mode: str | None, sig: int | None = None) -> str:
-    """``v̄₀ = 1.716`` (reverse) or ``u̇₃ = 5.5`` (forward, --symbol u), "" without one."""
+def overlay_text(node, mode: str | None, sig: int | None = None, ascii: bool = False) -> str:
+    """``v̄₀ = 1.716`` (reverse) or ``u̇₃ = 5.5`` (forward, --symbol u), "" without one.
+    (``ascii`` is kept for callers: the label is already in the graph's style.)"""
     if mode is None or node.overlay is None:
         return ""
     return f"{node.overlay_label} = {value_text(node.overlay, sig)}"
 
 
-def contribution_text(edge, mode: str | None, sig: int | None = None) -> str:
+def contribution_text(edge, mode: str | None, sig: int | None = None,
+                      ascii: bool = False) -> str:
     """An edge's contribution under its partial's line (``∂ = cos(v₀) = 0.2837``):
     ``v̄₃·∂ = −0.284`` (reverse), ``∂·v̇₋₁ = 5`` (forward), in the graph's style
-    (--symbol, --ascii).  JSON spells the product out (``v̄₃·∂v₃/∂v₀``)."""
+    (--symbol, --ascii: ``ascii`` is kept for callers).  JSON spells the product out
+    (``v̄₃·∂v₃/∂v₀``)."""
     if mode is None or edge.contribution is None:
         return ""
     return f"{edge.contribution_short} = {value_text(edge.contribution, sig)}"
