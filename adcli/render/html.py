@@ -102,7 +102,7 @@ def _primal(p: _Page, live: bool) -> str:
         body.append((key, [r.id, name, r.rule, src, p.num(r.value)]))
         if live:
             value = p.num(r.value)
-            sets = {f"p{r.node}": f"= {value}"}
+            sets: dict = {f"p{r.node}": f"= {value}"}
             sets.update((f"e{k}", True) for k in p.into.get(r.node, []))
             p.step("Primal sweep", f"{r.lhs} = {r.rule} = {value}", key, r.node,
                    p.into.get(r.node, []), sets)

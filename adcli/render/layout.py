@@ -145,7 +145,7 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
             rows[lay] = reorder(rows[lay], down)
     # coordinates along the layers: widest node, plus the widest label landing there
     gap_need = [0.0] * depth
-    for (a, b), chain, (lw, lh) in zip(pairs, chains, lab):
+    for chain, (lw, lh) in zip(chains, lab):
         last = layer[chain[-1]]
         gap_need[last] = max(gap_need[last], lw if lr else lh)
     rank_at = [0.0] * depth
