@@ -8,7 +8,7 @@ at shared nodes (the trace's ``--accumulate steps`` data).  Every step says
 which texts of the graph and the tables it reveals or changes (``data-k``
 keys); the script (``page/page.js``, beside this module) replays the steps up
 to the current one.  CSS and script are inlined, the steps are JSON in a
-``<script type="application/json">``: no request leaves the page.
+``<script type="application/json">`` (every ``<`` escaped): no request leaves the page.
 
 The same fragment is the API trace's ``_repr_html_`` (``standalone=False``):
 every id carries a unique prefix, the CSS is scoped to its root and the
@@ -224,8 +224,8 @@ def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: in
     if why:
         tables = _clipped(tr, limit) if limit else tables
     at = ", ".join(f"{n} = {value_text(v, tr.digits)}" for n, v in zip(tr.g.names, tr.point))
-    head = (f'<header><h1>{_x(text)}</h1><p class="at">at {_x(at)}'
-            f'{" · " + _x(tr.mode) + " mode" if tr.mode else ""}</p></header>')
+    head = (f'<header><h1>{_x(text)}</h1><p class="at">{"at " + _x(at) if at else "no inputs"}'
+            f' · {_x(tr.mode)} mode</p></header>')
     controls = ""
     if live:
         controls = ('<nav class="controls" aria-label="steps">'
@@ -237,10 +237,10 @@ def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: in
                     '<button data-go="theme" class="theme" title="light / dark">◐ dark</button>'
                     '</nav><div class="stage"><div class="what"></div>'
                     '<div class="equation"></div></div>')
-    note = f'<p class="note">{_x(why[0].upper() + why[1:])}: the page shows the tables ' \
-        'only.</p>' if why else ""
+    note = f'<p class="note">{_x(why[0].upper() + why[1:])}, so this page shows the ' \
+        'tables only (--max-nodes N draws larger graphs).</p>' if why else ""
     data = json.dumps({"steps": p.steps, "standalone": standalone}, ensure_ascii=False,
-                      separators=(",", ":")).replace("</", "<\\/")
+                      separators=(",", ":")).replace("<", "\\u003c")   # never "</script>"
     body = (f'<div class="adcli-trace" id="{prefix}" tabindex="0">{head}{controls}{note}'
             f'<main><div class="graph">{drawing}</div>'
             f'<div class="tables">{"".join(tables)}</div></main>'

@@ -203,8 +203,7 @@ def too_many(count: int, max_nodes: int) -> str:
     """Why a graph of ``count`` drawn nodes is not drawn ("" when it is)."""
     if count <= max_nodes:
         return ""
-    return (f"the graph has {count:,} nodes, more than --max-nodes {max_nodes:,}: a drawing "
-            "that large cannot be read")
+    return f"the graph has {count:,} nodes, more than --max-nodes {max_nodes:,}"
 
 
 def drawing(g, nodes: list, edges: list, sig: int | None = None, ascii: bool = False,
@@ -213,5 +212,6 @@ def drawing(g, nodes: list, edges: list, sig: int | None = None, ascii: bool = F
     why = too_many(len(nodes), max_nodes)
     if why:
         from ..errors import UsageError
-        raise UsageError(f"{why} (raise --max-nodes N, or use --format dot or json)")
+        raise UsageError(f"{why}: a drawing that large cannot be read (raise --max-nodes N, "
+                         "or use --format dot or json)")
     return svg(g, nodes, edges, sig, ascii, mode, rankdir)
