@@ -129,3 +129,21 @@ def test_html_with_json_is_json_and_digits_work(adcli):
     assert r.json["value"] == math.log(2) + 10 - math.sin(5)
     r = adcli("trace", "x1*x2/3", "--at", "1,1", "--format", "html", "--digits", "20")
     assert r.code == 0 and "0.33333333333333333333" in r.out
+
+
+def test_vector_formula_pages(adcli):
+    # f = (x·y, x + y) at (3, 4): ∇f1 = (y, x) = (4, 3), ∇f2 = (1, 1)
+    r = adcli("trace", "[x*y, x+y]", "--at", "3,4", "--format", "html")
+    eqs = [s["eq"] for s in steps_of(r.out)]
+    assert "∂f1/∂x = x\u0304 = 4   ∂f1/∂y = y\u0304 = 3" in eqs
+    assert eqs[-1] == "∂f2/∂x = x\u0304 = 1   ∂f2/∂y = y\u0304 = 1"
+    # one JVP sweep along (1, 2): ḟ1 = y + 2x = 10, ḟ2 = 3
+    r = adcli("trace", "[x*y, x+y]", "--at", "3,4", "--format", "html", "--direction", "1,2")
+    assert steps_of(r.out)[-1]["eq"] == "f1: 10, f2: 3"
+
+
+def test_page_keeps_the_traces_notation(adcli):
+    r = adcli("trace", "x1*exp(-1/2*(x1^2+x2^2))", "--at", "2,1/2", "--format", "html",
+              "--symbol", "u", "--ascii")
+    eqs = [s["eq"] for s in steps_of(r.out)]
+    assert eqs[0] == "u-1 = x1 = 2" and any(e.startswith("ubar") for e in eqs)

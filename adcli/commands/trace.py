@@ -123,8 +123,8 @@ GraphPrecisionOpt = Annotated[int | None, typer.Option(
          "JSON is always full).", metavar="N", show_default=False)]
 MaxNodesOpt = Annotated[int, typer.Option(
     "--max-nodes", min=1, metavar="N",
-    help="--format html/svg: draw graphs of at most N nodes (default 200); a larger "
-         "formula's page shows the tables only, and its SVG is refused.")]
+    help="--format html (trace) or svg (graph): draw graphs of at most N nodes; above "
+         "that the trace page shows the tables only, and graph refuses the SVG.")]
 TraceFormatOpt = Annotated[TraceFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="table (Rich, for the terminal), markdown or latex (to paste into notes), json, "
