@@ -3,15 +3,16 @@
 1. Layers: the longest path from a source (one loop over a topological order);
    nodes in ``pull`` (a constant's own per-use node) sit one layer before their
    first user instead of at layer 0.
-2. Edges that span several layers pass through invisible dummy nodes, one per
-   layer, so that they bend around the nodes they pass.
+2. Between two layers of nodes lies a layer of edge labels: every edge passes
+   through invisible dummy nodes, one per layer it crosses, so that it bends
+   around the nodes it passes, and the dummy just before its target carries its
+   label (with the label's size), so that labels never overlap.
 3. A few barycenter sweeps (down, then up) reorder each layer against edge
    crossings: a node moves to the mean position of its neighbours in the layer
    before (after).
 4. Coordinates: layers along the rank axis (x for ``LR``, y for ``TB``), each
-   as far from the last as its widest node and the widest edge label landing in
-   it need; nodes along the other axis, pulled towards their neighbours'
-   mean, never overlapping.
+   as far from the last as its widest node or label needs; nodes along the
+   other axis, pulled towards their neighbours' mean, never overlapping.
 
 Everything is a loop over lists; nothing recurses, and the cost is linear in
 the nodes plus the layers the edges cross (times the few sweeps and a sort per
@@ -97,20 +98,22 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
     if rankdir == "auto":
         rankdir = "TB" if max(layer, default=0) > DEEP else "LR"
     lr = rankdir == "LR"
+    layer = [2 * lay for lay in layer]        # odd layers hold the edge labels
     # rank extent (along the layers' axis) and order extent of every node, dummies last
     rank_ext = [w if lr else h for w, h in sizes]
     ord_ext = [h if lr else w for w, h in sizes]
     lab = label_sizes or [(0.0, 0.0)] * len(pairs)
     up: list = [list() for _ in range(n)]      # neighbours one layer before (real + dummy)
     down: list = [list() for _ in range(n)]
-    chains = []                               # per edge: the node ids it passes through
-    for a, b in pairs:
+    chains, at_label = [], []                 # per edge: the nodes it passes, its label's
+    for (a, b), (lw, lh) in zip(pairs, lab):
         chain = [a]
         for lay in range(layer[a] + 1, layer[b]):
             d = len(layer)
             layer.append(lay)
-            rank_ext.append(0.0)
-            ord_ext.append(4.0)
+            label = lay == layer[b] - 1         # the label: a dummy of the label's size
+            rank_ext.append((lw if lr else lh) if label else 0.0)
+            ord_ext.append(max(4.0, lh if lr else lw) if label else 4.0)
             up.append([])
             down.append([])
             chain.append(d)
@@ -119,6 +122,7 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
             down[u].append(v)
             up[v].append(u)
         chains.append(chain)
+        at_label.append(chain[-2])
     total = len(layer)
     depth = max(layer, default=-1) + 1
     rows: list = [[] for _ in range(depth)]
@@ -143,17 +147,13 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
             rows[lay] = reorder(rows[lay], up)
         for lay in range(depth - 2, -1, -1):
             rows[lay] = reorder(rows[lay], down)
-    # coordinates along the layers: widest node, plus the widest label landing there
-    gap_need = [0.0] * depth
-    for chain, (lw, lh) in zip(chains, lab):
-        last = layer[chain[-1]]
-        gap_need[last] = max(gap_need[last], lw if lr else lh)
+    # coordinates along the layers: as far apart as their widest node (or label) needs
     rank_at = [0.0] * depth
     widest = [max((rank_ext[v] for v in row), default=0.0) for row in rows]
     at = MARGIN
     for lay in range(depth):
         if lay:
-            at += RANK_GAP + gap_need[lay]
+            at += RANK_GAP / 2
         rank_at[lay] = at + widest[lay] / 2
         at += widest[lay]
     # coordinates within a layer: stacked, then pulled towards the neighbours' mean
@@ -178,15 +178,11 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
     for v, k in enumerate(keys):
         x, y = point(v)
         boxes[k] = Box(x, y, sizes[v][0], sizes[v][1])
-    routes, labels = [], []
-    for chain in chains:
-        pts = [point(v) for v in chain]
-        routes.append(pts)
-        (x0, y0), (x1, y1) = pts[-2], pts[-1]
-        labels.append(((x0 + x1) / 2, (y0 + y1) / 2))
+    routes = [[point(v) for v in chain] for chain in chains]
+    labels = [point(v) for v in at_label]
     width, height = (size_rank, size_ord) if lr else (size_ord, size_rank)
-    return Layout(boxes, routes, labels, width, height, depth, total - n,
-                  [[keys[v] for v in row if v < n] for row in rows], rankdir)
+    return Layout(boxes, routes, labels, width, height, (depth + 1) // 2, total - n,
+                  [[keys[v] for v in row if v < n] for row in rows[::2]], rankdir)
 
 
 def _pack(row: list, want: list, ext: list, coord: list) -> None:
