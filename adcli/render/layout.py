@@ -48,6 +48,7 @@ class Layout:
     dummies: int = 0
     order: list = field(default_factory=list)   # per layer: the keys, in order
     rankdir: str = "LR"
+    crossings: int = 0                          # edge crossings left (between layers)
 
 
 def _topological(n: int, succ: list, npred: list) -> list:
@@ -142,11 +143,21 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
         for k, v in enumerate(row):
             pos[v] = float(k)
         return row
+    best, fewest = [list(r) for r in rows], crossings(rows, down, pos)
     for _ in range(sweeps):
+        if not fewest:
+            break
         for lay in range(1, depth):
             rows[lay] = reorder(rows[lay], up)
         for lay in range(depth - 2, -1, -1):
             rows[lay] = reorder(rows[lay], down)
+        now = crossings(rows, down, pos)
+        if now < fewest:                     # a sweep can also make it worse: keep the best
+            best, fewest = [list(r) for r in rows], now
+    rows = best
+    for row in rows:
+        for k, v in enumerate(row):
+            pos[v] = float(k)
     # coordinates along the layers: as far apart as their widest node (or label) needs
     rank_at = [0.0] * depth
     widest = [max((rank_ext[v] for v in row), default=0.0) for row in rows]
@@ -182,7 +193,29 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
     labels = [point(v) for v in at_label]
     width, height = (size_rank, size_ord) if lr else (size_ord, size_rank)
     return Layout(boxes, routes, labels, width, height, (depth + 1) // 2, total - n,
-                  [[keys[v] for v in row if v < n] for row in rows[::2]], rankdir)
+                  [[keys[v] for v in row if v < n] for row in rows[::2]], rankdir, fewest)
+
+
+def crossings(rows: list, down: list, pos: list) -> int:
+    """Edge crossings between consecutive layers: inversions of the lower ends, counted
+    with a Fenwick tree (E log E per pair of layers)."""
+    total = 0
+    for row, below in zip(rows, rows[1:]):
+        ends = sorted((pos[u], pos[v]) for u in row for v in down[u])
+        size = len(below)
+        tree = [0] * (size + 1)
+        for seen, (_, b) in enumerate(ends):
+            k = int(b) + 1
+            le = 0                           # earlier ends at or left of b
+            while k > 0:
+                le += tree[k]
+                k -= k & -k
+            total += seen - le
+            k = int(b) + 1
+            while k <= size:
+                tree[k] += 1
+                k += k & -k
+    return total
 
 
 def _pack(row: list, want: list, ext: list, coord: list) -> None:
