@@ -147,3 +147,13 @@ def test_page_keeps_the_traces_notation(adcli):
               "--symbol", "u", "--ascii")
     eqs = [s["eq"] for s in steps_of(r.out)]
     assert eqs[0] == "u-1 = x1 = 2" and any(e.startswith("ubar") for e in eqs)
+
+
+def test_limit_caps_the_tables_not_the_steps(adcli):
+    full = adcli("trace", "@" + MICROGRAD, "--format", "html").out
+    short = adcli("trace", "@" + MICROGRAD, "--format", "html", "--limit", "10").out
+    assert len(steps_of(short)) == len(steps_of(full)) and "<svg" in short
+    # the primal table: 27 rows (2 inputs, 25 operations), 10 shown and one that says so
+    primal = short.split('class="primal"')[1].split("</table>")[0]
+    assert primal.count("<tr") == 1 + 10 + 1
+    assert "… 17 rows not shown" in primal

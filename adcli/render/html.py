@@ -43,8 +43,8 @@ def _x(text: str) -> str:
 class _Page:
     """The steps and tables of one trace, built together so their keys agree."""
 
-    def __init__(self, tr, sig: int, edges: list, mode: str | None):
-        self.tr, self.sig, self.mode = tr, sig, mode
+    def __init__(self, tr, sig: int, edges: list, mode: str | None, limit: int = 0):
+        self.tr, self.sig, self.mode, self.limit = tr, sig, mode, limit
         self.steps: list = []
         self.rows = 0
         self.into: dict = {}                 # node -> the edges into it
@@ -82,12 +82,17 @@ class _Page:
         return dict.fromkeys(self.overlays + self.contribs)
 
 
-def _table(caption: str, head: list, body: list, cls: str) -> str:
-    """``body``: [(row key or "", [cells])]."""
+def _table(caption: str, head: list, body: list, cls: str, limit: int = 0) -> str:
+    """``body``: [(row key or "", [cells])], at most ``limit`` rows (0: all): the first
+    and the last, with a row that says how many are left out."""
     out = [f'<table class="{cls}"><caption>{_x(caption)}</caption><thead><tr>']
     out += [f"<th>{_x(h)}</th>" for h in head]
     out.append("</tr></thead><tbody>")
-    for key, cells in body:
+    first, omitted, last = clip(body, limit)
+    if omitted:
+        gap = ["…", table_notes(omitted, 0)[0]] + [""] * (len(head) - 2)
+        first = first + [("", gap)] + last
+    for key, cells in first:
         attr = f' data-k="{key}"' if key else ""
         out.append(f"<tr{attr}>" + "".join(f"<td>{_x(c)}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table>")
@@ -107,7 +112,7 @@ def _primal(p: _Page, live: bool) -> str:
             p.step("Primal sweep", f"{r.lhs} = {r.rule} = {value}", key, r.node,
                    p.into.get(r.node, []), sets)
     return _table("Primal trace", ["id", "name", "definition", "source", "value"], body,
-                  "primal")
+                  "primal", p.limit)
 
 
 def _tangent(p: _Page, sw, live: bool) -> str:
@@ -134,7 +139,7 @@ def _tangent(p: _Page, sw, live: bool) -> str:
         outs = ", ".join(f"{out_name(tr, r)}: {p.num(v)}" for r, v in zip(tr.outputs, sw.result))
         p.step(title, f"{sw.label} {outs}" if sw.wrt else outs, None)
     return _table(f"{title}, seed ẋ = ({', '.join(p.num(v) for v in sw.seed)})",
-                  ["tangent", "rule", "value"], body, "tangent")
+                  ["tangent", "rule", "value"], body, "tangent", p.limit)
 
 
 def _bar(tr, name: str) -> str:
@@ -177,7 +182,7 @@ def _adjoint(p: _Page, sw, live: bool) -> str:
     if sw.constant:
         caption = f"Adjoint trace for {f}: it does not depend on the inputs"
     attr = f' data-k="{gkey}"' if gkey else ""
-    return _table(caption, ["adjoint", "rule", "∂", "value"], body, "adjoint") + \
+    return _table(caption, ["adjoint", "rule", "∂", "value"], body, "adjoint", p.limit) + \
         f'<p class="gradient"{attr}>{_x("; ".join(grad))}</p>'
 
 
@@ -217,12 +222,10 @@ def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: in
         f"-{next(_count)}"
     drawing, edges, mode, why = _graph(tr, prefix, sig, max_nodes, rankdir)
     live = not why
-    p = _Page(tr, sig, edges, mode)
+    p = _Page(tr, sig, edges, mode, limit)
     tables = [_primal(p, live)]
     tables += [_tangent(p, sw, live) for sw in tr.tangent]
     tables += [_adjoint(p, sw, live) for sw in tr.adjoint]
-    if why:
-        tables = _clipped(tr, limit) if limit else tables
     at = ", ".join(f"{n} = {value_text(v, tr.digits)}" for n, v in zip(tr.g.names, tr.point))
     head = (f'<header><h1>{_x(text)}</h1><p class="at">{"at " + _x(at) if at else "no inputs"}'
             f' · {_x(tr.mode)} mode</p></header>')
@@ -254,19 +257,3 @@ def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: in
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>adcli trace: {_x(text)}</title></head>\n<body>{body}</body></html>\n')
 
-
-def _clipped(tr, limit: int) -> list:
-    """Over --max-nodes: the tables without steps, --limit rows each (first and last)."""
-    p = _Page(tr, tr.digits or GRAPH_DIGITS, [], None)
-    out = []
-    for caption, rows in ([("Primal trace", tr.primal)] +
-                          [(f"Tangent sweep {sw.label}", sw.rows) for sw in tr.tangent] +
-                          [(f"Adjoint trace for {out_name(tr, sw.output - 1)}", sw.rows)
-                           for sw in tr.adjoint]):
-        head, omitted, tail = clip(rows, limit)
-        body = [("", [r.lhs, r.rule, p.num(r.value)]) for r in head]
-        if omitted:
-            body.append(("", ["…", table_notes(omitted, 0)[0], ""]))
-        body += [("", [r.lhs, r.rule, p.num(r.value)]) for r in tail]
-        out.append(_table(caption, ["id", "rule", "value"], body, "plain"))
-    return out
