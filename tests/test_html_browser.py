@@ -173,10 +173,16 @@ def test_dark_switch_and_print_stylesheet(browser, baydin_file):
     assert pg.page.evaluate(bg) != light
     pg.page.emulate_media(media="print")
     assert not pg.page.locator(".controls").is_visible()
+    assert pg.page.evaluate(bg) in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")  # white paper
     # print shows the final state: every table row, whatever the step on screen
     hidden = "getComputedStyle(document.querySelector('table.adjoint tr[data-k]:last-child'))" \
         ".visibility"
     assert pg.page.evaluate(hidden) == "visible"
+    # printing moves to the last step (the final adjoints), and back afterwards
+    pg.page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert pg.page.text_content('[data-k="o1"]') == f"v\u0304 = {g4(2 - math.cos(5))}"
+    pg.page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert pg.counter()[0] == 3
     pg.page.emulate_media(media="screen")
     assert not pg.errors, pg.errors
     pg.close()
