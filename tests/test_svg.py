@@ -53,6 +53,19 @@ def test_baydin_reverse_svg_has_every_label_value_and_adjoint(adcli):
     assert t.count("f") >= 1 and "ln(x1) + x1*x2 - sin(x2)" in t   # output node, title
 
 
+def test_micrograd_svg_has_every_node_label_and_value(adcli):
+    # every node of the JSON graph (same model) is drawn with its label and its value
+    r = adcli("graph", "@" + MICROGRAD, "--mode", "reverse", "--format", "svg")
+    t = texts(r.out)
+    d = adcli("graph", "@" + MICROGRAD, "--mode", "reverse", "--json").json
+    for n in d["nodes"]:
+        assert n["label"] in t, n
+        if n["kind"] != "constant":
+            assert f"= {g4(n['value'])}" in t and f"v̄ = {g4(n['adjoint'])}" in t, n
+    # micrograd's README: ∂g/∂a = 138.8338, ∂g/∂b = 645.5773 (4 digits on the graph)
+    assert "v̄ = 138.8" in t and "v̄ = 645.6" in t
+
+
 def test_svg_without_point_and_ascii(adcli):
     r = adcli("graph", "x*y + sin(x)", "--format", "svg", "--ascii")
     t = texts(r.out)

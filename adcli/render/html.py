@@ -82,37 +82,41 @@ class _Page:
         return dict.fromkeys(self.overlays + self.contribs)
 
 
-def _table(caption: str, head: list, body: list, cls: str, limit: int = 0) -> str:
-    """``body``: [(row key or "", [cells])], at most ``limit`` rows (0: all): the first
-    and the last, with a row that says how many are left out."""
+def _table(p: _Page, caption: str, head: list, body: list, cls: str) -> str:
+    """``body``: [(row key or "", [cells])], at most ``p.limit`` rows (0: all): the first
+    and the last, with a row that says how many are left out.  Cells that are not text
+    are numbers, written only for the rows shown."""
     out = [f'<table class="{cls}"><caption>{_x(caption)}</caption><thead><tr>']
     out += [f"<th>{_x(h)}</th>" for h in head]
     out.append("</tr></thead><tbody>")
-    first, omitted, last = clip(body, limit)
+    first, omitted, last = clip(body, p.limit)
     if omitted:
         gap = ["…", table_notes(omitted, 0)[0]] + [""] * (len(head) - 2)
         first = first + [("", gap)] + last
     for key, cells in first:
         attr = f' data-k="{key}"' if key else ""
-        out.append(f"<tr{attr}>" + "".join(f"<td>{_x(c)}</td>" for c in cells) + "</tr>")
+        out.append(f"<tr{attr}>" + "".join(
+            f"<td>{_x(c if isinstance(c, str) else p.num(c))}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
 
 
 def _primal(p: _Page, live: bool) -> str:
     tr, body = p.tr, []
+    named = bool(tr.g.bound)                  # a program: which variable each row binds
     for r, src in zip(tr.primal, tr.sources):
         key = p.row_key() if live else ""
-        name = tr.g.bound.get(r.node, "")
-        body.append((key, [r.id, name, r.rule, src, p.num(r.value)]))
+        name = [tr.g.bound.get(r.node, "")] if named else []
+        body.append((key, [r.id, *name, r.rule, src, r.value]))
         if live:
             value = p.num(r.value)
             sets: dict = {f"p{r.node}": f"= {value}"}
             sets.update((f"e{k}", True) for k in p.into.get(r.node, []))
             p.step("Primal sweep", f"{r.lhs} = {r.rule} = {value}", key, r.node,
                    p.into.get(r.node, []), sets)
-    return _table("Primal trace", ["id", "name", "definition", "source", "value"], body,
-                  "primal", p.limit)
+    head = ["id", "name", "definition", "source", "value"] if named else \
+        ["id", "definition", "source", "value"]
+    return _table(p, "Primal trace", head, body, "primal")
 
 
 def _tangent(p: _Page, sw, live: bool) -> str:
@@ -121,7 +125,7 @@ def _tangent(p: _Page, sw, live: bool) -> str:
     first = True
     for r in sw.rows:
         key = p.row_key() if live else ""
-        body.append((key, [r.lhs, r.rule, p.num(r.value)]))
+        body.append((key, [r.lhs, r.rule, r.value]))
         if not live:
             continue
         sets = p.reset() if first else {}
@@ -138,8 +142,8 @@ def _tangent(p: _Page, sw, live: bool) -> str:
     if live:
         outs = ", ".join(f"{out_name(tr, r)}: {p.num(v)}" for r, v in zip(tr.outputs, sw.result))
         p.step(title, f"{sw.label} {outs}" if sw.wrt else outs, None)
-    return _table(f"{title}, seed ẋ = ({', '.join(p.num(v) for v in sw.seed)})",
-                  ["tangent", "rule", "value"], body, "tangent", p.limit)
+    return _table(p, f"{title}, seed ẋ = ({', '.join(p.num(v) for v in sw.seed)})",
+                  ["tangent", "rule", "value"], body, "tangent")
 
 
 def _bar(tr, name: str) -> str:
@@ -154,7 +158,7 @@ def _adjoint(p: _Page, sw, live: bool) -> str:
     title = f"Adjoint sweep for {f}"
     seed = sw.rows[0]
     key = p.row_key() if live else ""
-    body.append((key, [seed.lhs, seed.rule, "", p.num(seed.value)]))
+    body.append((key, [seed.lhs, seed.rule, "", seed.value]))
     if live:
         sets = p.reset()
         sets[f"o{seed.node}"] = p.overlay(seed.value)
@@ -162,7 +166,7 @@ def _adjoint(p: _Page, sw, live: bool) -> str:
     used: dict = {}
     for st in sw.steps:
         key = p.row_key() if live else ""
-        body.append((key, [st.lhs, st.rule, p.num(st.partial), p.num(st.running)]))
+        body.append((key, [st.lhs, st.rule, st.partial, st.running]))
         if not live:
             continue
         ks = p.between.get((st.node, st.src), [])
@@ -182,7 +186,7 @@ def _adjoint(p: _Page, sw, live: bool) -> str:
     if sw.constant:
         caption = f"Adjoint trace for {f}: it does not depend on the inputs"
     attr = f' data-k="{gkey}"' if gkey else ""
-    return _table(caption, ["adjoint", "rule", "∂", "value"], body, "adjoint", p.limit) + \
+    return _table(p, caption, ["adjoint", "rule", "∂", "value"], body, "adjoint") + \
         f'<p class="gradient"{attr}>{_x("; ".join(grad))}</p>'
 
 
