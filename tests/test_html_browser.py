@@ -208,3 +208,29 @@ def test_two_traces_in_one_notebook_step_independently(browser, tmp_path):
     assert not pg.errors, pg.errors
     assert pg.requests == [path.as_uri()]
     pg.close()
+
+
+def test_standalone_svg_opens_and_its_text_fits_its_nodes(browser, tmp_path, adcli):
+    # graph --format svg as a file of its own: an SVG document, every node's text (as the
+    # browser measures it) inside its node's shape, no console errors, no request
+    path = tmp_path / "micrograd.svg"
+    out = adcli("graph", "@" + str(HERE.parent / "samples" / "micrograd.txt"), "--mode", "reverse",
+                "--format", "svg").out
+    path.write_text(out, encoding="utf-8")
+    pg = Page(browser, path.as_uri())
+    assert pg.page.evaluate("document.documentElement.tagName") == "svg"
+    worst = pg.page.evaluate("""() => {
+        let worst = 0;
+        for (const g of document.querySelectorAll('g.node')) {
+          const shape = g.firstElementChild;
+          if (shape.tagName === 'text') continue;          // a constant: text only
+          const box = shape.getBBox();
+          for (const t of g.querySelectorAll('text'))
+            worst = Math.max(worst, t.getComputedTextLength() / box.width);
+        }
+        return worst;
+    }""")
+    print("widest text / its node:", worst)
+    assert 0.5 < worst < 1.0, worst
+    assert not pg.errors and pg.requests == [path.as_uri()]
+    pg.close()

@@ -19,7 +19,7 @@ from . import contribution_text, edge_text, node_value, overlay_text
 from .layout import Box, layered
 
 FONT = 14.0        # node text
-EDGE_FONT = 11.0   # edge labels
+EDGE_FONT = 12.0   # edge labels
 LINE = 1.3         # line height, in font sizes
 TITLE = 30.0       # room for the title above the drawing
 FAMILY = "DejaVu Sans, Verdana, Helvetica, Arial, sans-serif"
