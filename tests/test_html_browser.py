@@ -234,3 +234,16 @@ def test_standalone_svg_opens_and_its_text_fits_its_nodes(browser, tmp_path, adc
     assert 0.5 < worst < 1.0, worst
     assert not pg.errors and pg.requests == [path.as_uri()]
     pg.close()
+
+
+def test_tables_only_page_has_no_errors(browser, tmp_path):
+    from adcli.render.html import trace_page
+    path = tmp_path / "big.html"
+    tr = api.trace("ln(x1) + x1*x2 - sin(x2)", at=[2, 5]).model
+    path.write_text(trace_page(tr, max_nodes=3), encoding="utf-8")
+    pg = Page(browser, path.as_uri())
+    assert "shows the tables only" in pg.text(".note")
+    assert pg.page.locator("table.adjoint tr").count() == 1 + 1 + 8   # header, seed, 8 steps
+    assert pg.page.locator(".adcli-pending").count() == 0
+    assert not pg.errors and pg.requests == [path.as_uri()]
+    pg.close()

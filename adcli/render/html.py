@@ -202,12 +202,10 @@ def _graph(tr, prefix: str, sig: int, max_nodes: int, rankdir: str) -> tuple:
     extra: dict = {"mode": mode}
     if mode == "forward":
         extra["seed"] = tr.tangent[0].seed
-    m = None
-    if tr.digits is not None:
+    if tr.digits is not None:        # the trace's numbers: mpmath at its digits
         from ..mpmath_ns import namespace, working_precision
         with working_precision(tr.digits):
-            m = namespace(g)
-            nodes, edges = graph_model(g, tr.point, tr.style, m=m, **extra)
+            nodes, edges = graph_model(g, tr.point, tr.style, m=namespace(g), **extra)
     else:
         nodes, edges = graph_model(g, tr.point, tr.style, **extra)
     why = too_many(len(nodes), max_nodes)

@@ -15,6 +15,7 @@ window.adcliTracePage = window.adcliTracePage || function (root) {
   var counter = root.querySelector(".counter");
   var what = root.querySelector(".what");
   var equation = root.querySelector(".equation");
+  if (!counter) { return; }   /* over --max-nodes: the tables only, nothing to step */
 
   function stateAt(n) {
     var state = {};
