@@ -194,6 +194,12 @@ class Trace(_Shown):
         from .render.trace_table import print_trace
         print_trace(self.model, 200, None)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the page of ``adcli trace --format html``, its script and style scoped
+        to this output (click it, then ←/→ step through the sweeps)."""
+        from .render.html import trace_page
+        return trace_page(self.model, standalone=False)
+
 
 class Check(_Shown):
     """The check report; ``to_dict()`` is ``adcli check --json``."""

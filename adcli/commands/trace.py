@@ -19,6 +19,7 @@ class TraceFormat(str, Enum):
     markdown = "markdown"
     latex = "latex"
     json = "json"
+    html = "html"
 
 
 class Accumulate(str, Enum):
@@ -35,6 +36,7 @@ class GraphFormat(str, Enum):
     dot = "dot"
     mermaid = "mermaid"
     json = "json"
+    svg = "svg"
 
 
 AtOpt = Annotated[str | None, typer.Option(
@@ -118,13 +120,19 @@ GraphPrecisionOpt = Annotated[int | None, typer.Option(
     "--precision", min=1, max=17,
     help="Significant digits in node and edge labels (default 4, or the N of --digits N; "
          "JSON is always full).", metavar="N", show_default=False)]
+MaxNodesOpt = Annotated[int, typer.Option(
+    "--max-nodes", min=1, metavar="N",
+    help="--format html (trace) or svg (graph): draw graphs of at most N nodes; above "
+         "that the trace page shows the tables only, and graph refuses the SVG.")]
 TraceFormatOpt = Annotated[TraceFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
-    help="table (Rich, for the terminal), markdown or latex (to paste into notes), json.")]
+    help="table (Rich, for the terminal), markdown or latex (to paste into notes), json, "
+         "html (a self-contained page that steps through the sweeps on the graph: "
+         "adcli trace EXPR --at P --format html > page.html).")]
 GraphFormatOpt = Annotated[GraphFormat, typer.Option(
     "--format", "-f", case_sensitive=False,
     help="dot (Graphviz: pipe into 'dot -Tsvg'), mermaid (a flowchart, as in course "
-         "notes) or json.")]
+         "notes), json, or svg (a standalone drawing laid out by adcli: no Graphviz).")]
 
 
 def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtOpt = None,
@@ -133,7 +141,8 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               as_json: Json = False, ascii: AsciiOpt = False, limit: LimitOpt = DEFAULT_LIMIT,
               precision: PrecisionOpt = None, digits: Digits = None,
               points: PointsOpt = None, accumulate: AccumulateOpt = Accumulate.sum,
-              symbol: SymbolOpt = "v") -> None:
+              symbol: SymbolOpt = "v",
+              max_nodes: MaxNodesOpt = 200) -> None:
     """The evaluation trace of EXPR at a point: primal values, then the tangent
     (forward mode) or adjoint (reverse mode) trace with every rule and value,
     then the gradient and what each mode costs on this formula.
@@ -146,6 +155,7 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
               adcli trace 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
               adcli trace 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --accumulate steps
               adcli trace 'x1*exp(-1/2*(x1^2+x2^2))' --at 2,1/2 --symbol u
+              adcli trace @samples/baydin.txt --format html > baydin.html
 
     With --digits N every value, tangent and adjoint is computed by mpmath at N
     significant digits and shown to N digits (JSON: as strings).
@@ -166,10 +176,10 @@ def trace_cmd(expr: Expr, at: AtOpt = None, mode: TraceModeOpt = None, wrt: WrtO
         if digits is None:
             from ..tracing import build
             tr = build(g, point, chosen, direction=vector, **options)
-            _render(tr, fmt, as_json, limit, precision)
+            _render(tr, fmt, as_json, limit, precision, max_nodes)
         else:
             tr = _trace_digits(g, at or "", direction, chosen, digits, options)
-            _render(tr, fmt, as_json, limit, precision or digits)
+            _render(tr, fmt, as_json, limit, precision or digits, max_nodes)
         print_warnings(tr.warnings)
 
 
@@ -202,9 +212,12 @@ def _symbol(symbol: str) -> str:
     return symbol
 
 
-def _render(tr, fmt, as_json: bool, limit: int, precision) -> None:
+def _render(tr, fmt, as_json: bool, limit: int, precision, max_nodes: int = 200) -> None:
     import sys
-    if as_json:
+    if fmt == TraceFormat.html and not as_json:
+        from ..render.html import trace_page
+        sys.stdout.write(trace_page(tr, limit, precision, max_nodes))
+    elif as_json:
         from ..jsonout import emit
         from ..render.trace_json import trace_payload
         emit(trace_payload(tr))
@@ -224,7 +237,7 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
               ascii: AsciiOpt = False, precision: GraphPrecisionOpt = None,
               digits: Digits = None, points: PointsOpt = None,
               symbol: SymbolOpt = "v", mode: GraphModeOpt = None, wrt: GraphWrtOpt = None,
-              rankdir: RankdirOpt = None) -> None:
+              rankdir: RankdirOpt = None, max_nodes: MaxNodesOpt = 200) -> None:
     """The computational graph of EXPR: one node per elementary operation,
     edges from arguments to results, inputs and outputs marked. With --at,
     nodes carry their values and edges their local partial derivatives.
@@ -235,6 +248,7 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
               adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --mode reverse
               adcli graph 'ln(x1) + x1*x2 - sin(x2)' --at 2,5 --mode forward --wrt x1
               adcli graph @samples/micrograd.txt --mode reverse --rankdir TB
+              adcli graph @samples/baydin.txt --mode reverse --format svg > baydin.svg
 
     With --digits N the values and partials are computed by mpmath at N
     significant digits and shown to N digits (JSON: as strings).
@@ -255,6 +269,9 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
             from ..jsonout import emit
             from ..render.trace_json import graph_payload
             emit(graph_payload(g, point, nodes, edges, digits, how))
+        elif fmt == GraphFormat.svg:
+            from ..render.svg import drawing
+            sys.stdout.write(drawing(g, nodes, edges, sig, ascii, how, side, max_nodes))
         elif fmt == GraphFormat.mermaid:
             from ..render.mermaid import mermaid
             sys.stdout.write(mermaid(g, nodes, edges, sig, ascii, how, side))
