@@ -60,7 +60,7 @@ def test_steps_follow_the_sweeps_with_running_sums(adcli):
     assert eqs.index("v̄₋₁ = v̄₂·v₀ = 5") < eqs.index("v̄₋₁ = v̄₋₁ + v̄₁/v₋₁ = 5.5")
     # the shared node's overlay on the graph shows each running sum in turn
     o = [s["set"]["o1"] for s in steps if "o1" in s["set"] and s["set"]["o1"]]
-    assert o == [f"v̄ = {g4(-math.cos(x2))}", f"v̄ = {g4(x1 - math.cos(x2))}"]
+    assert o == [f"v̄₀ = {g4(-math.cos(x2))}", f"v̄₀ = {g4(x1 - math.cos(x2))}"]
     assert eqs[-1] == f"∂f/∂x1 = x̄1 = 5.5   ∂f/∂x2 = x̄2 = {g4(x1 - math.cos(x2))}"
 
 

@@ -43,8 +43,11 @@ def _x(text: str) -> str:
 class _Page:
     """The steps and tables of one trace, built together so their keys agree."""
 
-    def __init__(self, tr, sig: int, edges: list, mode: str | None, limit: int = 0):
+    def __init__(self, tr, sig: int, nodes: list, edges: list, mode: str | None,
+                 limit: int = 0):
         self.tr, self.sig, self.mode, self.limit = tr, sig, mode, limit
+        self.names = {n.node: n.overlay_label for n in nodes if n.overlay_label}   # v̄₃, u̇₀
+        self.edges = edges
         self.steps: list = []
         self.rows = 0
         self.into: dict = {}                 # node -> the edges into it
@@ -70,12 +73,15 @@ class _Page:
         self.steps.append({"t": title, "eq": eq, "r": row, "n": node, "e": edges or [],
                            "set": s})
 
-    def overlay(self, v) -> str:
-        return overlay_text(SimpleNamespace(overlay=v), self.mode, self.sig, self.tr.style.ascii)
+    def overlay(self, i: int, v) -> str:
+        """Node i's overlay in the graph's style: ``v̄₀ = 1.716``."""
+        node = SimpleNamespace(overlay=v, overlay_label=self.names.get(i, ""))
+        return overlay_text(node, self.mode, self.sig)
 
-    def contribution(self, v) -> str:
-        return contribution_text(SimpleNamespace(contribution=v), self.mode, self.sig,
-                                 self.tr.style.ascii)
+    def contribution(self, k: int, v) -> str:
+        """Edge k's contribution beside its partial: ``v̄₃·∂ = −0.2837``."""
+        edge = SimpleNamespace(contribution=v, contribution_short=self.edges[k].contribution_short)
+        return contribution_text(edge, self.mode, self.sig)
 
     def reset(self) -> dict:
         """A new sweep: every overlay and contribution of the last one hidden."""
@@ -130,14 +136,14 @@ def _tangent(p: _Page, sw, live: bool) -> str:
             continue
         sets = p.reset() if first else {}
         first = False
-        sets[f"o{r.node}"] = p.overlay(r.value)
+        sets[f"o{r.node}"] = p.overlay(r.node, r.value)
         edges = []
         for st in r.contributions:
             ks = p.between.get((st.src, st.node), [])
             k = next((k for k in ks if k not in edges), None)
             if k is not None:
                 edges.append(k)
-                sets[f"c{k}"] = p.contribution(st.term)
+                sets[f"c{k}"] = p.contribution(k, st.term)
         p.step(title, f"{r.lhs} = {r.rule} = {p.num(r.value)}", key, r.node, edges, sets)
     if live:
         outs = ", ".join(f"{out_name(tr, r)}: {p.num(v)}" for r, v in zip(tr.outputs, sw.result))
@@ -161,7 +167,7 @@ def _adjoint(p: _Page, sw, live: bool) -> str:
     body.append((key, [seed.lhs, seed.rule, "", seed.value]))
     if live:
         sets = p.reset()
-        sets[f"o{seed.node}"] = p.overlay(seed.value)
+        sets[f"o{seed.node}"] = p.overlay(seed.node, seed.value)
         p.step(title, f"{seed.lhs} = {seed.rule}", key, seed.node, [], sets)
     used: dict = {}
     for st in sw.steps:
@@ -173,8 +179,8 @@ def _adjoint(p: _Page, sw, live: bool) -> str:
         n = used.get((st.node, st.src), 0)
         used[(st.node, st.src)] = n + 1
         edges = ks[n:n + 1]
-        sets = {f"o{st.node}": p.overlay(st.running)}
-        sets.update((f"c{k}", p.contribution(st.term)) for k in edges)
+        sets = {f"o{st.node}": p.overlay(st.node, st.running)}
+        sets.update((f"c{k}", p.contribution(k, st.term)) for k in edges)
         p.step(title, f"{st.lhs} = {st.rule} = {p.num(st.running)}", key, st.node, edges, sets)
     grad = [f"∂{f}/∂{name} = {_bar(tr, name)} = {p.num(v)}"
             for name, v in zip(g.names, sw.result)]
@@ -197,22 +203,22 @@ def _graph(tr, prefix: str, sig: int, max_nodes: int, rankdir: str) -> tuple:
     g = tr.g
     why = too_many(g.n_nodes, max_nodes)
     if why:
-        return "", [], None, why
+        return "", [], [], None, why
     mode = tr.mode if (tr.adjoint or tr.tangent) else None
     extra: dict = {"mode": mode}
     if mode == "forward":
         extra["seed"] = tr.tangent[0].seed
     if tr.digits is not None:        # the trace's numbers: mpmath at its digits
-        from ..mpmath_ns import namespace, working_precision
+        from ..backends.mpmath import namespace, working_precision
         with working_precision(tr.digits):
             nodes, edges = graph_model(g, tr.point, tr.style, m=namespace(g), **extra)
     else:
         nodes, edges = graph_model(g, tr.point, tr.style, **extra)
     why = too_many(len(nodes), max_nodes)
     if why:
-        return "", [], None, why
+        return "", [], [], None, why
     return (svg(g, nodes, edges, sig, tr.style.ascii, mode, rankdir, prefix, standalone=False),
-            edges, mode, "")
+            nodes, edges, mode, "")
 
 
 def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: int = 200,
@@ -222,9 +228,9 @@ def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: in
     text = one_line(tr.g.text, 200)
     prefix = "adcli-" + hashlib.sha1(f"{text}{tr.mode}{tr.point}".encode()).hexdigest()[:8] + \
         f"-{next(_count)}"
-    drawing, edges, mode, why = _graph(tr, prefix, sig, max_nodes, rankdir)
+    drawing, nodes, edges, mode, why = _graph(tr, prefix, sig, max_nodes, rankdir)
     live = not why
-    p = _Page(tr, sig, edges, mode, limit)
+    p = _Page(tr, sig, nodes, edges, mode, limit)
     tables = [_primal(p, live)]
     tables += [_tangent(p, sw, live) for sw in tr.tangent]
     tables += [_adjoint(p, sw, live) for sw in tr.adjoint]
