@@ -94,9 +94,6 @@ def test_code_is_minimal():
     assert "* 1.0" not in code and "+ 0.0" not in code
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14, open: since the parser folds constant "
-                   "subexpressions, the value code is smaller and the median ratio over this "
-                   "battery is 4.67 (3.5 without folding), above the target of 4")
 def test_reverse_gradient_cost_ratio():
     """The cheap-gradient principle: the median gradient/value operation ratio ≤ 4."""
     ratios = []

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Linearization, adjoint_sweep, linearize
 from ..ir import Graph
-from .expr import CodeMath, E, add, const, mul, parts, var
+from .expr import CodeMath, E, add, const, parts, scale, var
 
 WHATS = ("value", "grad", "jacobian", "hessian", "jvp", "vjp")
 COUNTED = frozenset(("bin", "neg", "call", "cmp", "sel"))
@@ -100,6 +100,26 @@ def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = Tru
     return _prune(prog, hoist)
 
 
+def _share_partials(g: Graph, lin: Linearization, names: list) -> dict[int, list[Stmt]]:
+    """Each row's partials with what they share computed once (:func:`share_row`): the
+    rows' pairs are rewritten over the temporaries, returned per row (``d3_s0``, …) to be
+    written before the row's first contribution."""
+    from .share import share_row
+    pending: dict[int, list[Stmt]] = {}
+    for i in lin.order:
+        pairs = lin.pairs[i]
+        if len(pairs) < 2:
+            continue
+        counter = iter(range(1 << 30))
+        temps, ps = share_row([p if isinstance(p, E) else const(p) for _, p in pairs],
+                              lambda i=i, c=counter: f"d{names[i][1:]}_s{next(c)}")
+        lin.pairs[i] = tuple((k, p) for (k, _), p in zip(pairs, ps, strict=True))
+        if temps:
+            pending[i] = [Stmt(t, e, f"shared by the partials of {_label(g, i)}",
+                               "derivative") for t, e in temps]
+    return pending
+
+
 def _label(g: Graph, i: int) -> str:
     return _ascii(g.label(i, ascii=True))
 
@@ -115,10 +135,12 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
                  for j in range(n)]
     tans: list[list] = [list(s) + [None] * (g.n_nodes - n) for _, s in seeds]
     active = set(lin.order)
+    pending = _share_partials(g, lin, names)
     for i in range(g.first_op, g.n_nodes):
         prog.stmts.append(rows[i])
         if i not in active:
             continue
+        prog.stmts.extend(pending.get(i, ()))
         pairs = list(lin.pairs[i])
         if len(seeds) > 1:      # a partial used by several sweeps: computed once
             for idx, (k, p) in enumerate(pairs):
@@ -135,7 +157,10 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
             for k, p in pairs:
                 t = tan[k]
                 if t is not None:
-                    term = mul(p if isinstance(p, E) else const(p), t)
+                    pe = p if isinstance(p, E) else const(p)
+                    if pe.is_const(0.0):    # a structural zero: no contribution
+                        continue
+                    term = scale(t, pe, p_first=True)
                     s = term if s is None else add(s, term)
             if s is not None:
                 tn = f"vdot{names[i][1:]}{suffix}"
@@ -171,6 +196,7 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
         sweeps = [(f"_o{r + 1}" if many else "", [o], [const(1.0)])
                   for r, o in enumerate(outs)]
     rows = []
+    pending = _share_partials(g, lin, names)
     for suffix, nodes, seed in sweeps:
         bars: dict[int, E] = {}
         folded: dict[int, str] = {}       # contributions folded into a later line
@@ -185,7 +211,11 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
         def hook(i: int, k: int, p: object, t: object, bars: dict = bars,
                  suffix: str = suffix, folded: dict = folded) -> None:
             pe = p if isinstance(p, E) else const(float(p))  # type: ignore[arg-type]
-            term = mul(bars[i], pe)
+            prog.stmts.extend(pending.pop(i, ()))     # the row's shared partial factors
+            # a structural zero (floor's partial, an adjoint only zeros reached) contributes
+            # nothing: dropped, as symbolic zeros are, rather than computed as b*0
+            zero = pe.is_const(0.0) or bars[i].is_const(0.0)
+            term = const(0.0) if zero else scale(bars[i], pe)
             bn = f"vbar{names[k][1:]}{suffix}"
             rule = f"vbar{_label(g, k)[1:]} += vbar{_label(g, i)[1:]} * " \
                    f"d{_label(g, i)}/d{_label(g, k)}"

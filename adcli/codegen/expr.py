@@ -161,6 +161,24 @@ def neg(a: E) -> E:
     return E(("neg", a))
 
 
+def scale(b: E, p: E, p_first: bool = False) -> E:
+    """``b·p`` (``p·b`` if ``p_first``) for an adjoint or tangent ``b`` and a local
+    partial ``p``, cheaper where the partial's form allows: ``b·(1/d)`` is ``b/d`` (one
+    rounding instead of two), and ``b·(−q)`` is ``−(b·q)``, whose negation then folds into
+    the sum it joins."""
+    negate = False
+    while p.kind == "neg":
+        negate, p = not negate, p.node[1]
+    n = p.node
+    if n[0] == "bin" and n[1] == "/" and n[2].is_const(1.0):
+        r = div(b, n[3])
+    elif n[0] == "bin" and n[1] == "/" and n[2].kind == "neg":
+        negate, r = not negate, scale(b, div(n[2].node[1], n[3]), p_first)
+    else:
+        r = mul(p, b) if p_first else mul(b, p)
+    return neg(r) if negate else r
+
+
 def cmp(op: str, a: E, b: E) -> E:
     return E(("cmp", op, a, b))
 
@@ -258,10 +276,14 @@ class CodeMath(metaclass=_Calls):
 
     @staticmethod
     def div0(a: Any, b: Any) -> E:
-        b = lift(b)
+        a, b = lift(a), lift(b)
         if _cv(b) not in (None, 0.0):
-            return div(lift(a), b)
-        return select(cmp("!=", b, const(0.0)), div(lift(a), b), const(0.0))
+            return div(a, b)
+        n = a.node      # div0(div0(x, b), b): one test of b (atan2's (x/r)/r)
+        if n[0] == "sel" and n[1].node[:2] == ("cmp", "!=") and n[1].node[2] is b \
+                and n[1].node[3].is_const(0.0) and n[3].is_const(0.0):
+            return select(n[1], div(n[2], b), const(0.0))
+        return select(cmp("!=", b, const(0.0)), div(a, b), const(0.0))
 
     @staticmethod
     def dpowx(x: Any, y: Any) -> E:

@@ -9,7 +9,7 @@ are the same, so the results are too.
 """
 from __future__ import annotations
 
-from .expr import E, parts, var
+from .expr import E, const, parts, sub, var
 
 
 def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
@@ -61,3 +61,41 @@ def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
             y = var(name)
         new[id(x)] = y
     return temps, new[id(e)]
+
+
+def share_row(partials: list[E], fresh) -> tuple[list[tuple[str, E]], list[E]]:
+    """The local partials of one trace row, with what they share computed once: a
+    subexpression two partials both use (atan2's hypot), and the tie rule of min and max,
+    whose second partial is one minus the first (see :func:`complement`)."""
+    partials = complement(partials)
+    temps, joined = share(E(("call", "", tuple(partials))), fresh)
+    return temps, list(joined.node[2])
+
+
+def _step_arg(p: E) -> E | None:
+    """z of ``step(z, ½)`` as :func:`adcli.codegen.expr.step` builds it, else None."""
+    n = p.node
+    if n[0] != "sel" or n[1].node[:2] != ("cmp", ">") or not n[2].is_const(1.0):
+        return None
+    m = n[3].node
+    if m[0] != "sel" or m[1].node[:2] != ("cmp", "<") or not m[2].is_const(0.0) \
+            or not m[3].is_const(0.5) or m[1].node[2] is not n[1].node[2]:
+        return None
+    z = n[1].node[2]
+    return z if z.node[:2] == ("bin", "-") else None
+
+
+def complement(partials: list[E]) -> list[E]:
+    """``step(b − a, ½)`` beside ``step(a − b, ½)`` (min's and max's partials) as
+    ``1 − step(a − b, ½)``: exact, since b − a is −(a − b) and the step takes 0, ½ or 1."""
+    out = list(partials)
+    steps = [_step_arg(p) if isinstance(p, E) else None for p in out]
+    for i, zi in enumerate(steps):
+        for j in range(i):
+            zj = steps[j]
+            if zi is not None and zj is not None and zi.node[2] is zj.node[3] \
+                    and zi.node[3] is zj.node[2]:
+                out[i] = sub(const(1.0), out[j])
+                steps[i] = None
+                break
+    return out
