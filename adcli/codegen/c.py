@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from ..functions import Function
+from .c_gamma import HELPERS
 from .emit import Program
 from .frame import Frame, signature_names
 from .printer import Printer
@@ -21,6 +23,13 @@ class CPrinter(Printer):
 
     def select(self, c: str, a: str, b: str) -> str:
         return f"({c} ? {a} : {b})"
+
+    def spelled(self, f: Function) -> str | None:
+        s = f.c
+        if s in HELPERS:             # a helper <math.h> lacks (digamma): written once
+            for name in (*HELPERS[s][1], s):
+                self.helpers.setdefault(name, HELPERS[name][0])
+        return s
 
     def helper_name(self, prim: str) -> str:
         return f"adcli_{prim}"
