@@ -34,9 +34,15 @@ class CPrinter(Printer):
     def helper_name(self, prim: str) -> str:
         return f"adcli_{prim}"
 
-    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str,
+               lets: list[str]) -> str:
         lines = "".join(f"    const double {t} = {text};\n" for t, text in temps)
-        return f"static inline double {name}(double x)\n{{\n{lines}    return {body};\n}}\n"
+        decl = f"    double {', '.join(lets)};\n" if lets else ""
+        return (f"static inline double {name}(double x)\n{{\n{decl}{lines}"
+                f"    return {body};\n}}\n")
+
+    def let(self, name: str, value: str, body: str) -> str:
+        return f"({name} = {value}, {body})"      # the comma operator: in this order
 
 
 def render(prog: Program, frame: Frame) -> str:
@@ -81,6 +87,8 @@ def render(prog: Program, frame: Frame) -> str:
             body += [f"    {key}[{j}] = {p.expr(e)};" for j, e in enumerate(res[key])]
     if ret:
         body.append(f"    return {ret};")
+    if p.lets:                                    # bound inside branches: declared first
+        body.insert(len(names.params), f"    double {', '.join(p.lets)};")
     rtype = "double" if ret else "void"
     params = ", ".join(("const double *" if k < names.n_const else "double *") + a
                        for k, a in enumerate(names.params))

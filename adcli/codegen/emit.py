@@ -265,7 +265,7 @@ def _hoisted(stmts: list[Stmt]) -> list[Stmt]:
     for s in stmts:
         temps, e = share(s.expr, fresh)
         out.extend(Stmt(name, t, f"shared by {s.name}", s.phase) for name, t in temps)
-        out.append(Stmt(s.name, e, s.comment, s.phase) if temps else s)
+        out.append(Stmt(s.name, e, s.comment, s.phase) if e is not s.expr else s)
     return out
 
 

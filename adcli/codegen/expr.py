@@ -18,6 +18,7 @@ from typing import Any
 #   ("var", name) ("const", c) ("bin", "+"|"-"|"*"|"/", a, b) ("neg", a)
 #   ("call", primitive, (args...)) ("cmp", ">"|"<"|">="|"=="|"!=", a, b)
 #   ("sel", cond, a, b)
+#   ("let", name, value, body): body, with name bound to value (see adcli.codegen.share)
 
 
 class E:
@@ -74,7 +75,7 @@ def parts(x: E) -> list[E]:
         return []
     if k == "call":
         return list(n[2])
-    if k in ("bin", "cmp"):
+    if k in ("bin", "cmp", "let"):
         return [n[2], n[3]]
     return list(n[1:])
 

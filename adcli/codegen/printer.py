@@ -28,6 +28,7 @@ class Printer:
     def __init__(self) -> None:
         self.helpers: dict[str, str] = {}      # helper name -> its definition (in order)
         self.imports: set[str] = set()
+        self.lets: list[str] = []              # names bound inside branches (C declares them)
 
     # -- what a language says ------------------------------------------------------
     def number(self, c: float) -> str:
@@ -36,9 +37,15 @@ class Printer:
     def select(self, c: str, a: str, b: str) -> str:
         raise NotImplementedError
 
-    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str,
+               lets: list[str]) -> str:
         """The definition of helper ``name`` of one argument ``x``: its temporaries
-        (name, text), then ``body`` returned."""
+        (name, text), then ``body`` returned; ``lets``: the names ``body`` binds."""
+        raise NotImplementedError
+
+    def let(self, name: str, value: str, body: str) -> str:
+        """``body`` with ``name`` bound to ``value`` first (only where ``body`` is
+        evaluated: inside a branch of a conditional)."""
         raise NotImplementedError
 
     def spelled(self, f: Function) -> str | None:
@@ -63,10 +70,12 @@ class Printer:
                 self.helpers[s] = ""           # placeholder: keeps recursion out
                 counter = iter(range(1 << 30))
                 temps, e = share(f.generic(CodeMath, var("x")), lambda: f"t{next(counter)}")
+                outer, self.lets = self.lets, []
                 lines = [(t, self.expr(te)) for t, te in temps]
                 body = self.expr(e)
+                lets, self.lets = self.lets, outer
                 self.helpers.pop(s)
-                self.helpers[s] = self.helper(s, lines, body)   # after the helpers it uses
+                self.helpers[s] = self.helper(s, lines, body, lets)   # after those it uses
         if "{" in s:
             return "(" + s.format(*args) + ")"
         return f"{s}({', '.join(args)})"
@@ -110,5 +119,9 @@ class Printer:
         if k == "sel":
             (c, _), (a, _), (b, _) = sub
             return self.select(c, a, b), ATOM
+        if k == "let":
+            (value, _), (body, _) = sub
+            self.lets.append(n[1])
+            return self.let(n[1], value, body), ATOM
         raise ValueError(k)
 

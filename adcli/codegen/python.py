@@ -33,9 +33,13 @@ class PyPrinter(Printer):
     def select(self, c: str, a: str, b: str) -> str:
         return f"({a} if {c} else {b})"
 
-    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str,
+               lets: list[str]) -> str:
         lines = "".join(f"    {t} = {text}\n" for t, text in temps)
         return f"def {name}(x):\n{lines}    return {body}\n"
+
+    def let(self, name: str, value: str, body: str) -> str:
+        return f"({name} := {value}, {body})[1]"  # a tuple is evaluated left to right
 
     def spelled(self, f) -> str | None:
         s = getattr(f, self.field)

@@ -1,21 +1,28 @@
 """Shared subexpressions: computed once, into a temporary, instead of printed twice.
 
 A registry partial or helper may use one subexpression twice (sigmoid's ``e^−|x|``, the
-Hessian's reuse of a call's own value); the expression is a DAG, and printing it as a tree
-would compute that node twice.  :func:`share` hoists such nodes into temporaries.  Only
-nodes computed unconditionally are hoisted (not those reached only through a branch of a
-conditional, which may be undefined where the branch is not taken), and the operations
-are the same, so the results are too.
+Hessian's reuse of a call's own value, tanh's 1 − t·t inside a branch); the expression is a
+DAG, and printing it as a tree would compute that node twice.  :func:`share` computes each
+such node once.  Where it is computed depends on where it is needed:
+
+* everywhere (outside any branch of a conditional): a temporary before the statement;
+* only inside one branch of a conditional: a ``let`` node at that branch,
+  ``("let", name, value, body)``, which binds it there and only there (C's comma operator,
+  Python's ``:=``), because outside the branch it may be undefined or raise (Python's
+  ``math.log`` of a negative number).
+
+The operations are the same, so the results are too.
 """
 from __future__ import annotations
 
 from .expr import E, const, parts, sub, var
 
+_Region = tuple  # (parent region, the branch's root node id, depth); () is "always computed"
+
 
 def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
     """(temporaries in order, the expression over them); ``fresh()`` names a temporary."""
     refs: dict[int, int] = {}
-    eager: set[int] = {id(e)}
     order: list[E] = []
     seen: set[int] = set()
     stack: list[tuple[E, bool]] = [(e, False)]
@@ -32,35 +39,65 @@ def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
         for c in kids:
             refs[id(c)] = refs.get(id(c), 0) + 1
             stack.append((c, False))
-    for x in reversed(order):                     # parents first: what is always computed
-        if id(x) in eager:
-            kids = parts(x)
-            eager.update(id(c) for c in (kids[:1] if x.node[0] == "sel" else kids))
+    region = _regions(e, order)
+    lets: dict[int, list[tuple[str, E]]] = {}     # branch root -> its bindings, in order
     temps: list[tuple[str, E]] = []
     new: dict[int, E] = {}
     for x in order:
-        kids = parts(x)
-        n = x.node
-        if kids:
-            repl = [new[id(c)] for c in kids]
-            if any(r is not c for r, c in zip(repl, kids, strict=True)):
-                if n[0] == "call":
-                    y = E(("call", n[1], tuple(repl)))
-                elif n[0] in ("bin", "cmp"):
-                    y = E((n[0], n[1], repl[0], repl[1]))
-                else:
-                    y = E((n[0], *repl))
-            else:
-                y = x
-        else:
-            y = x
-        if kids and x is not e and refs.get(id(x), 0) > 1 and id(x) in eager \
-                and n[0] != "cmp":
-            name = fresh()
-            temps.append((name, y))
-            y = var(name)
+        y = _rebuilt(x, new)
+        if parts(x) and x is not e and refs.get(id(x), 0) > 1 and x.node[0] != "cmp":
+            r = region[id(x)]
+            if not r:
+                name = fresh()
+                temps.append((name, y))
+                y = var(name)
+            elif r[1] != id(x):
+                name = fresh()
+                lets.setdefault(r[1], []).append((name, y))
+                y = var(name)
+        for name, value in reversed(lets.pop(id(x), [])):
+            y = E(("let", name, value, y))
         new[id(x)] = y
     return temps, new[id(e)]
+
+
+def _rebuilt(x: E, new: dict[int, E]) -> E:
+    kids = parts(x)
+    repl = [new[id(c)] for c in kids]
+    if all(r is c for r, c in zip(repl, kids, strict=True)):
+        return x
+    n = x.node
+    if n[0] == "call":
+        return E(("call", n[1], tuple(repl)))
+    if n[0] in ("bin", "cmp"):
+        return E((n[0], n[1], repl[0], repl[1]))
+    if n[0] == "let":
+        return E(("let", n[1], repl[0], repl[1]))
+    return E((n[0], *repl))
+
+
+def _regions(e: E, order: list[E]) -> dict[int, _Region]:
+    """Each node's region: the innermost branch of a conditional that every use of it is
+    inside (``()``: computed whatever the conditions), parents first."""
+    region: dict[int, _Region] = {id(e): ()}
+    for x in reversed(order):
+        r = region[id(x)]
+        kids = parts(x)
+        for k, c in enumerate(kids):
+            inner = (r, id(c), r[2] + 1 if r else 1) if x.node[0] == "sel" and k else r
+            region[id(c)] = inner if id(c) not in region else _common(region[id(c)], inner)
+    return region
+
+
+def _common(a: _Region, b: _Region) -> _Region:
+    while a != b:
+        if not a or not b:
+            return ()
+        if a[2] >= b[2]:
+            a = a[0]
+        else:
+            b = b[0]
+    return a
 
 
 def share_row(partials: list[E], fresh) -> tuple[list[tuple[str, E]], list[E]]:
