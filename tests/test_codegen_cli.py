@@ -123,3 +123,18 @@ def test_deep_nesting_has_no_recursion(tmp_path):
     for _ in range(depth):
         v, dv = math.sin(v), dv * math.cos(v)
     assert value == v and d == pytest.approx(dv, rel=1e-13)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_derivative_reuses_primal_values(mode):
+    """d(x·e^y)/dx = e^y and d/dy = x·e^y are the primal rows v1 and v2: no operation."""
+    out = generate(parse("x*exp(y)"), "python", "grad", mode)
+    assert out.operations["derivative"] == 0 and "return v2, [v1, v2]" in out.code
+
+
+def test_structural_zeros_and_shared_tie_rule():
+    """floor's partial is 0: nothing downstream of it is computed; max's second tie-rule
+    partial is 1 minus the first, its comparison written once."""
+    assert generate(parse("floor(erf(x)) + y"), "c").operations["derivative"] == 0
+    code = generate(parse("max(x + y, x - 2)"), "c").code
+    assert code.count("> 0.0 ?") == 1 and "1.0 - d" in code

@@ -94,7 +94,7 @@ def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = Tru
         _forward(g, lin, rows, names, vals, prog)
     elif what in ("grad", "jacobian", "vjp"):
         stmts.extend(rows[i] for i in sorted(rows))
-        _reverse(g, lin, names, prog)
+        _reverse(g, lin, names, prog, PrimalReuse(rows))
     else:
         raise ValueError(f"{what} has no {mode} mode")
     return _prune(prog, hoist)
@@ -135,6 +135,7 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
                  for j in range(n)]
     tans: list[list] = [list(s) + [None] * (g.n_nodes - n) for _, s in seeds]
     active = set(lin.order)
+    reuse = PrimalReuse(rows)
     pending = _share_partials(g, lin, names)
     for i in range(g.first_op, g.n_nodes):
         prog.stmts.append(rows[i])
@@ -163,6 +164,7 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
                     term = scale(t, pe, p_first=True)
                     s = term if s is None else add(s, term)
             if s is not None:
+                s = reuse(s, upto=i)
                 tn = f"vdot{names[i][1:]}{suffix}"
                 rule = " + ".join(f"d{_label(g, i)}/d{_label(g, k)} * vdot{_label(g, k)[1:]}"
                                   for k, _ in pairs if tan[k] is not None)
@@ -187,7 +189,8 @@ def _ident(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
 
 
-def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
+def _reverse(g: Graph, lin: Linearization, names: list, prog: Program,
+             reuse: PrimalReuse) -> None:
     n, outs = g.n_inputs, g.outputs
     if prog.what == "vjp":
         sweeps = [("", list(outs), [var(f"w{r}") for r in range(len(outs))])]
@@ -219,7 +222,7 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
             bn = f"vbar{names[k][1:]}{suffix}"
             rule = f"vbar{_label(g, k)[1:]} += vbar{_label(g, i)[1:]} * " \
                    f"d{_label(g, i)}/d{_label(g, k)}"
-            expr = term if k not in bars else add(bars[k], term)
+            expr = reuse(term if k not in bars else add(bars[k], term))
             if expr.kind in ("var", "const"):      # nothing to compute: no line
                 bars[k] = expr
                 folded[k] = rule
@@ -236,6 +239,68 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
         prog.results["vjp"] = rows[0]
     else:
         prog.results["jac"] = rows
+
+
+class PrimalReuse:
+    """A derivative subexpression that is a primal row's expression, operation for
+    operation (``x·e^y``'s adjoint ``vbar1 * v1`` with ``vbar1`` folded to ``v_m1`` is the
+    row ``v3 = v_m1 * v1``), becomes that row's name: the same value, not computed again.
+    Primal names are assigned once, so the match is exact; + and * match either way round
+    (IEEE addition and multiplication commute)."""
+
+    def __init__(self, rows: dict[int, Stmt]):
+        self.numbers: dict[tuple, int] = {}   # hash-consing: flat keys, however deep
+        self.table: dict[int, tuple[int, str]] = {}
+        for i in sorted(rows):
+            self.table.setdefault(self._walk(rows[i].expr, None)[0], (i, rows[i].name))
+
+    def __call__(self, e: E, upto: int | None = None) -> E:
+        """``e`` over the primal rows (those up to row ``upto`` only, if given)."""
+        return self._walk(e, upto)[1]
+
+    def _key(self, x: E, kids: list[int]) -> tuple:
+        n = x.node
+        if n[0] == "var":
+            return ("var", n[1])
+        if n[0] == "const":
+            return ("const", repr(n[1]))
+        if n[0] == "bin" and n[1] in "+*":
+            kids = sorted(kids)
+        return (n[0], n[1] if n[0] in ("bin", "cmp", "call") else "", *kids)
+
+    def _walk(self, e: E, upto: int | None) -> tuple[int, E]:
+        num: dict[int, int] = {}
+        new: dict[int, E] = {}
+        stack: list[tuple[E, bool]] = [(e, False)]
+        while stack:
+            x, done = stack.pop()
+            if id(x) in num:
+                continue
+            kids = parts(x)
+            if not done:
+                stack.append((x, True))
+                stack.extend((c, False) for c in kids if id(c) not in num)
+                continue
+            k = self.numbers.setdefault(self._key(x, [num[id(c)] for c in kids]),
+                                        len(self.numbers))
+            num[id(x)] = k
+            hit = self.table.get(k) if kids else None
+            if hit is not None and (upto is None or hit[0] <= upto):
+                new[id(x)] = var(hit[1])
+            else:
+                new[id(x)] = _with_parts(x, [new[id(c)] for c in kids])
+        return num[id(e)], new[id(e)]
+
+
+def _with_parts(x: E, kids: list[E]) -> E:
+    if all(a is b for a, b in zip(kids, parts(x), strict=True)):
+        return x
+    n = x.node
+    if n[0] == "call":
+        return E(("call", n[1], tuple(kids)))
+    if n[0] in ("bin", "cmp", "let"):
+        return E((n[0], n[1], *kids))
+    return E((n[0], *kids))
 
 
 def _prune(prog: Program, hoist: bool = True) -> Program:

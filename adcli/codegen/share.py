@@ -90,7 +90,7 @@ def _regions(e: E, order: list[E]) -> dict[int, _Region]:
 
 
 def _common(a: _Region, b: _Region) -> _Region:
-    while a != b:
+    while a is not b:
         if not a or not b:
             return ()
         if a[2] >= b[2]:
