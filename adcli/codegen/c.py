@@ -34,9 +34,9 @@ class CPrinter(Printer):
     def helper_name(self, prim: str) -> str:
         return f"adcli_{prim}"
 
-    def helper(self, name: str, temps: list[tuple[str, str]], body: str,
-               lets: list[str]) -> str:
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
         lines = "".join(f"    const double {t} = {text};\n" for t, text in temps)
+        lets = self.helper_lets
         decl = f"    double {', '.join(lets)};\n" if lets else ""
         return (f"static inline double {name}(double x)\n{{\n{decl}{lines}"
                 f"    return {body};\n}}\n")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..engine import Linearization, adjoint_sweep, linearize
 from ..ir import Graph
-from .expr import CodeMath, E, add, const, parts, scale, var
+from .expr import CodeMath, E, add, const, parts, postorder, scale, var, with_parts
 
 WHATS = ("value", "grad", "jacobian", "hessian", "jvp", "vjp")
 COUNTED = frozenset(("bin", "neg", "call", "cmp", "sel"))
@@ -271,16 +271,8 @@ class PrimalReuse:
     def _walk(self, e: E, upto: int | None) -> tuple[int, E]:
         num: dict[int, int] = {}
         new: dict[int, E] = {}
-        stack: list[tuple[E, bool]] = [(e, False)]
-        while stack:
-            x, done = stack.pop()
-            if id(x) in num:
-                continue
+        for x in postorder(e):
             kids = parts(x)
-            if not done:
-                stack.append((x, True))
-                stack.extend((c, False) for c in kids if id(c) not in num)
-                continue
             k = self.numbers.setdefault(self._key(x, [num[id(c)] for c in kids]),
                                         len(self.numbers))
             num[id(x)] = k
@@ -288,19 +280,8 @@ class PrimalReuse:
             if hit is not None and (upto is None or hit[0] <= upto):
                 new[id(x)] = var(hit[1])
             else:
-                new[id(x)] = _with_parts(x, [new[id(c)] for c in kids])
+                new[id(x)] = with_parts(x, [new[id(c)] for c in kids])
         return num[id(e)], new[id(e)]
-
-
-def _with_parts(x: E, kids: list[E]) -> E:
-    if all(a is b for a, b in zip(kids, parts(x), strict=True)):
-        return x
-    n = x.node
-    if n[0] == "call":
-        return E(("call", n[1], tuple(kids)))
-    if n[0] in ("bin", "cmp", "let"):
-        return E((n[0], n[1], *kids))
-    return E((n[0], *kids))
 
 
 def _prune(prog: Program, hoist: bool = True) -> Program:

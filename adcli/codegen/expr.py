@@ -80,6 +80,35 @@ def parts(x: E) -> list[E]:
     return list(n[1:])
 
 
+def postorder(e: E) -> list[E]:
+    """Every node of ``e`` once, operands before the nodes that use them (a loop, no
+    recursion: formulas nest 10⁴ deep)."""
+    order: list[E] = []
+    seen: set[int] = set()
+    stack: list[tuple[E, bool]] = [(e, False)]
+    while stack:
+        x, done = stack.pop()
+        if done:
+            order.append(x)
+        elif id(x) not in seen:
+            seen.add(id(x))
+            stack.append((x, True))
+            stack.extend((c, False) for c in parts(x) if id(c) not in seen)
+    return order
+
+
+def with_parts(x: E, kids: list[E]) -> E:
+    """``x`` over new operands ``kids`` (``x`` itself if they are its own)."""
+    if all(a is b for a, b in zip(kids, parts(x), strict=True)):
+        return x
+    n = x.node
+    if n[0] == "call":
+        return E(("call", n[1], tuple(kids)))
+    if n[0] in ("bin", "cmp", "let"):
+        return E((n[0], n[1], *kids))
+    return E((n[0], *kids))
+
+
 def lift(v: Any) -> E:
     if isinstance(v, E):
         return v

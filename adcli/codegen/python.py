@@ -33,8 +33,7 @@ class PyPrinter(Printer):
     def select(self, c: str, a: str, b: str) -> str:
         return f"({a} if {c} else {b})"
 
-    def helper(self, name: str, temps: list[tuple[str, str]], body: str,
-               lets: list[str]) -> str:
+    def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
         lines = "".join(f"    {t} = {text}\n" for t, text in temps)
         return f"def {name}(x):\n{lines}    return {body}\n"
 

@@ -15,7 +15,7 @@ The operations are the same, so the results are too.
 """
 from __future__ import annotations
 
-from .expr import E, const, parts, sub, var
+from .expr import E, const, parts, postorder, sub, var, with_parts
 
 _Region = tuple  # (parent region, the branch's root node id, depth); () is "always computed"
 
@@ -23,28 +23,16 @@ _Region = tuple  # (parent region, the branch's root node id, depth); () is "alw
 def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
     """(temporaries in order, the expression over them); ``fresh()`` names a temporary."""
     refs: dict[int, int] = {}
-    order: list[E] = []
-    seen: set[int] = set()
-    stack: list[tuple[E, bool]] = [(e, False)]
-    while stack:                                  # post-order, counting references
-        x, done = stack.pop()
-        if done:
-            order.append(x)
-            continue
-        if id(x) in seen:
-            continue
-        seen.add(id(x))
-        stack.append((x, True))
-        kids = parts(x)
-        for c in kids:
+    order = postorder(e)
+    for x in order:                               # how many nodes use each one
+        for c in parts(x):
             refs[id(c)] = refs.get(id(c), 0) + 1
-            stack.append((c, False))
     region = _regions(e, order)
     lets: dict[int, list[tuple[str, E]]] = {}     # branch root -> its bindings, in order
     temps: list[tuple[str, E]] = []
     new: dict[int, E] = {}
     for x in order:
-        y = _rebuilt(x, new)
+        y = with_parts(x, [new[id(c)] for c in parts(x)])
         if parts(x) and x is not e and refs.get(id(x), 0) > 1 and x.node[0] != "cmp":
             r = region[id(x)]
             if not r:
@@ -59,21 +47,6 @@ def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
             y = E(("let", name, value, y))
         new[id(x)] = y
     return temps, new[id(e)]
-
-
-def _rebuilt(x: E, new: dict[int, E]) -> E:
-    kids = parts(x)
-    repl = [new[id(c)] for c in kids]
-    if all(r is c for r, c in zip(repl, kids, strict=True)):
-        return x
-    n = x.node
-    if n[0] == "call":
-        return E(("call", n[1], tuple(repl)))
-    if n[0] in ("bin", "cmp"):
-        return E((n[0], n[1], repl[0], repl[1]))
-    if n[0] == "let":
-        return E(("let", n[1], repl[0], repl[1]))
-    return E((n[0], *repl))
 
 
 def _regions(e: E, order: list[E]) -> dict[int, _Region]:
