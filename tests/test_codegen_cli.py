@@ -138,3 +138,19 @@ def test_structural_zeros_and_shared_tie_rule():
     assert generate(parse("floor(erf(x)) + y"), "c").operations["derivative"] == 0
     code = generate(parse("max(x + y, x - 2)"), "c").code
     assert code.count("> 0.0 ?") == 1 and "1.0 - d" in code
+
+
+def test_undefined_derivative_is_a_warning(adcli, tmp_path):
+    """polygamma's order is an integer: no derivative in it.  The code computes NaN there
+    (as the registry's partial is), and the header, stderr and --json say so."""
+    r = adcli("codegen", "polygamma(n, x)", "--lang", "python", "--json")
+    d = json.loads(r.out)
+    assert r.code == 0 and len(d["warnings"]) == 1 and "polygamma" in d["warnings"][0]
+    assert "Warning: polygamma" in d["code"]
+    assert "warning: polygamma" in adcli("codegen", "polygamma(n, x)").err
+    value, (dn, dx) = _module(tmp_path, "polygamma(n, x)", "grad", "reverse").f_grad([1.0, 2.5])
+    import math
+
+    import mpmath
+    assert math.isnan(dn) and value == pytest.approx(float(mpmath.polygamma(1, 2.5)), rel=1e-15)
+    assert dx == pytest.approx(float(mpmath.polygamma(2, 2.5)), rel=1e-15)

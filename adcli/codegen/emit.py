@@ -33,6 +33,7 @@ class Program:
     stmts: list[Stmt]
     results: dict[str, list]         # "value", "grad", "jac" (rows), "jv", "vjp": E's
     inputs: list[str] = field(default_factory=list)   # x[i] -> these names
+    warnings: list[str] = field(default_factory=list)
 
     def operations(self) -> dict[str, int]:
         ops = {"primal": 0, "derivative": 0}
@@ -90,6 +91,7 @@ def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = Tru
         stmts.extend(rows[i] for i in sorted(rows))
         return _prune(prog, hoist)
     lin = linearize(g, vals, CodeMath)
+    prog.warnings.extend(_undefined(g, lin))
     if mode == "forward" and what in ("grad", "jacobian", "jvp"):
         _forward(g, lin, rows, names, vals, prog)
     elif what in ("grad", "jacobian", "vjp"):
@@ -118,6 +120,20 @@ def _share_partials(g: Graph, lin: Linearization, names: list) -> dict[int, list
             pending[i] = [Stmt(t, e, f"shared by the partials of {_label(g, i)}",
                                "derivative") for t, e in temps]
     return pending
+
+
+def _undefined(g: Graph, lin: Linearization) -> list[str]:
+    """A partial that is NaN wherever it is taken (polygamma's in its integer order): the
+    code computes NaN there, and says so."""
+    out = []
+    for i in lin.order:
+        for pos, (k, p) in enumerate(lin.pairs[i]):
+            c = p.node[1] if isinstance(p, E) and p.kind == "const" else p
+            if isinstance(c, float) and c != c:
+                out.append(f"{g.fn(i).name} has no derivative in its argument {pos + 1} "
+                           f"(`{_ascii(g.source(k))}`), at trace row {_label(g, i)}: "
+                           "the generated derivatives through it are NaN")
+    return out
 
 
 def _label(g: Graph, i: int) -> str:
