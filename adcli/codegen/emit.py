@@ -34,6 +34,7 @@ class Program:
     results: dict[str, list]         # "value", "grad", "jac" (rows), "jv", "vjp": E's
     inputs: list[str] = field(default_factory=list)   # x[i] -> these names
     warnings: list[str] = field(default_factory=list)
+    value_ops: int | None = None     # the value-only code's operations, once counted
 
     def operations(self) -> dict[str, int]:
         ops = {"primal": 0, "derivative": 0}

@@ -92,8 +92,12 @@ def postorder(e: E) -> list[E]:
             order.append(x)
         elif id(x) not in seen:
             seen.add(id(x))
-            stack.append((x, True))
-            stack.extend((c, False) for c in parts(x) if id(c) not in seen)
+            kids = parts(x)
+            if kids:
+                stack.append((x, True))
+                stack.extend((c, False) for c in kids if id(c) not in seen)
+            else:
+                order.append(x)
     return order
 
 
