@@ -269,7 +269,15 @@ class PrimalReuse:
         self.numbers: dict[tuple, int] = {}   # hash-consing: flat keys, however deep
         self.table: dict[int, tuple[int, str]] = {}
         for i in sorted(rows):
-            self.table.setdefault(self._walk(rows[i].expr, None)[0], (i, rows[i].name))
+            self.register(i, rows[i])
+
+    def register(self, i: int, st: Stmt) -> None:
+        """Statement ``st`` (at position ``i``) may be reused: its name is assigned once,
+        as are the names it reads.  Its name is then numbered as its value is (value
+        numbering: ``v1 * s0`` with ``s0 = digamma(v_m1)`` is ``v1 * digamma(v_m1)``)."""
+        k = self._walk(st.expr, None)[0]
+        self.table.setdefault(k, (i, st.name))
+        self.numbers.setdefault(("var", st.name), k)
 
     def __call__(self, e: E, upto: int | None = None) -> E:
         """``e`` over the primal rows (those up to row ``upto`` only, if given)."""
@@ -299,6 +307,20 @@ class PrimalReuse:
             else:
                 new[id(x)] = with_parts(x, [new[id(c)] for c in kids])
         return num[id(e)], new[id(e)]
+
+
+def reuse_statements(stmts: list[Stmt]) -> None:
+    """:class:`PrimalReuse` over a whole straight-line program (the Hessian's): an
+    expression that an earlier statement computed is that statement's name, where both
+    only read names assigned once (an adjoint accumulated twice has two values)."""
+    assigned: dict[str, int] = {}
+    for st in stmts:
+        assigned[st.name] = assigned.get(st.name, 0) + 1
+    reuse = PrimalReuse({})
+    for i, st in enumerate(stmts):
+        st.expr = reuse(st.expr)
+        if assigned[st.name] == 1 and all(assigned.get(v, 0) <= 1 for v in _vars(st.expr)):
+            reuse.register(i, st)
 
 
 def _prune(prog: Program, hoist: bool = True) -> Program:

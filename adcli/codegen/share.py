@@ -20,8 +20,9 @@ from .expr import E, const, parts, postorder, sub, var, with_parts
 _Region = tuple  # (parent region, the branch's root node id, depth); () is "always computed"
 
 
-def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
-    """(temporaries in order, the expression over them); ``fresh()`` names a temporary."""
+def share(e: E, fresh, only: set[int] | None = None) -> tuple[list[tuple[str, E]], E]:
+    """(temporaries in order, the expression over them); ``fresh()`` names a temporary;
+    ``only``: the ids of the nodes that may be shared (default: all)."""
     refs: dict[int, int] = {}
     order = postorder(e)
     for x in order:                               # how many nodes use each one
@@ -33,7 +34,8 @@ def share(e: E, fresh) -> tuple[list[tuple[str, E]], E]:
     new: dict[int, E] = {}
     for x in order:
         y = with_parts(x, [new[id(c)] for c in parts(x)])
-        if parts(x) and x is not e and refs.get(id(x), 0) > 1 and x.node[0] != "cmp":
+        if parts(x) and x is not e and refs.get(id(x), 0) > 1 and x.node[0] != "cmp" \
+                and (only is None or id(x) in only):
             r = region[id(x)]
             if not r:
                 name = fresh()
