@@ -132,3 +132,11 @@ def test_gamma_family_gradient_and_hessian(tmp_path):
             assert close([value, *grad], want, 4) or gamma_rounded_close(
                 g, p, "reverse", ([value], list(grad)), 4), (text, p)
             assert close(list(hess), [h for row in ref.hessian for h in row], 64), (text, p)
+
+
+def test_hessian_shares_digamma():
+    """gamma(x)*y: Γ′ = Γ·ψ is needed by the gradient and its tangents; it is not computed
+    once per use (it was three times: the primal tangent, the adjoint and its tangent)."""
+    code = generate(parse("gamma(x)*y"), "c", "hessian").code
+    body = code[code.index("f_hessian("):]
+    assert body.count("adcli_digamma(") == 2 and body.count("adcli_polygamma(") == 1
