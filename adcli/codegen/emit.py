@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from ..engine import Linearization, adjoint_sweep, linearize
 from ..ir import Graph
-from .expr import CodeMath, E, add, const, parts, postorder, scale, var, with_parts
+from .expr import CodeMath, E, add, const, parts, scale, var
+from .share import PrimalReuse, share, share_row
 
 WHATS = ("value", "grad", "jacobian", "hessian", "jvp", "vjp")
 COUNTED = frozenset(("bin", "neg", "call", "cmp", "sel"))
@@ -107,7 +108,6 @@ def _share_partials(g: Graph, lin: Linearization, names: list) -> dict[int, list
     """Each row's partials with what they share computed once (:func:`share_row`): the
     rows' pairs are rewritten over the temporaries, returned per row (``d3_s0``, …) to be
     written before the row's first contribution."""
-    from .share import share_row
     pending: dict[int, list[Stmt]] = {}
     for i in lin.order:
         pairs = lin.pairs[i]
@@ -258,71 +258,6 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program,
         prog.results["jac"] = rows
 
 
-class PrimalReuse:
-    """A derivative subexpression that is a primal row's expression, operation for
-    operation (``x·e^y``'s adjoint ``vbar1 * v1`` with ``vbar1`` folded to ``v_m1`` is the
-    row ``v3 = v_m1 * v1``), becomes that row's name: the same value, not computed again.
-    Primal names are assigned once, so the match is exact; + and * match either way round
-    (IEEE addition and multiplication commute)."""
-
-    def __init__(self, rows: dict[int, Stmt]):
-        self.numbers: dict[tuple, int] = {}   # hash-consing: flat keys, however deep
-        self.table: dict[int, tuple[int, str]] = {}
-        for i in sorted(rows):
-            self.register(i, rows[i])
-
-    def register(self, i: int, st: Stmt) -> None:
-        """Statement ``st`` (at position ``i``) may be reused: its name is assigned once,
-        as are the names it reads.  Its name is then numbered as its value is (value
-        numbering: ``v1 * s0`` with ``s0 = digamma(v_m1)`` is ``v1 * digamma(v_m1)``)."""
-        k = self._walk(st.expr, None)[0]
-        self.table.setdefault(k, (i, st.name))
-        self.numbers.setdefault(("var", st.name), k)
-
-    def __call__(self, e: E, upto: int | None = None) -> E:
-        """``e`` over the primal rows (those up to row ``upto`` only, if given)."""
-        return self._walk(e, upto)[1]
-
-    def _key(self, x: E, kids: list[int]) -> tuple:
-        n = x.node
-        if n[0] == "var":
-            return ("var", n[1])
-        if n[0] == "const":
-            return ("const", repr(n[1]))
-        if n[0] == "bin" and n[1] in "+*":
-            kids = sorted(kids)
-        return (n[0], n[1] if n[0] in ("bin", "cmp", "call") else "", *kids)
-
-    def _walk(self, e: E, upto: int | None) -> tuple[int, E]:
-        num: dict[int, int] = {}
-        new: dict[int, E] = {}
-        for x in postorder(e):
-            kids = parts(x)
-            k = self.numbers.setdefault(self._key(x, [num[id(c)] for c in kids]),
-                                        len(self.numbers))
-            num[id(x)] = k
-            hit = self.table.get(k) if kids else None
-            if hit is not None and (upto is None or hit[0] <= upto):
-                new[id(x)] = var(hit[1])
-            else:
-                new[id(x)] = with_parts(x, [new[id(c)] for c in kids])
-        return num[id(e)], new[id(e)]
-
-
-def reuse_statements(stmts: list[Stmt]) -> None:
-    """:class:`PrimalReuse` over a whole straight-line program (the Hessian's): an
-    expression that an earlier statement computed is that statement's name, where both
-    only read names assigned once (an adjoint accumulated twice has two values)."""
-    assigned: dict[str, int] = {}
-    for st in stmts:
-        assigned[st.name] = assigned.get(st.name, 0) + 1
-    reuse = PrimalReuse({})
-    for i, st in enumerate(stmts):
-        st.expr = reuse(st.expr)
-        if assigned[st.name] == 1 and all(assigned.get(v, 0) <= 1 for v in _vars(st.expr)):
-            reuse.register(i, st)
-
-
 def _prune(prog: Program, hoist: bool = True) -> Program:
     """Drop assignments no result needs (walking backwards; the list is straight-line)."""
     need: set[str] = set()
@@ -341,7 +276,6 @@ def _prune(prog: Program, hoist: bool = True) -> Program:
 
 def _hoisted(stmts: list[Stmt]) -> list[Stmt]:
     """Each statement's shared subexpressions as temporaries ``t0``, ``t1``, … before it."""
-    from .share import share
     out: list[Stmt] = []
     counter = iter(range(1 << 62))
 

@@ -7,7 +7,7 @@ result is made exactly symmetric as :func:`adcli.higher.hessian` makes it: (Hᵢ
 """
 from __future__ import annotations
 
-from .emit import Program, Stmt, _ident, _prune, build, reuse_statements
+from .emit import Program, Stmt, _ident, _prune, build
 from .expr import (
     CodeMath,
     E,
@@ -24,6 +24,7 @@ from .expr import (
     with_parts,
 )
 from .printer import PRIMITIVES
+from .share import reuse_statements, share
 
 
 def tangent(e: E, tan: dict[str, E]) -> E | None:
@@ -96,7 +97,6 @@ def _shared(s: Stmt, ts: list[E], fresh) -> tuple[list[Stmt], Stmt, list[E]]:
     ``v1 * digamma(v0)`` and its tangent ``vdot1 * digamma(v0) + v1 * polygamma(1, v0)``):
     those subexpressions of the statement become temporaries before it, and the statement's
     whole value, in the tangents, its name."""
-    from .share import share
     top = s.expr
     mine = {id(x) for x in postorder(top)}
     whole = var(s.name)

@@ -11,11 +11,18 @@ such node once.  Where it is computed depends on where it is needed:
   Python's ``:=``), because outside the branch it may be undefined or raise (Python's
   ``math.log`` of a negative number).
 
-The operations are the same, so the results are too.
+Across statements, :class:`PrimalReuse` numbers values: a derivative expression that a
+primal row (or, in the Hessian, any earlier line assigned once) already computed is that
+row's name.  The operations are the same, so the results are too.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .expr import E, const, parts, postorder, sub, var, with_parts
+
+if TYPE_CHECKING:
+    from .emit import Stmt
 
 _Region = tuple  # (parent region, the branch's root node id, depth); () is "always computed"
 
@@ -111,3 +118,69 @@ def complement(partials: list[E]) -> list[E]:
                 steps[i] = None
                 break
     return out
+
+
+class PrimalReuse:
+    """A derivative subexpression that is a primal row's expression, operation for
+    operation (``x·e^y``'s adjoint ``vbar1 * v1`` with ``vbar1`` folded to ``v_m1`` is the
+    row ``v3 = v_m1 * v1``), becomes that row's name: the same value, not computed again.
+    Primal names are assigned once, so the match is exact; + and * match either way round
+    (IEEE addition and multiplication commute)."""
+
+    def __init__(self, rows: dict[int, Stmt]):
+        self.numbers: dict[tuple, int] = {}   # hash-consing: flat keys, however deep
+        self.table: dict[int, tuple[int, str]] = {}
+        for i in sorted(rows):
+            self.register(i, rows[i])
+
+    def register(self, i: int, st: Stmt) -> None:
+        """Statement ``st`` (at position ``i``) may be reused: its name is assigned once,
+        as are the names it reads.  Its name is then numbered as its value is (value
+        numbering: ``v1 * s0`` with ``s0 = digamma(v_m1)`` is ``v1 * digamma(v_m1)``)."""
+        k = self._walk(st.expr, None)[0]
+        self.table.setdefault(k, (i, st.name))
+        self.numbers.setdefault(("var", st.name), k)
+
+    def __call__(self, e: E, upto: int | None = None) -> E:
+        """``e`` over the primal rows (those up to row ``upto`` only, if given)."""
+        return self._walk(e, upto)[1]
+
+    def _key(self, x: E, kids: list[int]) -> tuple:
+        n = x.node
+        if n[0] == "var":
+            return ("var", n[1])
+        if n[0] == "const":
+            return ("const", repr(n[1]))
+        if n[0] == "bin" and n[1] in "+*":
+            kids = sorted(kids)
+        return (n[0], n[1] if n[0] in ("bin", "cmp", "call") else "", *kids)
+
+    def _walk(self, e: E, upto: int | None) -> tuple[int, E]:
+        num: dict[int, int] = {}
+        new: dict[int, E] = {}
+        for x in postorder(e):
+            kids = parts(x)
+            k = self.numbers.setdefault(self._key(x, [num[id(c)] for c in kids]),
+                                        len(self.numbers))
+            num[id(x)] = k
+            hit = self.table.get(k) if kids else None
+            if hit is not None and (upto is None or hit[0] <= upto):
+                new[id(x)] = var(hit[1])
+            else:
+                new[id(x)] = with_parts(x, [new[id(c)] for c in kids])
+        return num[id(e)], new[id(e)]
+
+
+def reuse_statements(stmts: list[Stmt]) -> None:
+    """:class:`PrimalReuse` over a whole straight-line program (the Hessian's): an
+    expression that an earlier statement computed is that statement's name, where both
+    only read names assigned once (an adjoint accumulated twice has two values)."""
+    assigned: dict[str, int] = {}
+    for st in stmts:
+        assigned[st.name] = assigned.get(st.name, 0) + 1
+    reuse = PrimalReuse({})
+    for i, st in enumerate(stmts):
+        st.expr = reuse(st.expr)
+        reads = (x.node[1] for x in postorder(st.expr) if x.kind == "var")
+        if assigned[st.name] == 1 and all(assigned.get(v, 0) <= 1 for v in reads):
+            reuse.register(i, st)
