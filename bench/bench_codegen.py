@@ -2,6 +2,7 @@
 it prints the README's table.
 
     python bench/bench_codegen.py
+    python bench/bench_codegen.py --battery    # the ratio over the tests' random battery
 
 For each formula: the operations of adcli's value code and of its reverse-mode gradient code
 (primal + adjoint, as the generated header counts them: each arithmetic operation, call or
@@ -59,5 +60,28 @@ def main() -> None:
               f"{total / out.value_operations:.2f} | {sym} | {sym / total:.2f} |")
 
 
+def battery() -> None:
+    """The gradient/value ratio of each formula of the tests' battery (the 200 random
+    formulas of tests/test_codegen_cli.py's cheap-gradient test), sorted, and the median."""
+    import statistics
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from formulas import battery as formulas
+
+    from adcli.codegen import generate
+    from adcli.parser import parse
+    rows = []
+    for text in formulas(14, 200):
+        out = generate(parse(text), "c", "grad", "reverse")
+        if out.value_operations:
+            total = out.operations["primal"] + out.operations["derivative"]
+            rows.append((total / out.value_operations, out.value_operations, total, text))
+    print("| ratio | value ops | gradient ops | formula |\n|---:|---:|---:|---|")
+    for ratio, value, total, text in sorted(rows):
+        print(f"| {ratio:.2f} | {value} | {total} | `{text}` |")
+    print(f"\n{len(rows)} formulas, median ratio "
+          f"{statistics.median(r[0] for r in rows):.2f}")
+
+
 if __name__ == "__main__":
-    main()
+    battery() if "--battery" in sys.argv[1:] else main()

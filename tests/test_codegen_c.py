@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import ctypes
 import random
+import re
 import shutil
 import subprocess
 
 import pytest
-from codegen_helpers import SAMPLES, cases, close, good_point
+from codegen_helpers import SAMPLES, cases, close, gamma_rounded_close, good_point
 from formulas import battery
 
 from adcli.codegen import generate
-from adcli.errors import UsageError
 from adcli.parser import parse
 
 CC = shutil.which("cc")
@@ -49,10 +49,7 @@ def _run(tmp_path, cases, mode):
     sources, used = {}, []
     for name, g, p, rev, fwd in cases:
         what = "jacobian" if g.vector else "grad"
-        try:
-            sources[name] = generate(g, "c", what, mode, name).code
-        except UsageError:            # the gamma family needs digamma: no C spelling yet
-            continue
+        sources[name] = generate(g, "c", what, mode, name).code
         used.append((name, g, p, rev if mode == "reverse" else fwd))
     lib = _compile(tmp_path, sources)
     bad = []
@@ -70,9 +67,15 @@ def _run(tmp_path, cases, mode):
             grad = _arr([0.0] * n)
             value, deriv = [fn(x, grad)], list(grad)[:n]
         want = [d for row in ref.derivative for d in row]
-        if not (close(value, ref.value, 4) and close(deriv, want, 4)):
-            bad.append((g.text, p, value, ref.value, deriv, want))
+        if close(value, ref.value, 4) and close(deriv, want, 4):
+            continue
+        if GAMMA.search(sources[name]) and gamma_rounded_close(g, p, mode, (value, deriv), 4):
+            continue
+        bad.append((g.text, p, value, ref.value, deriv, want))
     return used, bad
+
+
+GAMMA = re.compile(r"\b(adcli_digamma|adcli_polygamma|lgamma|tgamma)\(")
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
@@ -88,7 +91,7 @@ def test_samples_match_the_float_engine(tmp_path, mode):
 def test_random_formulas_match_the_float_engine(tmp_path, mode):
     cases = _cases(battery(14, 200), 2)
     used, bad = _run(tmp_path, cases, mode)
-    assert len(used) >= 120, len(used)
+    assert len(used) >= 180, len(used)   # the gamma family included
     assert not bad, bad[:3]
 
 

@@ -5,7 +5,7 @@ symbolic linearization) and prints it in one language (one module per language).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import UsageError
 from ..ir import Graph
@@ -20,6 +20,7 @@ class Generated:
     outputs: list[str]            # what the function returns or writes, in order
     operations: dict[str, int]    # {"primal": .., "derivative": ..}
     value_operations: int
+    warnings: list[str] = field(default_factory=list)   # also in the code's header
 
 
 def generate(g: Graph, lang: str = "c", what: str = "grad", mode: str = "reverse",
@@ -47,9 +48,9 @@ def generate(g: Graph, lang: str = "c", what: str = "grad", mode: str = "reverse
     else:
         prog = build(g, what, mode)
     printer = {"c": c.render, "python": python.render, "numpy": numpy.render}[lang]
-    code = printer(prog, Frame(name, g.text, []))
+    code = printer(prog, Frame(name, g.text, [f"Warning: {w}" for w in prog.warnings]))
     return Generated(lang, code, OUTPUTS[what][g.vector], prog.operations(),
-                     value_operations(prog))
+                     value_operations(prog), prog.warnings)
 
 
 #: What the generated function gives, in order (C: the return value, then the arrays it

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from ..functions import Function
+from .c_gamma import HELPERS
 from .emit import Program
 from .frame import Frame, signature_names
 from .printer import Printer
@@ -22,12 +24,25 @@ class CPrinter(Printer):
     def select(self, c: str, a: str, b: str) -> str:
         return f"({c} ? {a} : {b})"
 
+    def spelled(self, f: Function) -> str | None:
+        s = f.c
+        if s in HELPERS:             # a helper <math.h> lacks (digamma): written once
+            for name in (*HELPERS[s][1], s):
+                self.helpers.setdefault(name, HELPERS[name][0])
+        return s
+
     def helper_name(self, prim: str) -> str:
         return f"adcli_{prim}"
 
     def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
         lines = "".join(f"    const double {t} = {text};\n" for t, text in temps)
-        return f"static inline double {name}(double x)\n{{\n{lines}    return {body};\n}}\n"
+        lets = self.helper_lets
+        decl = f"    double {', '.join(lets)};\n" if lets else ""
+        return (f"static inline double {name}(double x)\n{{\n{decl}{lines}"
+                f"    return {body};\n}}\n")
+
+    def let(self, name: str, value: str, body: str) -> str:
+        return f"({name} = {value}, {body})"      # the comma operator: in this order
 
 
 def render(prog: Program, frame: Frame) -> str:
@@ -72,6 +87,8 @@ def render(prog: Program, frame: Frame) -> str:
             body += [f"    {key}[{j}] = {p.expr(e)};" for j, e in enumerate(res[key])]
     if ret:
         body.append(f"    return {ret};")
+    if p.lets:                                    # bound inside branches: declared first
+        body.insert(len(names.params), f"    double {', '.join(p.lets)};")
     rtype = "double" if ret else "void"
     params = ", ".join(("const double *" if k < names.n_const else "double *") + a
                        for k, a in enumerate(names.params))

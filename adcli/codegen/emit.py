@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from ..engine import Linearization, adjoint_sweep, linearize
 from ..ir import Graph
-from .expr import CodeMath, E, add, const, mul, parts, var
+from .expr import CodeMath, E, add, const, parts, scale, var
+from .share import PrimalReuse, share, share_row
 
 WHATS = ("value", "grad", "jacobian", "hessian", "jvp", "vjp")
 COUNTED = frozenset(("bin", "neg", "call", "cmp", "sel"))
@@ -33,6 +34,8 @@ class Program:
     stmts: list[Stmt]
     results: dict[str, list]         # "value", "grad", "jac" (rows), "jv", "vjp": E's
     inputs: list[str] = field(default_factory=list)   # x[i] -> these names
+    warnings: list[str] = field(default_factory=list)
+    value_ops: int | None = None     # the value-only code's operations, once counted
 
     def operations(self) -> dict[str, int]:
         ops = {"primal": 0, "derivative": 0}
@@ -90,14 +93,48 @@ def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = Tru
         stmts.extend(rows[i] for i in sorted(rows))
         return _prune(prog, hoist)
     lin = linearize(g, vals, CodeMath)
+    prog.warnings.extend(_undefined(g, lin))
     if mode == "forward" and what in ("grad", "jacobian", "jvp"):
         _forward(g, lin, rows, names, vals, prog)
     elif what in ("grad", "jacobian", "vjp"):
         stmts.extend(rows[i] for i in sorted(rows))
-        _reverse(g, lin, names, prog)
+        _reverse(g, lin, names, prog, PrimalReuse(rows))
     else:
         raise ValueError(f"{what} has no {mode} mode")
     return _prune(prog, hoist)
+
+
+def _share_partials(g: Graph, lin: Linearization, names: list) -> dict[int, list[Stmt]]:
+    """Each row's partials with what they share computed once (:func:`share_row`): the
+    rows' pairs are rewritten over the temporaries, returned per row (``d3_s0``, …) to be
+    written before the row's first contribution."""
+    pending: dict[int, list[Stmt]] = {}
+    for i in lin.order:
+        pairs = lin.pairs[i]
+        if len(pairs) < 2:
+            continue
+        counter = iter(range(1 << 30))
+        temps, ps = share_row([p if isinstance(p, E) else const(p) for _, p in pairs],
+                              lambda i=i, c=counter: f"d{names[i][1:]}_s{next(c)}")
+        lin.pairs[i] = tuple((k, p) for (k, _), p in zip(pairs, ps, strict=True))
+        if temps:
+            pending[i] = [Stmt(t, e, f"shared by the partials of {_label(g, i)}",
+                               "derivative") for t, e in temps]
+    return pending
+
+
+def _undefined(g: Graph, lin: Linearization) -> list[str]:
+    """A partial that is NaN wherever it is taken (polygamma's in its integer order): the
+    code computes NaN there, and says so."""
+    out = []
+    for i in lin.order:
+        for pos, (k, p) in enumerate(lin.pairs[i]):
+            c = p.node[1] if isinstance(p, E) and p.kind == "const" else p
+            if isinstance(c, float) and c != c:
+                out.append(f"{g.fn(i).name} has no derivative in its argument {pos + 1} "
+                           f"(`{_ascii(g.source(k))}`), at trace row {_label(g, i)}: "
+                           "the generated derivatives through it are NaN")
+    return out
 
 
 def _label(g: Graph, i: int) -> str:
@@ -115,10 +152,13 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
                  for j in range(n)]
     tans: list[list] = [list(s) + [None] * (g.n_nodes - n) for _, s in seeds]
     active = set(lin.order)
+    reuse = PrimalReuse(rows)
+    pending = _share_partials(g, lin, names)
     for i in range(g.first_op, g.n_nodes):
         prog.stmts.append(rows[i])
         if i not in active:
             continue
+        prog.stmts.extend(pending.get(i, ()))
         pairs = list(lin.pairs[i])
         if len(seeds) > 1:      # a partial used by several sweeps: computed once
             for idx, (k, p) in enumerate(pairs):
@@ -135,9 +175,13 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
             for k, p in pairs:
                 t = tan[k]
                 if t is not None:
-                    term = mul(p if isinstance(p, E) else const(p), t)
+                    pe = p if isinstance(p, E) else const(p)
+                    if pe.is_const(0.0):    # a structural zero: no contribution
+                        continue
+                    term = scale(t, pe, p_first=True)
                     s = term if s is None else add(s, term)
             if s is not None:
+                s = reuse(s, upto=i)
                 tn = f"vdot{names[i][1:]}{suffix}"
                 rule = " + ".join(f"d{_label(g, i)}/d{_label(g, k)} * vdot{_label(g, k)[1:]}"
                                   for k, _ in pairs if tan[k] is not None)
@@ -162,7 +206,8 @@ def _ident(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
 
 
-def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
+def _reverse(g: Graph, lin: Linearization, names: list, prog: Program,
+             reuse: PrimalReuse) -> None:
     n, outs = g.n_inputs, g.outputs
     if prog.what == "vjp":
         sweeps = [("", list(outs), [var(f"w{r}") for r in range(len(outs))])]
@@ -171,6 +216,7 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
         sweeps = [(f"_o{r + 1}" if many else "", [o], [const(1.0)])
                   for r, o in enumerate(outs)]
     rows = []
+    pending = _share_partials(g, lin, names)
     for suffix, nodes, seed in sweeps:
         bars: dict[int, E] = {}
         folded: dict[int, str] = {}       # contributions folded into a later line
@@ -185,11 +231,15 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program) -> None:
         def hook(i: int, k: int, p: object, t: object, bars: dict = bars,
                  suffix: str = suffix, folded: dict = folded) -> None:
             pe = p if isinstance(p, E) else const(float(p))  # type: ignore[arg-type]
-            term = mul(bars[i], pe)
+            prog.stmts.extend(pending.pop(i, ()))     # the row's shared partial factors
+            # a structural zero (floor's partial, an adjoint only zeros reached) contributes
+            # nothing: dropped, as symbolic zeros are, rather than computed as b*0
+            zero = pe.is_const(0.0) or bars[i].is_const(0.0)
+            term = const(0.0) if zero else scale(bars[i], pe)
             bn = f"vbar{names[k][1:]}{suffix}"
             rule = f"vbar{_label(g, k)[1:]} += vbar{_label(g, i)[1:]} * " \
                    f"d{_label(g, i)}/d{_label(g, k)}"
-            expr = term if k not in bars else add(bars[k], term)
+            expr = reuse(term if k not in bars else add(bars[k], term))
             if expr.kind in ("var", "const"):      # nothing to compute: no line
                 bars[k] = expr
                 folded[k] = rule
@@ -226,7 +276,6 @@ def _prune(prog: Program, hoist: bool = True) -> Program:
 
 def _hoisted(stmts: list[Stmt]) -> list[Stmt]:
     """Each statement's shared subexpressions as temporaries ``t0``, ``t1``, … before it."""
-    from .share import share
     out: list[Stmt] = []
     counter = iter(range(1 << 62))
 
@@ -235,7 +284,7 @@ def _hoisted(stmts: list[Stmt]) -> list[Stmt]:
     for s in stmts:
         temps, e = share(s.expr, fresh)
         out.extend(Stmt(name, t, f"shared by {s.name}", s.phase) for name, t in temps)
-        out.append(Stmt(s.name, e, s.comment, s.phase) if temps else s)
+        out.append(Stmt(s.name, e, s.comment, s.phase) if e is not s.expr else s)
     return out
 
 

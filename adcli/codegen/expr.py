@@ -18,6 +18,7 @@ from typing import Any
 #   ("var", name) ("const", c) ("bin", "+"|"-"|"*"|"/", a, b) ("neg", a)
 #   ("call", primitive, (args...)) ("cmp", ">"|"<"|">="|"=="|"!=", a, b)
 #   ("sel", cond, a, b)
+#   ("let", name, value, body): body, with name bound to value (see adcli.codegen.share)
 
 
 class E:
@@ -74,9 +75,42 @@ def parts(x: E) -> list[E]:
         return []
     if k == "call":
         return list(n[2])
-    if k in ("bin", "cmp"):
+    if k in ("bin", "cmp", "let"):
         return [n[2], n[3]]
     return list(n[1:])
+
+
+def postorder(e: E) -> list[E]:
+    """Every node of ``e`` once, operands before the nodes that use them (a loop, no
+    recursion: formulas nest 10⁴ deep)."""
+    order: list[E] = []
+    seen: set[int] = set()
+    stack: list[tuple[E, bool]] = [(e, False)]
+    while stack:
+        x, done = stack.pop()
+        if done:
+            order.append(x)
+        elif id(x) not in seen:
+            seen.add(id(x))
+            kids = parts(x)
+            if kids:
+                stack.append((x, True))
+                stack.extend((c, False) for c in kids if id(c) not in seen)
+            else:
+                order.append(x)
+    return order
+
+
+def with_parts(x: E, kids: list[E]) -> E:
+    """``x`` over new operands ``kids`` (``x`` itself if they are its own)."""
+    if all(a is b for a, b in zip(kids, parts(x), strict=True)):
+        return x
+    n = x.node
+    if n[0] == "call":
+        return E(("call", n[1], tuple(kids)))
+    if n[0] in ("bin", "cmp", "let"):
+        return E((n[0], n[1], *kids))
+    return E((n[0], *kids))
 
 
 def lift(v: Any) -> E:
@@ -159,6 +193,24 @@ def neg(a: E) -> E:
     if a.kind == "neg":
         return a.node[1]
     return E(("neg", a))
+
+
+def scale(b: E, p: E, p_first: bool = False) -> E:
+    """``b·p`` (``p·b`` if ``p_first``) for an adjoint or tangent ``b`` and a local
+    partial ``p``, cheaper where the partial's form allows: ``b·(1/d)`` is ``b/d`` (one
+    rounding instead of two), and ``b·(−q)`` is ``−(b·q)``, whose negation then folds into
+    the sum it joins."""
+    negate = False
+    while p.kind == "neg":
+        negate, p = not negate, p.node[1]
+    n = p.node
+    if n[0] == "bin" and n[1] == "/" and n[2].is_const(1.0):
+        r = div(b, n[3])
+    elif n[0] == "bin" and n[1] == "/" and n[2].kind == "neg":
+        negate, r = not negate, scale(b, div(n[2].node[1], n[3]), p_first)
+    else:
+        r = mul(p, b) if p_first else mul(b, p)
+    return neg(r) if negate else r
 
 
 def cmp(op: str, a: E, b: E) -> E:
@@ -258,10 +310,14 @@ class CodeMath(metaclass=_Calls):
 
     @staticmethod
     def div0(a: Any, b: Any) -> E:
-        b = lift(b)
+        a, b = lift(a), lift(b)
         if _cv(b) not in (None, 0.0):
-            return div(lift(a), b)
-        return select(cmp("!=", b, const(0.0)), div(lift(a), b), const(0.0))
+            return div(a, b)
+        n = a.node      # div0(div0(x, b), b): one test of b (atan2's (x/r)/r)
+        if n[0] == "sel" and n[1].node[:2] == ("cmp", "!=") and n[1].node[2] is b \
+                and n[1].node[3].is_const(0.0) and n[3].is_const(0.0):
+            return select(n[1], div(n[2], b), const(0.0))
+        return select(cmp("!=", b, const(0.0)), div(a, b), const(0.0))
 
     @staticmethod
     def dpowx(x: Any, y: Any) -> E:

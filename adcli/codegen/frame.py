@@ -57,9 +57,10 @@ class Frame:
 def value_operations(prog: Program) -> int:
     """Operations of the value-only code of the same formula."""
     from .emit import build
-    if prog.what == "value":
-        return prog.operations()["primal"]
-    return build(prog.g, "value").operations()["primal"]
+    if prog.value_ops is None:
+        prog.value_ops = prog.operations()["primal"] if prog.what == "value" else \
+            build(prog.g, "value").operations()["primal"]
+    return prog.value_ops
 
 
 def formula_line(text: str) -> str:

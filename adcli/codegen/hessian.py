@@ -8,8 +8,23 @@ result is made exactly symmetric as :func:`adcli.higher.hessian` makes it: (Hᵢ
 from __future__ import annotations
 
 from .emit import Program, Stmt, _ident, _prune, build
-from .expr import CodeMath, E, add, const, div, mul, neg, parts, select, sub, var
+from .expr import (
+    CodeMath,
+    E,
+    add,
+    const,
+    div,
+    mul,
+    neg,
+    parts,
+    postorder,
+    select,
+    sub,
+    var,
+    with_parts,
+)
 from .printer import PRIMITIVES
+from .share import reuse_statements, share
 
 
 def tangent(e: E, tan: dict[str, E]) -> E | None:
@@ -77,6 +92,29 @@ def _sum(terms: list[E | None]) -> E | None:
     return s
 
 
+def _shared(s: Stmt, ts: list[E], fresh) -> tuple[list[Stmt], Stmt, list[E]]:
+    """A statement and its tangents share what the product and chain rules reuse (gamma's
+    ``v1 * digamma(v0)`` and its tangent ``vdot1 * digamma(v0) + v1 * polygamma(1, v0)``):
+    those subexpressions of the statement become temporaries before it, and the statement's
+    whole value, in the tangents, its name."""
+    top = s.expr
+    mine = {id(x) for x in postorder(top)}
+    whole = var(s.name)
+    ts = [_replace(t, top, whole) for t in ts]
+    temps, joined = share(E(("call", "", (top, *ts))), fresh, mine)
+    new = list(joined.node[2])
+    return ([Stmt(name, e, f"shared by {s.name} and its tangents", s.phase)
+             for name, e in temps], Stmt(s.name, new[0], s.comment, s.phase), new[1:])
+
+
+def _replace(e: E, old: E, new: E) -> E:
+    """``e`` with the node ``old`` (by identity) replaced by ``new``."""
+    out: dict[int, E] = {}
+    for x in postorder(e):
+        out[id(x)] = new if x is old else with_parts(x, [out[id(c)] for c in parts(x)])
+    return out[id(e)]
+
+
 def _dot(name: str, wrt: str) -> str:
     head = "vbardot" + name[4:] if name.startswith("vbar") else \
         "vdot" + name[1:] if name.startswith("v") else name + "dot"
@@ -90,8 +128,9 @@ def build_hessian(g) -> Program:
     wrts = [_ident(v) for v in g.names]
     tans: list[dict[str, E]] = [{prog.inputs[j]: const(1.0)} for j in range(n)]
     stmts: list[Stmt] = []
+    counter = iter(range(1 << 62))
     for s in prog.stmts:
-        stmts.append(s)
+        lines: list[tuple[int, E]] = []           # (input, tangent) needing a line
         for j in range(n):
             t = tangent(s.expr, tans[j])
             if t is None:
@@ -99,9 +138,16 @@ def build_hessian(g) -> Program:
             elif t.kind in ("var", "const"):
                 tans[j][s.name] = t
             else:
-                tn = _dot(s.name, wrts[j])
-                stmts.append(Stmt(tn, t, f"d({s.name})/d{g.names[j]}", "derivative"))
-                tans[j][s.name] = var(tn)
+                lines.append((j, t))
+        if lines:
+            temps, s, ts = _shared(s, [t for _, t in lines], lambda: f"s{next(counter)}")
+            stmts += temps
+            lines = [(j, t) for (j, _), t in zip(lines, ts, strict=True)]
+        stmts.append(s)
+        for j, t in lines:
+            tn = _dot(s.name, wrts[j])
+            stmts.append(Stmt(tn, t, f"d({s.name})/d{g.names[j]}", "derivative"))
+            tans[j][s.name] = var(tn)
     grad = prog.results["jac"][0]
     rows = [[tangent(grad[i], tans[j]) or const(0.0) for i in range(n)] for j in range(n)]
     hess = [[const(0.0)] * n for _ in range(n)]
@@ -110,6 +156,7 @@ def build_hessian(g) -> Program:
         for j in range(i + 1, n):
             a, b = rows[i][j], rows[j][i]
             hess[i][j] = hess[j][i] = a if a.node == b.node else div(add(a, b), const(2.0))
+    reuse_statements(stmts)
     prog.stmts[:] = stmts
     prog.what = "hessian"
     prog.results["hess"] = hess

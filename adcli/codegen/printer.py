@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import UsageError
 from ..functions import REGISTRY, Function
-from .expr import CodeMath, E, parts, var
+from .expr import CodeMath, E, parts, postorder, var
 from .share import share
 
 #: primitive name (``fabs``, ``sigmoid``) -> its registry entry
@@ -28,6 +28,8 @@ class Printer:
     def __init__(self) -> None:
         self.helpers: dict[str, str] = {}      # helper name -> its definition (in order)
         self.imports: set[str] = set()
+        self.lets: list[str] = []              # names bound inside branches (C declares them)
+        self.helper_lets: list[str] = []       # the same, of the helper being written
 
     # -- what a language says ------------------------------------------------------
     def number(self, c: float) -> str:
@@ -38,7 +40,13 @@ class Printer:
 
     def helper(self, name: str, temps: list[tuple[str, str]], body: str) -> str:
         """The definition of helper ``name`` of one argument ``x``: its temporaries
-        (name, text), then ``body`` returned."""
+        (name, text), then ``body`` returned (``self.helper_lets``: the names ``body``
+        binds inside branches)."""
+        raise NotImplementedError
+
+    def let(self, name: str, value: str, body: str) -> str:
+        """``body`` with ``name`` bound to ``value`` first (only where ``body`` is
+        evaluated: inside a branch of a conditional)."""
         raise NotImplementedError
 
     def spelled(self, f: Function) -> str | None:
@@ -63,8 +71,10 @@ class Printer:
                 self.helpers[s] = ""           # placeholder: keeps recursion out
                 counter = iter(range(1 << 30))
                 temps, e = share(f.generic(CodeMath, var("x")), lambda: f"t{next(counter)}")
+                outer, self.lets = self.lets, []
                 lines = [(t, self.expr(te)) for t, te in temps]
                 body = self.expr(e)
+                self.helper_lets, self.lets = self.lets, outer
                 self.helpers.pop(s)
                 self.helpers[s] = self.helper(s, lines, body)   # after the helpers it uses
         if "{" in s:
@@ -74,17 +84,8 @@ class Printer:
     def expr(self, e: E) -> str:
         """Text of ``e``: iterative (a post-order walk), parenthesized by precedence."""
         out: dict[int, tuple[str, int]] = {}
-        stack: list[tuple[E, bool]] = [(e, False)]
-        while stack:
-            x, done = stack.pop()
-            if id(x) in out:
-                continue
-            ops = parts(x)
-            if not done:
-                stack.append((x, True))
-                stack.extend((p, False) for p in ops if id(p) not in out)
-                continue
-            out[id(x)] = self._one(x, [out[id(p)] for p in ops])
+        for x in postorder(e):
+            out[id(x)] = self._one(x, [out[id(p)] for p in parts(x)])
         return out[id(e)][0]
 
     def _one(self, x: E, sub: list[tuple[str, int]]) -> tuple[str, int]:
@@ -110,5 +111,9 @@ class Printer:
         if k == "sel":
             (c, _), (a, _), (b, _) = sub
             return self.select(c, a, b), ATOM
+        if k == "let":
+            (value, _), (body, _) = sub
+            self.lets.append(n[1])
+            return self.let(n[1], value, body), ATOM
         raise ValueError(k)
 

@@ -37,6 +37,9 @@ class PyPrinter(Printer):
         lines = "".join(f"    {t} = {text}\n" for t, text in temps)
         return f"def {name}(x):\n{lines}    return {body}\n"
 
+    def let(self, name: str, value: str, body: str) -> str:
+        return f"({name} := {value}, {body})[1]"  # a tuple is evaluated left to right
+
     def spelled(self, f) -> str | None:
         s = getattr(f, self.field)
         if s == "math.cbrt":

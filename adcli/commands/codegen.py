@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ..common import Expr, Json, Mode, Vars, errors, load
+from ..common import Expr, Json, Mode, Vars, errors, load, print_warnings
 
 
 class Lang(str, Enum):
@@ -68,10 +68,11 @@ def codegen_cmd(expr: Expr, lang: LangOpt = Lang.c, what: WhatOpt = What.grad,
         if as_json:
             from ..jsonout import emit
             emit({"command": "codegen", "expression": g.text, "variables": list(g.names),
-                  "warnings": [], "language": out.language, "what": what.value, "mode": m,
+                  "warnings": out.warnings, "language": out.language, "what": what.value, "mode": m,
                   "code": out.code, "outputs": out.outputs,
                   "operations": {**out.operations, "value": out.value_operations}})
         else:
+            print_warnings(out.warnings)
             sys.stdout.write(out.code)
 
 

@@ -37,8 +37,10 @@ class Function:
     * ``python`` / ``numpy`` / ``scipy`` / ``mpmath`` / ``c``  its names in those libraries
       (``None``: the backend writes it, or derives it from the entry).  ``adcli codegen``
       spells calls with ``c``, ``python`` and ``numpy``: a name, or a template over
-      ``{0}``, ``{1}`` (``fmax(0.0, {0})``); without one it uses ``scipy`` (Python,
-      NumPy), else a helper generated from ``generic`` (sigmoid, softplus, sinc);
+      ``{0}``, ``{1}`` (``fmax(0.0, {0})``), or for C one of the helpers
+      :mod:`adcli.codegen.c_gamma` writes (``adcli_digamma``); without one it uses
+      ``scipy`` (Python, NumPy), else a helper generated from ``generic`` (sigmoid,
+      softplus, sinc);
     * ``sample``              where the registry test samples it: ``(lo, hi)`` per argument
       (lo = hi: a constant argument), and ``sample_points``: points it also takes (the
       variable arguments of each), e.g. at a removable singularity.

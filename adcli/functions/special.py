@@ -109,11 +109,11 @@ ENTRIES = (
           c="lgamma", sample=((0.3, 6.0),), sample_points=((-0.5,), (-2.5,))),
     unary("digamma", lambda m, x, o: (m.polygamma(1.0, x),), "ψ′({0})", "polygamma(1, {0})",
           lambda s, x: s.digamma(x), latex=r"\psi", domain="digamma needs " + _POLE,
-          scipy="digamma", mpmath="digamma", sample=((0.3, 5.0),),
+          scipy="digamma", mpmath="digamma", c="adcli_digamma", sample=((0.3, 5.0),),
           sample_points=((-0.5,), (-3.3,))),
     binary("polygamma", _polygamma_d, ("NaN", "polygamma({0} + 1, {1})"),
            ("0", "polygamma({0} + 1, {1})"), lambda s, n, x: s.polygamma(n, x),
-           scipy="polygamma", mpmath="polygamma",
+           scipy="polygamma", mpmath="polygamma", c="adcli_polygamma",
            domain="polygamma(n, x) needs an integer order n ≥ 0 and " + _POLE,
            sample=((1.0, 1.0), (0.3, 5.0))),
 )
