@@ -85,8 +85,8 @@ def test_shortest_interval_option(adcli):
     (("x", "--at", "x=1±0.1", "--plot-file", "a.png"), "add --monte-carlo"),
     (("x", "--at", "x=1±0.1", "--monte-carlo", "--plot-file", "a.pdf", "--trials", "10"),
      ".png or .svg"),
-    (("x*y", "--at", "x=U(0, 1), y=1±0.1", "--corr", "x,y=0.5", "--monte-carlo"),
-     "not normal"),
+    (("x*y", "--at", "x=U(0, 1), y=1±0.1", "--corr", "x,y=0.99", "--monte-carlo"),
+     "can be correlated only within [-0.9772, 0.9772]"),
 ])
 def test_bad_input_is_a_clear_usage_error(adcli, args, message):
     r = adcli("uncertainty", *args, "--json")

@@ -1,0 +1,106 @@
+"""Correlated inputs of any distribution for Monte Carlo: a Gaussian copula (NORTA).
+
+JCGM 101 §6.4.8 draws correlated inputs from a multivariate normal, which fixes
+every marginal to be normal.  To keep the marginals the user gave (rectangular,
+triangular, t) *and* the correlation ``--corr`` gives, the inputs are drawn as
+
+    Z ~ N(0, R_z),   Xᵢ = Fᵢ⁻¹(Φ(Zᵢ))              (NORTA: "normal to anything")
+
+where Fᵢ⁻¹ is the quantile function of input i.  Each Xᵢ then has exactly its
+distribution.  The normals' correlation R_z is chosen pair by pair so that the
+*inputs* have the Pearson correlation rᵢⱼ of ``--corr`` — the coefficient the GUM's
+law of propagation uses — not rᵢⱼ itself: corr(Xᵢ, Xⱼ) is an increasing function
+c(ρ) of the normals' ρ, computed by two-dimensional Gauss–Hermite quadrature, and
+ρ solves c(ρ) = rᵢⱼ.  (Two normals: ρ = r; two rectangulars: ρ = 2·sin(πr/6);
+a normal and a rectangular: ρ = r·√(π/3).)
+
+Limits, each an error that says so: a coefficient outside the range [c(−1), c(1)]
+the two distributions can reach (a rectangular and a normal never correlate beyond
+±√(3/π) ≈ ±0.977); and pairwise ρᵢⱼ that do not form a positive semi-definite R_z.
+The copula is one joint distribution with these marginals and correlations among
+many; results that depend on the tails of the joint distribution depend on it.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import UsageError
+
+#: Gauss–Hermite nodes per dimension (the quadrature of c(ρ) is accurate to ~1e-6
+#: for these marginals, t with ν ≥ 3 included).
+_NODES = 96
+
+
+def quantity_at(q: Any, z: Any) -> Any:
+    """Fᵢ⁻¹(Φ(z)) for quantity ``q``: its value at the standard normal draw(s) ``z``."""
+    import numpy as np
+    from scipy.special import ndtr, stdtrit
+    if q.kind == "normal":
+        return q.estimate + q.u * z
+    p, r = ndtr(z), ndtr(-z)               # r = 1 − p, accurate where p is near 1
+    if q.kind == "rectangular":
+        a, b = q.params
+        return a + (b - a) * p
+    if q.kind == "triangular":
+        a, b = q.params
+        return np.where(p < 0.5, a + (b - a) * np.sqrt(np.minimum(p, 0.5) / 2.0),
+                        b - (b - a) * np.sqrt(np.minimum(r, 0.5) / 2.0))
+    if q.kind == "t":
+        mean, s, nu = q.params
+        return mean + s * np.where(p < 0.5, stdtrit(nu, p), -stdtrit(nu, r))
+    raise ValueError(f"no quantile function for a {q.kind} input")
+
+
+def _standardized(q: Any, z: Any) -> Any:
+    return (quantity_at(q, z) - q.estimate) / q.u
+
+
+def pearson(qi: Any, qj: Any, rho: float) -> float:
+    """corr(Xᵢ, Xⱼ) when the underlying normals have correlation ``rho``."""
+    import numpy as np
+    x, w = np.polynomial.hermite_e.hermegauss(_NODES)
+    w = w / math.sqrt(2.0 * math.pi)
+    gi = _standardized(qi, x)
+    zj = rho * x[:, None] + math.sqrt(max(1.0 - rho * rho, 0.0)) * x[None, :]
+    gj = _standardized(qj, zj)
+    return float(np.einsum("a,b,a,ab->", w, w, gi, gj))
+
+
+def normal_correlation(qi: Any, qj: Any, r: float) -> float:
+    """The normals' ρ that gives the inputs the Pearson correlation ``r``."""
+    if r == 0.0 or (qi.kind == "normal" and qj.kind == "normal"):
+        return r
+    lo, hi = pearson(qi, qj, -1.0), pearson(qi, qj, 1.0)
+    if not lo - 1e-9 <= r <= hi + 1e-9:
+        raise UsageError(
+            f"--corr '{qi.name},{qj.name}={r:g}': a {qi.describe()} and a {qj.describe()} "
+            f"input can be correlated only within [{lo:.4g}, {hi:.4g}] (their Pearson "
+            "correlation through a Gaussian copula); use a coefficient in that range")
+    if r >= hi:
+        return 1.0
+    if r <= lo:
+        return -1.0
+    from scipy.optimize import brentq
+    return float(brentq(lambda rho: pearson(qi, qj, rho) - r, -1.0, 1.0, xtol=1e-13))
+
+
+def normal_correlations(quantities: list, corr: list, idx: list) -> Any:
+    """R_z over the correlated inputs ``idx``: each coefficient mapped by
+    :func:`normal_correlation`; an error if the result is not positive semi-definite."""
+    import numpy as np
+    n = len(idx)
+    R = np.eye(n)
+    for a in range(n):
+        for b in range(a + 1, n):
+            i, j = idx[a], idx[b]
+            R[a, b] = R[b, a] = normal_correlation(quantities[i], quantities[j], corr[i][j])
+    w = np.linalg.eigvalsh(R)
+    if w.min() < -1e-10:
+        names = ", ".join(quantities[i].name for i in idx)
+        raise UsageError(
+            f"--monte-carlo: the correlations of {names} are possible for the inputs, but the "
+            "normals that would carry them through a Gaussian copula are not (their "
+            f"correlation matrix has the eigenvalue {w.min():.3g} < 0): lower the coefficients "
+            "between the non-normal inputs")
+    return R
