@@ -84,3 +84,11 @@ def test_normals_the_copula_cannot_carry_are_an_error():
         adcli.uncertainty("x + y + z", inputs="x=0±1, y=U(0, 1), z=0±1",
                           corr={"x,y": 0.9, "y,z": 0.9, "x,z": 0.62}, monte_carlo=True,
                           trials=1000, seed=1)
+
+
+def test_a_degenerate_input_correlates_with_nothing():
+    # x = 1 ± 0 is certain: its correlation with y cannot act, and must not break the copula
+    r = adcli.uncertainty("x + y", inputs="x=1±0, y=U(0, 1)", corr={"x,y": 0.5},
+                          monte_carlo=True, trials=20_000, seed=2)
+    assert r.mc.values.min() >= 1.0 and r.mc.values.max() <= 2.0
+    assert abs(r.mc.u - math.sqrt(1 / 12)) < 0.01

@@ -69,6 +69,8 @@ def pearson(qi: Any, qj: Any, rho: float) -> float:
 
 def normal_correlation(qi: Any, qj: Any, r: float) -> float:
     """The normals' ρ that gives the inputs the Pearson correlation ``r``."""
+    if qi.u == 0.0 or qj.u == 0.0:     # a degenerate input: its draws ignore the normal
+        return 0.0
     if r == 0.0 or (qi.kind == "normal" and qj.kind == "normal"):
         return r
     lo, hi = pearson(qi, qj, -1.0), pearson(qi, qj, 1.0)
