@@ -15,7 +15,9 @@ Inputs = Annotated[str | None, typer.Option(
     metavar="INPUTS", show_default=False)]
 Corr = Annotated[list[str] | None, typer.Option(
     "--corr", help="A correlation coefficient: 'x1,x2=0.3' (several --corr allowed, or "
-                   "pairs separated by ';').",
+                   "pairs separated by ';'). It is the inputs' own (Pearson) correlation; "
+                   "--monte-carlo draws non-normal correlated inputs through a Gaussian "
+                   "copula that gives them exactly this correlation.",
     metavar="X1,X2=R", show_default=False)]
 Coverage = Annotated[float, typer.Option(
     "--coverage", help="Coverage probability of the expanded uncertainty and the intervals.")]
