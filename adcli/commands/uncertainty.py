@@ -62,6 +62,7 @@ def uncertainty_cmd(expr: Expr, at: Inputs = None, corr: Corr = None,
     Examples: adcli uncertainty '4*pi^2*L/T^2' --at 'L=1.000±0.002, T=2.007±0.005'
               adcli uncertainty 'x*y' --at 'x=2±0.1, y=U(1, 3)' --corr 'x,y=0' --order 2
               adcli uncertainty 'a/b' --at 'a=1±0.02, b=U(2, 2.2)' --monte-carlo --seed 1
+              adcli uncertainty 'a-b' --at 'a=U(0, 1), b=0.5±0.3' --corr 'a,b=0.6' --monte-carlo
     """
     with errors(as_json):
         from ..propagation import propagate
