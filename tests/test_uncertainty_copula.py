@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
 
 import adcli
 from adcli.errors import UsageError
@@ -40,9 +39,13 @@ def test_reachable_range_is_the_copulas():
 @pytest.mark.parametrize("spec", ["x=U(0, 1), y=T(-1, 3), z=t(0, 1, 5)",
                                   "x=t(2, 0.5, 4), y=U(10, 11), z=5±1"])
 def test_draws_reach_the_given_correlation_and_keep_their_marginals(spec):
+    # scipy.stats here, not at collection: it adds 70 MB to the pytest process, which
+    # test_batch's subprocesses inherit in their peak RSS
+    from scipy import stats
+
+    from adcli.propagation.inputs import read_inputs
     r = {"x,y": 0.6, "x,z": -0.4, "y,z": 0.3}
     g = adcli.Formula("x + y + z").graph
-    from adcli.propagation.inputs import read_inputs
     qs = read_inputs(spec, list(g.names))
     R = read_correlations(r, qs)
     M = 400_000

@@ -27,8 +27,12 @@ from typing import Any
 
 from ..errors import UsageError
 
-#: Gauss–Hermite nodes per dimension (the quadrature of c(ρ) is accurate to ~1e-6
-#: for these marginals, t with ν ≥ 3 included).
+#: Gauss–Hermite nodes per dimension.  Measured: c(ρ) agrees with the closed forms for
+#: normal and rectangular inputs to 1e-10, and c(1) = 1 to 1e-14 for two equal t inputs
+#: with ν ≥ 2.5; to 2.4e-5 for two triangular inputs (their quantile function has a kink
+#: in its second derivative at the median) and 1.5e-4 for a t with ν = 2.1 (tails the
+#: nodes reach less well): all below the sampling error of a correlation from 10⁶ draws
+#: (~1e-3).
 _NODES = 96
 
 
