@@ -95,3 +95,21 @@ def test_a_degenerate_input_correlates_with_nothing():
                           monte_carlo=True, trials=20_000, seed=2)
     assert r.mc.values.min() >= 1.0 and r.mc.values.max() <= 2.0
     assert abs(r.mc.u - math.sqrt(1 / 12)) < 0.01
+
+
+@pytest.mark.parametrize("spec", ["U(1, 3)", "T(1, 4)", "t(2, 0.5, 4)", "t(0, 1, 2.2)",
+                                  "-1±0.25"])
+def test_quantile_functions_against_scipy(spec):
+    """Fᵢ⁻¹(Φ(z)) out to |z| = 8, against scipy.stats' ppf (isf in the upper tail)."""
+    from scipy import stats
+
+    from adcli.propagation.copula import quantity_at
+    q = quantity("x", spec)
+    dist = {"rectangular": lambda: stats.uniform(q.params[0], q.params[1] - q.params[0]),
+            "triangular": lambda: stats.triang(0.5, q.params[0], q.params[1] - q.params[0]),
+            "t": lambda: stats.t(q.params[2], q.params[0], q.params[1]),
+            "normal": lambda: stats.norm(q.estimate, q.u)}[q.kind]()
+    z = np.linspace(-8, 8, 20001)
+    want = np.where(z < 0, dist.ppf(stats.norm.cdf(z)), dist.isf(stats.norm.sf(z)))
+    got = quantity_at(q, z)
+    assert np.allclose(got, want, rtol=1e-9, atol=1e-8 * q.u)

@@ -23,6 +23,7 @@ many; results that depend on the tails of the joint distribution depend on it.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from ..errors import UsageError
@@ -42,17 +43,18 @@ def quantity_at(q: Any, z: Any) -> Any:
     from scipy.special import ndtr, stdtrit
     if q.kind == "normal":
         return q.estimate + q.u * z
-    p, r = ndtr(z), ndtr(-z)               # r = 1 − p, accurate where p is near 1
     if q.kind == "rectangular":
         a, b = q.params
-        return a + (b - a) * p
+        return a + (b - a) * ndtr(z)
+    # symmetric distributions from the smaller tail probability Φ(−|z|), which keeps its
+    # digits where Φ(z) is near 1
+    tail, side = ndtr(-np.abs(z)), np.sign(z)
     if q.kind == "triangular":
         a, b = q.params
-        return np.where(p < 0.5, a + (b - a) * np.sqrt(np.minimum(p, 0.5) / 2.0),
-                        b - (b - a) * np.sqrt(np.minimum(r, 0.5) / 2.0))
+        return (a + b) / 2 + side * (b - a) / 2 * (1.0 - np.sqrt(2.0 * tail))
     if q.kind == "t":
         mean, s, nu = q.params
-        return mean + s * np.where(p < 0.5, stdtrit(nu, p), -stdtrit(nu, r))
+        return mean - s * side * stdtrit(nu, tail)
     raise ValueError(f"no quantile function for a {q.kind} input")
 
 
@@ -60,15 +62,21 @@ def _standardized(q: Any, z: Any) -> Any:
     return (quantity_at(q, z) - q.estimate) / q.u
 
 
-def pearson(qi: Any, qj: Any, rho: float) -> float:
-    """corr(Xᵢ, Xⱼ) when the underlying normals have correlation ``rho``."""
+@lru_cache(maxsize=1)
+def _nodes() -> tuple:
+    """Gauss–Hermite nodes and weights for E[h(Z)], Z ~ N(0, 1)."""
     import numpy as np
     x, w = np.polynomial.hermite_e.hermegauss(_NODES)
-    w = w / math.sqrt(2.0 * math.pi)
+    return x, w / math.sqrt(2.0 * math.pi)
+
+
+def pearson(qi: Any, qj: Any, rho: float) -> float:
+    """corr(Xᵢ, Xⱼ) when the underlying normals have correlation ``rho``."""
+    x, w = _nodes()
     gi = _standardized(qi, x)
     zj = rho * x[:, None] + math.sqrt(max(1.0 - rho * rho, 0.0)) * x[None, :]
     gj = _standardized(qj, zj)
-    return float(np.einsum("a,b,a,ab->", w, w, gi, gj))
+    return float((w * gi) @ (gj @ w))
 
 
 def normal_correlation(qi: Any, qj: Any, r: float) -> float:
