@@ -10,6 +10,9 @@ figures for the README.
    model (sampling and evaluation only, no interval).
 2. The pieces of (1): drawing the 10 × 10⁶ inputs, evaluating F, sorting.
 3. End to end: the ``adcli uncertainty ... --monte-carlo --trials 1000000`` process.
+4. Correlated inputs: drawing the same inputs with every neighbouring pair correlated
+   (r = 0.3; rectangular and normal inputs alternate, so all go through the Gaussian
+   copula), and the set-up that solves the normals' correlations.
 """
 from __future__ import annotations
 
@@ -64,6 +67,11 @@ def main() -> None:
     cmd = [sys.executable, "-m", "adcli", "uncertainty", FORMULA, "--at", INPUTS,
            "--monte-carlo", "--trials", str(TRIALS), "--seed", "1", "--json"]
     t_cli = best(lambda: subprocess.run(cmd, check=True, capture_output=True), repeat)
+    corr = {(f"x{i}", f"x{i + 1}"): 0.3 for i in range(1, N)}
+    R = read_correlations(corr, qs)
+    t_setup = best(lambda: Sampler(g, qs, R, 1), repeat)
+    sc = Sampler(g, qs, R, 1)
+    t_copula = best(lambda: sc.draw(TRIALS), repeat)
     print(f"10 inputs, {TRIALS:,} trials, best of {repeat}:")
     print(f"  adcli.uncertainty(monte_carlo=True)   {t_all:6.3f} s")
     print(f"    draw the inputs                     {t_draw:6.3f} s")
@@ -71,6 +79,8 @@ def main() -> None:
     print(f"    sort (coverage interval)            {t_sort:6.3f} s")
     print(f"  NumPy by hand (draw + evaluate)       {t_hand:6.3f} s")
     print(f"  adcli uncertainty ... (the process)   {t_cli:6.3f} s")
+    print(f"  correlated (copula): set-up           {t_setup:6.3f} s")
+    print(f"    draw the inputs                     {t_copula:6.3f} s")
 
 
 if __name__ == "__main__":

@@ -85,8 +85,8 @@ def test_shortest_interval_option(adcli):
     (("x", "--at", "x=1±0.1", "--plot-file", "a.png"), "add --monte-carlo"),
     (("x", "--at", "x=1±0.1", "--monte-carlo", "--plot-file", "a.pdf", "--trials", "10"),
      ".png or .svg"),
-    (("x*y", "--at", "x=U(0, 1), y=1±0.1", "--corr", "x,y=0.5", "--monte-carlo"),
-     "not normal"),
+    (("x*y", "--at", "x=U(0, 1), y=1±0.1", "--corr", "x,y=0.99", "--monte-carlo"),
+     "can be correlated only within [-0.9772, 0.9772]"),
 ])
 def test_bad_input_is_a_clear_usage_error(adcli, args, message):
     r = adcli("uncertainty", *args, "--json")
@@ -137,3 +137,22 @@ def test_import_stays_light():
             "print(any(m in sys.modules for m in ('numpy', 'scipy', 'adcli.propagation')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "False"
+
+
+def test_python_api_returns_the_clis_result(adcli):
+    """adcli.uncertainty(expr, inputs={...}, order=2, monte_carlo=True) is the object the
+    command prints: its to_dict() is the command's --json, key for key."""
+    import json
+
+    import adcli as api
+    from adcli.jsonout import dumps
+    r = adcli("uncertainty", "x*y + z", "--at", "x=2±0.1, y=U(2.9, 3.1), z=t(0, 0.1, 5)",
+              "--corr", "x,y=0.3", "--order", "2", "--monte-carlo", "--trials", "20000",
+              "--seed", "4", "--json")
+    assert r.code == 0, r
+    res = api.uncertainty("x*y + z", inputs={"x": "2±0.1", "y": "U(2.9, 3.1)",
+                                             "z": "t(0, 0.1, 5)"},
+                          corr={("x", "y"): 0.3}, order=2, monte_carlo=True, trials=20000,
+                          seed=4)
+    assert json.loads(dumps(res.to_dict())) == r.json
+    assert r.json["monte_carlo"]["trials"] == 20000 and r.json["second_order"] is not None

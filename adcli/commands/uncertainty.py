@@ -15,7 +15,9 @@ Inputs = Annotated[str | None, typer.Option(
     metavar="INPUTS", show_default=False)]
 Corr = Annotated[list[str] | None, typer.Option(
     "--corr", help="A correlation coefficient: 'x1,x2=0.3' (several --corr allowed, or "
-                   "pairs separated by ';').",
+                   "pairs separated by ';'). It is the inputs' own (Pearson) correlation; "
+                   "--monte-carlo draws non-normal correlated inputs through a Gaussian "
+                   "copula that gives them exactly this correlation.",
     metavar="X1,X2=R", show_default=False)]
 Coverage = Annotated[float, typer.Option(
     "--coverage", help="Coverage probability of the expanded uncertainty and the intervals.")]
@@ -60,6 +62,7 @@ def uncertainty_cmd(expr: Expr, at: Inputs = None, corr: Corr = None,
     Examples: adcli uncertainty '4*pi^2*L/T^2' --at 'L=1.000±0.002, T=2.007±0.005'
               adcli uncertainty 'x*y' --at 'x=2±0.1, y=U(1, 3)' --corr 'x,y=0' --order 2
               adcli uncertainty 'a/b' --at 'a=1±0.02, b=U(2, 2.2)' --monte-carlo --seed 1
+              adcli uncertainty 'a-b' --at 'a=U(0, 1), b=0.5±0.3' --corr 'a,b=0.6' --monte-carlo
     """
     with errors(as_json):
         from ..propagation import propagate

@@ -1,10 +1,11 @@
 """JCGM 101 propagation of distributions: sampling, the vectorized model, adaptive runs.
 
 The model runs on the ``--points`` NumPy program (:func:`adcli.batch.compile_program`),
-replayed over arrays of draws.  Correlated inputs are normals, drawn through a
-factor of the correlation matrix (Cholesky, or an eigen-factor when the matrix
-is only semi-definite).  Draws where f is undefined are counted, never dropped
-silently.
+replayed over arrays of draws.  Correlated inputs are drawn through a factor of a
+correlation matrix (Cholesky, or an eigen-factor when the matrix is only
+semi-definite): normals directly (JCGM 101 §6.4.8), other distributions through a
+Gaussian copula (:mod:`.copula`).  Draws where f is undefined are counted, never
+dropped silently.
 """
 from __future__ import annotations
 
@@ -70,8 +71,9 @@ class Sampler:
             idx = self.correlated
             Z = rng.standard_normal((len(idx), M))
             C = self.factor @ Z
+            from .copula import quantity_at
             for row, k in enumerate(idx):
-                X[k] = self.q[k].estimate + self.q[k].u * C[row]
+                X[k] = quantity_at(self.q[k], C[row])
         return X
 
     def values(self, M: int):
@@ -107,18 +109,15 @@ class Sampler:
 
 
 def _factor(quantities: list, corr: list):
-    """A factor L (L·Lᵀ = R) of the correlated inputs' correlation matrix, and their indices."""
+    """A factor L (L·Lᵀ = R_z) of the correlated inputs' normals' correlation matrix
+    (:func:`.copula.normal_correlations`), and their indices."""
     import numpy as np
     n = len(quantities)
     idx = [i for i in range(n) if any(corr[i][j] != 0.0 for j in range(n) if j != i)]
     if not idx:
         return None, []
-    for i in idx:
-        if quantities[i].kind != "normal":
-            raise UsageError(f"--monte-carlo: '{quantities[i].name}' is correlated but "
-                             f"{quantities[i].describe()} is not normal; correlated inputs are "
-                             "drawn as multivariate normals (give them as x=a±u or N(a, u))")
-    R = np.array([[corr[i][j] for j in idx] for i in idx])
+    from .copula import normal_correlations
+    R = normal_correlations(quantities, corr, idx)
     try:
         return np.linalg.cholesky(R), idx
     except np.linalg.LinAlgError:   # semi-definite: an eigen-factor
