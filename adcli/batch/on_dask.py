@@ -133,8 +133,9 @@ def run_dask(req: Any, source: str, address: str, out_dir: str | None, *,
 
 
 def _read(dd: Any, files: list, names: list) -> Any:
-    from .io_arrow import check_columns
     import pyarrow.parquet as pq
+
+    from .io_arrow import check_columns
     for f in files:
         try:
             schema = pq.read_schema(f)
