@@ -49,13 +49,13 @@ def connect(address: str) -> Any:
         raise UsageError("--dask needs dask.distributed, which is not installed here: "
                          "pip install 'adcli[big]'") from None
     import logging
+    import warnings
     if address == "local":
-        cluster = LocalCluster(host="127.0.0.1", dashboard_address=None, processes=True,
-                               threads_per_worker=1, silence_logs=logging.ERROR)
+        with warnings.catch_warnings():   # "port 8787 is in use": the status server moves on
+            warnings.simplefilter("ignore", UserWarning)
+            cluster = LocalCluster(host="127.0.0.1", dashboard_address=None, processes=True,
+                                   threads_per_worker=1, silence_logs=logging.ERROR)
         return Client(cluster)
-    if not address.startswith(("tcp://", "tls://")):
-        raise UsageError(f"--dask {address}: give 'local' or a scheduler address "
-                         "tcp://HOST:PORT")
     try:
         return Client(address, timeout=10)
     except (OSError, TimeoutError) as exc:
@@ -105,6 +105,9 @@ def run_dask(req: Any, source: str, address: str, out_dir: str | None, *,
     if os.path.splitext(out_dir.rstrip("/"))[1] and not os.path.isdir(out_dir):
         raise UsageError(f"--out-file {out_dir}: with --dask it names a directory "
                          "(for example out/)")
+    if client is None and address != "local" and not address.startswith(("tcp://", "tls://")):
+        raise UsageError(f"--dask {address}: give 'local' or a scheduler address "
+                         "tcp://HOST:PORT")
     files = files_of(source)
     job = FrameJob(req)
     job.parts()               # usage errors (a vector formula for grad...) before any cluster
