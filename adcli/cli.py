@@ -92,6 +92,8 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
     Examples: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --mode forward
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --digits 50 --json
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > grads.csv
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points pts.parquet -o grads.parquet
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points 'data/*.parquet' --dask local -o out/
     """
     with errors(as_json):
         need_point(at, points, digits, expr, precision)

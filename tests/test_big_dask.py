@@ -9,24 +9,14 @@ import logging
 
 import numpy as np
 import pytest
+from big_helpers import MATLAB, agree, closed_form
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 pd = pytest.importorskip("pandas")
 distributed = pytest.importorskip("distributed")
 
-MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
 N, FILES = 1_000_000, 8
-
-
-def closed_form(x1, x2):
-    e = np.exp(-(x1 ** 2 + x2 ** 2) / 2)
-    return np.array([x1 * e, (1 - x1 ** 2) * e, -x1 * x2 * e])
-
-
-def agree(got, want, ulps=16):
-    scale = np.max(np.abs(want), axis=0)
-    return np.all(np.abs(got - want) <= ulps * np.spacing(scale))
 
 
 def _cluster():

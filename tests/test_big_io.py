@@ -10,22 +10,11 @@ import sys
 
 import numpy as np
 import pytest
+from big_helpers import MATLAB, agree, closed_form
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
-MATLAB = "x1*exp(-(x1^2+x2^2)/2)"
-
-
-def closed_form(x1, x2):
-    e = np.exp(-(x1 ** 2 + x2 ** 2) / 2)
-    return np.array([x1 * e, (1 - x1 ** 2) * e, -x1 * x2 * e])
-
-
-def agree(got, want, ulps=16):
-    """Within 16 ulps of each point's largest entry (the README's bound for --points)."""
-    scale = np.max(np.abs(want), axis=0)
-    return np.all(np.abs(got - want) <= ulps * np.spacing(scale))
 
 
 def points(n, seed=0):
