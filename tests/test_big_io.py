@@ -97,6 +97,7 @@ def test_bad_parquet_rows_are_named_by_file_and_row(adcli, tmp_path):
     r = adcli("eval", "log(x1)*x2", "--points", str(src), "--json")
     err = json.loads(r.out.splitlines()[-1])["error"]
     assert err["input_row"] == 2 and "no value for x1" in err["message"]
+    assert "input_line" not in err                 # Parquet has rows, not lines
 
 
 def test_usage_errors(adcli, tmp_path):

@@ -24,7 +24,7 @@ class RowError(AdcliError):
     """A row of --points that cannot be read or evaluated (``fail`` mode)."""
 
     def __init__(self, cause: AdcliError | None, kind: str, exit_code: int, message: str,
-                 row: int, line: int):
+                 row: int, line: int | None):
         super().__init__(message, row=cause.row if cause is not None else None)
         self.kind, self.exit_code = kind, exit_code
         self.input_row, self.input_line = row, line
@@ -32,7 +32,8 @@ class RowError(AdcliError):
     def to_json(self) -> dict:
         out = super().to_json()
         out["input_row"] = self.input_row
-        out["input_line"] = self.input_line
+        if self.input_line is not None:     # None: a Parquet or Arrow file has rows only
+            out["input_line"] = self.input_line
         return out
 
 
@@ -214,7 +215,8 @@ def _one_block(blk, prog, one, writer, state: _State, as_json: bool, threads: in
         limit = int(np.searchsorted(blk.rows, row))
         _write(blk, Y, writer, state, warns, {}, as_json, limit)
         kind, code = ("point", 2) if cause is None else (cause.kind, cause.exit_code)
-        raise RowError(cause, kind, code, f"{state.where(row, line)}: {why}", row, line)
+        raise RowError(cause, kind, code, f"{state.where(row, line)}: {why}", row,
+                       None if hasattr(state.reader, "where") else line)
     for row, line, why, _ in sorted(problems, key=lambda p: p[0]):
         state.skip(row, line, why)
     _write(blk, Y, writer, state, warns, failed, as_json, limit)

@@ -181,7 +181,7 @@ def _report(rows: list, files: list, on_error: str, err: Any) -> dict:
         row, why = json.loads(r["problems"])[0]
         kind, code = json.loads(r["fail"])
         raise RowError(_Kind(kind, code, why), kind, code,
-                       f"row {row} of {files[r['part']]}: {why}", row, row)
+                       f"row {row} of {files[r['part']]}: {why}", row, None)
     shown = 0
     for r in rows:
         for row, why in json.loads(r["problems"]):
