@@ -201,6 +201,7 @@ def test_arrow_csv_reader_hands_over_at_a_bad_row(adcli, tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
 def test_parquet_is_read_by_row_group_in_bounded_memory(tmp_path):
     """10⁶ points of Parquet in and out: peak RSS grows < 60 MB from 10⁵ to 10⁶ points
     (holding 10⁶ rows of 7 floats would take 56 MB as arrays, far more as Python objects)."""
@@ -208,7 +209,8 @@ def test_parquet_is_read_by_row_group_in_bounded_memory(tmp_path):
     import subprocess
     script = ("import resource, sys\nfrom adcli.cli import main\n"
               "code = main(['grad', sys.argv[3], '--points', sys.argv[1], '-o', sys.argv[2]])\n"
-              "sys.stderr.write('RSS %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+              "peak = int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
+              "sys.stderr.write('RSS %d\\n' % peak)\n"
               "sys.exit(code)\n")
     rss = {}
     for n in (100_000, 1_000_000):
@@ -221,3 +223,4 @@ def test_parquet_is_read_by_row_group_in_bounded_memory(tmp_path):
         rss[n] = int(re.search(r"RSS (\d+)", p.stderr).group(1)) / 1024
         assert pq.ParquetFile(out).metadata.num_rows == n
     assert rss[1_000_000] - rss[100_000] < 60, rss
+    assert rss[1_000_000] < 180, rss

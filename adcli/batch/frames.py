@@ -85,28 +85,32 @@ def frame_points(df: Any, names: list, what: str) -> tuple:
 
 
 def run_frame(job: FrameJob, df: Any, on_error: str = "fail", what: str = "the frame") -> tuple:
-    """(DataFrame of the input columns and the results, [(position, why, AdcliError|None)])
-    for the rows of ``df``; under ``on_error='fail'`` the first bad row raises."""
-    import pandas as pd
+    """(positions of the rows kept, {column: values} of the inputs and results, [(position,
+    why, AdcliError|None)] of the bad rows) for the rows of ``df``; under
+    ``on_error='fail'`` the first bad row raises."""
     X, unreadable = frame_points(df, job.names, what)
     ok = np.ones(len(df), dtype=bool)
     for k, _ in unreadable:
         ok[k] = False
     good = np.flatnonzero(ok)
-    Y, failed = job.run(np.ascontiguousarray(X[:, good]))
+    Y, failed = job.run(np.ascontiguousarray(X[:, good]) if len(unreadable) else X)
     problems = [(k, why, None) for k, why in unreadable]
     problems += [(int(good[k]), e.message, e) for k, e in failed.items()]
     problems.sort(key=lambda p: p[0])
     if problems and on_error == "fail":
         k, why, cause = problems[0]
         raise _RowFailure(k, why, cause)
+    if not problems:
+        data = {n: X[j] for j, n in enumerate(job.names)}
+        data.update({c: Y[r] for r, c in enumerate(job.columns())})
+        return good, data, problems
     keep = np.ones(len(good), dtype=bool)
     for k in failed:
         keep[k] = False
     rows = good[keep]
     data = {n: X[j, rows] for j, n in enumerate(job.names)}
     data.update({c: Y[r, keep] for r, c in enumerate(job.columns())})
-    return pd.DataFrame(data, index=df.index[rows]), problems
+    return rows, data, problems
 
 
 class _RowFailure(AdcliError):
@@ -123,12 +127,13 @@ def grad_frame(req: Any, df: Any, on_error: str = "fail") -> Any:
     from .driver import ON_ERROR
     if on_error not in ON_ERROR:
         raise UsageError(f"on_error must be one of {', '.join(ON_ERROR)}")
+    import pandas as pd
     job = FrameJob(req)
     try:
-        out, _ = run_frame(job, df, on_error)
+        rows, data, _ = run_frame(job, df, on_error)
     except _RowFailure as exc:
         label = df.index[exc.position]
         error = AdcliError(f"row {label} of the frame (index label): {exc.why}")
         error.kind, error.exit_code = exc.kind, exc.exit_code
         raise error from None
-    return out
+    return pd.DataFrame(data, index=df.index[rows])

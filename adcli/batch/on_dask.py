@@ -68,24 +68,27 @@ def _part(df: Any, job: FrameJob, files: list, out_dir: str, on_error: str,
     import pandas as pd
     k = partition_info["number"] if partition_info else 0
     fail = ""
+    written = 0
     try:
-        res, problems = run_frame(job, df.reset_index(drop=True), on_error, files[k])
+        rows, data, problems = run_frame(job, df, on_error, files[k])
     except _RowFailure as exc:
-        res, problems = None, [(exc.position, exc.why, None)]
+        problems = [(exc.position, exc.why, None)]
         fail = json.dumps([exc.kind, exc.exit_code])
-    if res is not None:
-        _write_part(res, os.path.join(out_dir, f"part.{k:05d}.parquet"))
+    else:
+        _write_part(data, os.path.join(out_dir, f"part.{k:05d}.parquet"))
+        written = len(rows)
     shown = [(int(p) + 1, why) for p, why, _ in problems[:_SHOWN]]
-    written = 0 if res is None else len(res)
     return pd.DataFrame({"part": [k], "points": [len(df)], "written": [written],
                          "skipped": [len(problems) if not fail else 0],
                          "problems": [json.dumps(shown)], "fail": [fail]})
 
 
-def _write_part(frame: Any, path: str) -> None:
+def _write_part(data: dict, path: str) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+
+    from .io_arrow import to_arrow
+    table = pa.Table.from_arrays([to_arrow(v) for v in data.values()], names=list(data))
     tmp = f"{path}.tmp-{os.getpid()}"
     pq.write_table(table, tmp, use_dictionary=False)
     os.replace(tmp, path)
