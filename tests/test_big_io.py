@@ -224,3 +224,38 @@ def test_parquet_is_read_by_row_group_in_bounded_memory(tmp_path):
         assert pq.ParquetFile(out).metadata.num_rows == n
     assert rss[1_000_000] - rss[100_000] < 60, rss
     assert rss[1_000_000] < 180, rss
+
+
+def test_progress_of_a_parquet_file_counts_its_size(tmp_path, monkeypatch):
+    """The progress line's percentage is of the (compressed) file: it ends at 100 %."""
+    import itertools
+    import time
+
+    from adcli.batch import run_points
+    from adcli.parser import parse
+    from adcli.pipeline import Request, _single, fixed, layout
+    src = tmp_path / "in.parquet"
+    write_parquet(src, points(50_000), row_group_size=10_000)
+    ticks = itertools.count(0, 1.0)                        # every update is a redraw
+    monkeypatch.setattr(time, "monotonic", lambda: next(ticks))
+
+    class Tty:
+        def __init__(self):
+            self.text = []
+
+        def isatty(self):
+            return True
+
+        def write(self, t):
+            self.text.append(t)
+
+        def flush(self):
+            pass
+    err = Tty()
+    req = Request("grad", parse(MATLAB), None)
+    keys = fixed(req)
+    run_points("grad", req.graph, str(src), layout(req, keys), _single(req, keys),
+               out_file=str(tmp_path / "o.parquet"), err=err, block=10_000)
+    shown = [t for t in err.text if "points" in t]
+    assert len(shown) == 5 and "10,000 points   20%" in shown[0], shown
+    assert "50,000 points  100%" in shown[-1], shown

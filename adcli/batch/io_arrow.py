@@ -130,7 +130,17 @@ class TableReader:
         if errors:
             rows = rows[ok]
             X = np.ascontiguousarray(X[:, ok])
-        return Block(X, rows, rows, errors, None, batch.nbytes)
+        return Block(X, rows, rows, errors, None, self._share(n, batch.nbytes))
+
+    def _share(self, n: int, nbytes: int) -> int:
+        """The part of the file's size these n rows stand for (the progress line's
+        percentage is of the file size; a Parquet file is compressed)."""
+        if self.format != "parquet":
+            return nbytes
+        total, size = self._file.metadata.num_rows, os.path.getsize(self.source)
+        if not total:
+            return 0
+        return size * self.row // total - size * (self.row - n) // total
 
 
 def check_columns(schema, names: list, what: str) -> None:
