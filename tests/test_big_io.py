@@ -257,5 +257,6 @@ def test_progress_of_a_parquet_file_counts_its_size(tmp_path, monkeypatch):
     run_points("grad", req.graph, str(src), layout(req, keys), _single(req, keys),
                out_file=str(tmp_path / "o.parquet"), err=err, block=10_000)
     shown = [t for t in err.text if "points" in t]
-    assert len(shown) == 5 and "10,000 points   20%" in shown[0], shown
+    assert len(shown) == 5 and shown[0].split()[:3] in (["10,000", "points", "19%"],
+                                                    ["10,000", "points", "20%"]), shown
     assert "50,000 points  100%" in shown[-1], shown
