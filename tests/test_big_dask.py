@@ -133,6 +133,50 @@ def test_grad_frame():
 
 
 @pytest.mark.slow
+def test_dask_progress_follows_the_partitions(tmp_path, cluster, monkeypatch):
+    """On a terminal, a progress line per finished partition (the clock is stubbed so that
+    every update redraws), ending at 100 %; none when stderr is not a terminal."""
+    import itertools
+
+    import adcli.batch.on_dask as on_dask
+    from adcli.parser import parse
+    from adcli.pipeline import Request
+
+    class Progress(on_dask._Progress):
+        def __init__(self, *a):
+            super().__init__(*a)
+            ticks = itertools.count(0, 1.0)
+            self.clock, self.last = (lambda: next(ticks)), -1.0
+    monkeypatch.setattr(on_dask, "_Progress", Progress)
+
+    class Err:
+        def __init__(self, tty):
+            self.tty, self.text = tty, []
+
+        def isatty(self):
+            return self.tty
+
+        def write(self, t):
+            self.text.append(t)
+
+        def flush(self):
+            pass
+    (tmp_path / "d").mkdir()
+    for k in range(4):
+        pq.write_table(pa.table({"x": [1.0 + k, 2.0]}), tmp_path / "d" / f"p{k}.parquet")
+    for tty in (True, False):
+        err = Err(tty)
+        with distributed.Client(cluster) as client:
+            on_dask.run_dask(Request("eval", parse("2*x"), None), str(tmp_path / "d"), "",
+                             str(tmp_path / "o"), client=client, err=err)
+        shown = [t for t in err.text if "points" in t]
+        if tty:
+            assert len(shown) == 4 and "8 points  100%" in shown[-1], shown
+        else:
+            assert err.text == []
+
+
+@pytest.mark.slow
 def test_dask_equals_the_single_machine_run_and_survives_a_lost_worker(data, cluster,
                                                                           tmp_path):
     root, X, single = data
