@@ -16,3 +16,19 @@ def agree(got, want, ulps=16):
     """Within ``ulps`` ulps of each point's largest entry."""
     scale = np.max(np.abs(want), axis=0)
     return np.all(np.abs(got - want) <= ulps * np.spacing(scale))
+
+
+class Stream:
+    """A stderr that records what is written and says whether it is a terminal."""
+
+    def __init__(self, tty: bool = True):
+        self.tty, self.text = tty, []
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text.append(text)
+
+    def flush(self) -> None:
+        pass

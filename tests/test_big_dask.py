@@ -9,7 +9,7 @@ import logging
 
 import numpy as np
 import pytest
-from big_helpers import MATLAB, agree, closed_form
+from big_helpers import MATLAB, Stream, agree, closed_form
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -149,23 +149,11 @@ def test_dask_progress_follows_the_partitions(tmp_path, cluster, monkeypatch):
             self.clock, self.last = (lambda: next(ticks)), -1.0
     monkeypatch.setattr(on_dask, "_Progress", Progress)
 
-    class Err:
-        def __init__(self, tty):
-            self.tty, self.text = tty, []
-
-        def isatty(self):
-            return self.tty
-
-        def write(self, t):
-            self.text.append(t)
-
-        def flush(self):
-            pass
     (tmp_path / "d").mkdir()
     for k in range(4):
         pq.write_table(pa.table({"x": [1.0 + k, 2.0]}), tmp_path / "d" / f"p{k}.parquet")
     for tty in (True, False):
-        err = Err(tty)
+        err = Stream(tty)
         with distributed.Client(cluster) as client:
             on_dask.run_dask(Request("eval", parse("2*x"), None), str(tmp_path / "d"), "",
                              str(tmp_path / "o"), client=client, err=err)

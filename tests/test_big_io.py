@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 import pytest
-from big_helpers import MATLAB, agree, closed_form
+from big_helpers import MATLAB, Stream, agree, closed_form
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -239,19 +239,7 @@ def test_progress_of_a_parquet_file_counts_its_size(tmp_path, monkeypatch):
     ticks = itertools.count(0, 1.0)                        # every update is a redraw
     monkeypatch.setattr(time, "monotonic", lambda: next(ticks))
 
-    class Tty:
-        def __init__(self):
-            self.text = []
-
-        def isatty(self):
-            return True
-
-        def write(self, t):
-            self.text.append(t)
-
-        def flush(self):
-            pass
-    err = Tty()
+    err = Stream(tty=True)
     req = Request("grad", parse(MATLAB), None)
     keys = fixed(req)
     run_points("grad", req.graph, str(src), layout(req, keys), _single(req, keys),
