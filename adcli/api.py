@@ -68,6 +68,18 @@ class Formula:
         """Value and gradient of a scalar formula; ``mode`` is "reverse" or "forward"."""
         return self._ask("grad", at, points, digits, on_error, mode=_mode(mode, False))
 
+    def grad_frame(self, df: Any, *, mode: str = "reverse", on_error: str = "fail") -> Any:
+        """Value and gradient at every row of a pandas DataFrame whose columns name the
+        variables: a DataFrame with the CLI's columns (``x1, x2, value, d/dx1, d/dx2``)
+        and ``df``'s index, the same numbers as ``adcli grad --points``.  A row that is
+        not finite numbers, or fails to evaluate, raises (``on_error="fail"``) or is
+        left out (``"skip"``).  Made for Dask's ``ddf.map_partitions(f.grad_frame)``.
+        Needs pandas (``pip install 'adcli[big]'``).
+        """
+        from .batch.frames import grad_frame
+        return grad_frame(Request("grad", self.graph, None, mode=_mode(mode, False)), df,
+                          on_error)
+
     def jacobian(self, at: Any = None, *, mode: str = "auto", points: Any = None,
                  digits: int | None = None, on_error: str = "fail") -> Any:
         """Values and Jacobian; ``mode`` "auto" picks forward when inputs ≤ outputs."""

@@ -9,6 +9,7 @@ import typer
 from .argv import AdcliTyper
 from .common import (
     At,
+    DaskOpt,
     Digits,
     Expr,
     InputFormat,
@@ -20,6 +21,7 @@ from .common import (
     ModeOpt,
     OnError,
     OnErrorOpt,
+    OutFile,
     Points,
     Precision,
     Vars,
@@ -60,7 +62,8 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = False,
              points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
              on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-             precision: Precision = None) -> None:
+             precision: Precision = None, out_file: OutFile = None,
+             dask: DaskOpt = None) -> None:
     """Evaluate EXPR at a point, or at every point of a file.
 
     Examples: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
@@ -71,7 +74,7 @@ def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = 
         need_point(at, points, digits, expr, precision)
         from .pipeline import Request
         req = Request("eval", load(expr, variables), at, digits=digits)
-        deliver(req, points, as_json, precision, input_format, on_error)
+        deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
 
 @app.command("grad")
@@ -79,7 +82,8 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
              as_json: Json = False, points: Points = None,
              input_format: InputFormatOpt = InputFormat.auto,
              on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-             precision: Precision = None) -> None:
+             precision: Precision = None, out_file: OutFile = None,
+             dask: DaskOpt = None) -> None:
     """Value and gradient of a scalar EXPR at a point (--at) or many (--points).
 
     Reverse mode (the default) takes one adjoint sweep whatever the number of
@@ -88,19 +92,22 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
     Examples: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --mode forward
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --digits 50 --json
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > grads.csv
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points pts.parquet -o grads.parquet
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points 'data/*.parquet' --dask local -o out/
     """
     with errors(as_json):
         need_point(at, points, digits, expr, precision)
         from .pipeline import Request
         req = Request("grad", load(expr, variables), at, mode=mode.value, digits=digits)
-        deliver(req, points, as_json, precision, input_format, on_error)
+        deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
 
 def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
                  variables: Vars = None, as_json: Json = False, points: Points = None,
                  input_format: InputFormatOpt = InputFormat.auto,
                  on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-                 precision: Precision = None) -> None:
+                 precision: Precision = None, out_file: OutFile = None,
+             dask: DaskOpt = None) -> None:
     """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point (--at) or
     many (--points). Alias: jac.
 
@@ -114,7 +121,7 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
         need_point(at, points, digits, expr, precision)
         from .pipeline import Request
         req = Request("jacobian", load(expr, variables), at, mode=mode.value, digits=digits)
-        deliver(req, points, as_json, precision, input_format, on_error)
+        deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
 
 app.command("jacobian")(jacobian_cmd)

@@ -46,6 +46,8 @@ class InputFormat(str, Enum):
     auto = "auto"
     csv = "csv"
     jsonl = "jsonl"
+    parquet = "parquet"
+    arrow = "arrow"
 
 
 class OnError(str, Enum):
@@ -55,7 +57,22 @@ class OnError(str, Enum):
 
 InputFormatOpt = Annotated[InputFormat, typer.Option(
     "--input-format", case_sensitive=False,
-    help="Format of --points: auto (from the extension, else the first line), csv or jsonl.")]
+    help="Format of --points: auto (from the extension, else the first bytes), csv, jsonl, "
+         "parquet or arrow (Arrow IPC / Feather; these two need pip install 'adcli\\[big]').")]
+OutFile = Annotated[str | None, typer.Option(
+    "--out-file", "-o",
+    help="With --points: write the results to FILE instead of stdout, in the format of its "
+         "extension: .csv, .jsonl, .parquet or .arrow/.feather (the last two need pyarrow: "
+         "pip install 'adcli\\[big]'). With --dask, a directory of Parquet parts. "
+         "Example: --points pts.parquet --out-file grads.parquet",
+    metavar="FILE", show_default=False)]
+DaskOpt = Annotated[str | None, typer.Option(
+    "--dask",
+    help="Run --points on a Dask cluster: 'local' starts one on this machine (127.0.0.1, "
+         "one worker per core), tcp://HOST:PORT joins a running scheduler. --points may be a "
+         "glob of Parquet files ('data/*.parquet'); --out-file names the output directory. "
+         "Example: --points 'data/*.parquet' --dask local --out-file out/",
+    metavar="local|tcp://HOST:PORT", show_default=False)]
 OnErrorOpt = Annotated[OnError, typer.Option(
     "--on-error", case_sensitive=False,
     help="A --points row that cannot be read or evaluated: fail (stop there, naming the "
@@ -110,13 +127,17 @@ def need_point(at: str | None, points: str | None, digits: int | None = None,
 
 
 def deliver(req, points: str | None, as_json: bool, precision: int | None,
-            input_format: InputFormat, on_error: OnError) -> None:
+            input_format: InputFormat, on_error: OnError, out_file: str | None = None,
+            dask: str | None = None) -> None:
     """The end of every command: the request through the pipeline, then its result
     as a table or JSON (one point), or streamed as CSV / JSON Lines (--points)."""
     from .pipeline import run, stream
+    if points is None and (out_file is not None or dask is not None):
+        raise UsageError(f"{'--out-file' if out_file is not None else '--dask'} goes with "
+                         "--points (many points); with --at, redirect stdout")
     if points is not None:
         stream(req, points, as_json=as_json, input_format=input_format.value,
-               on_error=on_error.value)
+               on_error=on_error.value, out_file=out_file, dask=dask)
         return
     res = run(req)
     if as_json:

@@ -270,15 +270,22 @@ def _batch() -> Any:
 
 
 def stream(req: Request, source: str, *, as_json: bool = False, input_format: str = "auto",
-           on_error: str = "fail", out: Any = None, err: Any = None) -> dict:
+           on_error: str = "fail", out: Any = None, err: Any = None,
+           out_file: str | None = None, dask: str | None = None) -> dict:
     """``--points``: every point of ``source`` through ``req``, streamed to ``out``
-    (stdout) as CSV or JSON Lines (one record per point, the kind's ``to_dict``)."""
+    (stdout) as CSV or JSON Lines (one record per point, the kind's ``to_dict``),
+    or to ``out_file``; with ``dask``, on a Dask cluster (:mod:`adcli.batch.on_dask`)."""
     check(req)
     if req.digits is not None:
         raise UsageError("--digits works on single points (--at); --points is float64")
     batch = _batch()
     keys = fixed(req)
+    if dask is not None:
+        from .batch.on_dask import run_dask
+        return run_dask(req, source, dask, out_file, as_json=as_json, on_error=on_error,
+                        err=err)
     return batch.run_points(req.command, req.graph, source, layout(req, keys),
                             _single(req, keys), mode=keys.get("mode", "reverse"),
                             as_json=as_json, input_format=input_format, on_error=on_error,
-                            vectorized=req.command in VECTORIZED, out=out, err=err)
+                            vectorized=req.command in VECTORIZED, out=out, err=err,
+                            out_file=out_file)

@@ -14,7 +14,6 @@ import numpy as np
 
 from ..errors import AdcliError, UsageError
 from .program import Program, _floor, compile_program
-from .writers import CsvWriter, JsonlWriter
 
 # -- the --points driver ----------------------------------------------------------------------
 ON_ERROR = ("fail", "skip")
@@ -25,7 +24,7 @@ class RowError(AdcliError):
     """A row of --points that cannot be read or evaluated (``fail`` mode)."""
 
     def __init__(self, cause: AdcliError | None, kind: str, exit_code: int, message: str,
-                 row: int, line: int):
+                 row: int, line: int | None):
         super().__init__(message, row=cause.row if cause is not None else None)
         self.kind, self.exit_code = kind, exit_code
         self.input_row, self.input_line = row, line
@@ -33,7 +32,8 @@ class RowError(AdcliError):
     def to_json(self) -> dict:
         out = super().to_json()
         out["input_row"] = self.input_row
-        out["input_line"] = self.input_line
+        if self.input_line is not None:     # None: a Parquet or Arrow file has rows only
+            out["input_line"] = self.input_line
         return out
 
 
@@ -83,7 +83,7 @@ class _Progress:
 def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
                mode: str = "reverse", as_json: bool = False, input_format: str = "auto",
                on_error: str = "fail", vectorized: bool = True, out=None, err=None,
-               threads: int = 0, block: int = 0) -> dict:
+               threads: int = 0, block: int = 0, out_file: str | None = None) -> dict:
     """Stream the points of ``source`` (a path or '-') through ``command``.
 
     ``lay`` (:class:`Layout`) says what each point's results are and how they
@@ -93,26 +93,24 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
     replayed over blocks of points; a point the replay flags runs through
     ``one``.  Otherwise every point runs through ``one``, still streamed,
     with the same row numbers, ``--on-error`` and output formats.
+    ``source`` may be CSV, JSON Lines, Parquet or Arrow IPC; ``out_file`` (None:
+    ``out``) takes the results in the format of its extension (:mod:`.sinks`).
     Returns counts {"points", "written", "skipped"}; raises :class:`RowError`
     for the first bad row under ``on_error='fail'``.
     """
     from .. import pointsio
+    from .sinks import open_points, open_sink
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     if on_error not in ON_ERROR:
         raise UsageError(f"--on-error must be one of {', '.join(ON_ERROR)}")
-    if input_format not in pointsio.FORMATS:
-        raise UsageError(f"--input-format must be one of {', '.join(pointsio.FORMATS)}")
     prog = compile_or_none(g, command, mode) if vectorized else None
     block = block or _block_size(g.n_inputs, len(lay.columns))
-    with pointsio.open_source(source) as stream:
-        reader = pointsio.PointReader(stream, g.names, input_format, source, block)
-        n_results = len(lay.columns) + len(lay.json_only)
-        writer = (JsonlWriter(out, lay.make, g.n_inputs, n_results) if as_json
-                  else _CsvColumns(CsvWriter(out, g.names, lay.columns), n_results))
-        state = _State(on_error, err)
-        progress = _Progress(show_progress(out, err, as_json), pointsio.source_size(source),
-                             err)
+    with open_points(source, g.names, input_format, block) as reader, \
+            open_sink(out_file, source, as_json, lay, g.names, out) as (writer, target):
+        state = _State(on_error, err, reader)
+        progress = _Progress(show_progress(target, err, as_json and out_file is None),
+                             pointsio.source_size(source), err)
         try:
             for blk in reader:
                 _one_block(blk, prog, one, writer, state, as_json, threads)
@@ -176,14 +174,18 @@ def _block_size(n_inputs: int, n_results: int) -> int:
 
 
 class _State:
-    def __init__(self, on_error: str, err):
-        self.on_error, self.err = on_error, err
+    def __init__(self, on_error: str, err, reader=None):
+        self.on_error, self.err, self.reader = on_error, err, reader
         self.points = self.written = self.skipped = self.warned = 0
 
     def skip(self, row: int, line: int, why: str) -> None:
         self.skipped += 1
         if self.skipped <= _SHOWN:
-            self.err.write(f"adcli: warning: skipped row {row} (line {line}): {why}\n")
+            self.err.write(f"adcli: warning: skipped {self.where(row, line)}: {why}\n")
+
+    def where(self, row: int, line: int) -> str:
+        from .sinks import where
+        return where(self.reader, row, line)
 
     def warn(self, row: int, warnings: list) -> None:
         for w in warnings:
@@ -204,22 +206,7 @@ class _State:
 def _one_block(blk, prog, one, writer, state: _State, as_json: bool, threads: int) -> None:
     B = blk.X.shape[1]
     state.points += B + len(blk.errors)
-    if prog is not None:
-        Y, bad = prog.run(blk.X, threads=threads)
-        redo = np.flatnonzero(bad).tolist()
-    else:
-        Y, redo = np.empty((writer.n_results, B)), list(range(B))
-    warns: dict = {}
-    failed: dict = {}   # point index -> AdcliError
-    for k in redo:
-        try:
-            res, w = one(blk.X[:, k].tolist())
-        except AdcliError as exc:
-            failed[k] = exc
-            continue
-        Y[:, k] = res
-        if w:
-            warns[k] = w
+    Y, warns, failed = compute(blk.X, prog, one, writer.n_results, threads)
     problems = [(row, line, why, None) for row, line, why in blk.errors]
     problems += [(int(blk.rows[k]), int(blk.lines[k]), e.message, e) for k, e in failed.items()]
     limit = B
@@ -228,10 +215,36 @@ def _one_block(blk, prog, one, writer, state: _State, as_json: bool, threads: in
         limit = int(np.searchsorted(blk.rows, row))
         _write(blk, Y, writer, state, warns, {}, as_json, limit)
         kind, code = ("point", 2) if cause is None else (cause.kind, cause.exit_code)
-        raise RowError(cause, kind, code, f"row {row} (line {line}): {why}", row, line)
+        raise RowError(cause, kind, code, f"{state.where(row, line)}: {why}", row,
+                       None if hasattr(state.reader, "where") else line)
     for row, line, why, _ in sorted(problems, key=lambda p: p[0]):
         state.skip(row, line, why)
     _write(blk, Y, writer, state, warns, failed, as_json, limit)
+
+
+def compute(X: np.ndarray, prog, one: Callable, n_results: int, threads: int = 0) -> tuple:
+    """Results (n_results × B) for the points X (inputs × B): the program's replay
+    (any object with ``run(X, threads=) -> (Y, bad)``, e.g. :class:`Program`), then
+    the float engine ``one`` for the points it flags (every point without a
+    program).  Returns (Y, {point: warnings}, {point: AdcliError})."""
+    B = X.shape[1]
+    if prog is not None:
+        Y, bad = prog.run(X, threads=threads)
+        redo = np.flatnonzero(bad).tolist()
+    else:
+        Y, redo = np.empty((n_results, B)), list(range(B))
+    warns: dict = {}
+    failed: dict = {}   # point index -> AdcliError
+    for k in redo:
+        try:
+            res, w = one(X[:, k].tolist())
+        except AdcliError as exc:
+            failed[k] = exc
+            continue
+        Y[:, k] = res
+        if w:
+            warns[k] = w
+    return Y, warns, failed
 
 
 def _write(blk, Y, writer, state, warns: dict, failed: dict, as_json: bool, limit: int) -> None:

@@ -7,6 +7,7 @@ import typer
 
 from ..common import (
     At,
+    DaskOpt,
     Digits,
     Expr,
     InputFormat,
@@ -14,6 +15,7 @@ from ..common import (
     Json,
     OnError,
     OnErrorOpt,
+    OutFile,
     Points,
     Precision,
     Vars,
@@ -39,19 +41,21 @@ Order = Annotated[int, typer.Option(
     help="The highest order k: prints f, f′, …, f⁽ᵏ⁾ (0 ≤ k ≤ 100).")]
 
 def _answer(command: str, expr: str, at, variables, as_json: bool, points, digits,
-            precision, input_format, on_error, **options) -> None:
+            precision, input_format, on_error, out_file=None, dask=None,
+            **options) -> None:
     from ..pipeline import Request
     with errors(as_json):
         need_point(at, points, digits, expr, precision)
         req = Request(command, load(expr, variables), at, digits=digits, **options)
-        deliver(req, points, as_json, precision, input_format, on_error)
+        deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
 
 def jvp_cmd(expr: Expr, at: At = None, direction: Direction = None, variables: Vars = None,
             as_json: Json = False, points: Points = None,
             input_format: InputFormatOpt = InputFormat.auto,
             on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-            precision: Precision = None) -> None:
+            precision: Precision = None, out_file: OutFile = None,
+            dask: DaskOpt = None) -> None:
     """Jacobian-vector product J·v in one forward sweep.
 
     EXPR may be scalar or a list of outputs \\[f1, f2, ...]; J is never built:
@@ -61,14 +65,15 @@ def jvp_cmd(expr: Expr, at: At = None, direction: Direction = None, variables: V
               adcli jvp 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --direction x1=1,x2=1 --json
     """
     _answer("jvp", expr, at, variables, as_json, points, digits, precision, input_format,
-            on_error, direction=direction)
+            on_error, out_file=out_file, dask=dask, direction=direction)
 
 
 def vjp_cmd(expr: Expr, at: At = None, cotangent: Cotangent = None, variables: Vars = None,
             as_json: Json = False, points: Points = None,
             input_format: InputFormatOpt = InputFormat.auto,
             on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-            precision: Precision = None) -> None:
+            precision: Precision = None, out_file: OutFile = None,
+            dask: DaskOpt = None) -> None:
     """Vector-Jacobian product wᵀ·J in one reverse sweep.
 
     EXPR may be scalar or a list of outputs \\[f1, f2, ...]; one adjoint sweep
@@ -79,13 +84,14 @@ def vjp_cmd(expr: Expr, at: At = None, cotangent: Cotangent = None, variables: V
               adcli vjp 'x1*x2*x3' --at 1/2,2/3,3/4 --json
     """
     _answer("vjp", expr, at, variables, as_json, points, digits, precision, input_format,
-            on_error, cotangent=cotangent)
+            on_error, out_file=out_file, dask=dask, cotangent=cotangent)
 
 
 def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = False,
                 points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
                 on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-                precision: Precision = None) -> None:
+                precision: Precision = None, out_file: OutFile = None,
+            dask: DaskOpt = None) -> None:
     """Value, gradient and Hessian of a scalar EXPR at a point (--at) or many (--points).
 
     Forward-over-reverse mode: one reverse sweep over dual numbers per input,
@@ -97,14 +103,15 @@ def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json
               adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > hessians.csv
     """
     _answer("hessian", expr, at, variables, as_json, points, digits, precision, input_format,
-            on_error)
+            on_error, out_file=out_file, dask=dask)
 
 
 def hvp_cmd(expr: Expr, at: At = None, direction: Direction = None, variables: Vars = None,
             as_json: Json = False, points: Points = None,
             input_format: InputFormatOpt = InputFormat.auto,
             on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-            precision: Precision = None) -> None:
+            precision: Precision = None, out_file: OutFile = None,
+            dask: DaskOpt = None) -> None:
     """Hessian-vector product H·v of a scalar EXPR, without building H.
 
     One forward-over-reverse sweep over dual numbers x + v·ε gives H·v and
@@ -114,14 +121,15 @@ def hvp_cmd(expr: Expr, at: At = None, direction: Direction = None, variables: V
               adcli hvp 'x1*x2*x3' --at 1/2,2/3,3/4 --direction 1,1,1 --json
     """
     _answer("hvp", expr, at, variables, as_json, points, digits, precision, input_format,
-            on_error, direction=direction)
+            on_error, out_file=out_file, dask=dask, direction=direction)
 
 
 def derivative_cmd(expr: Expr, at: At = None, order: Order = 1, direction: Direction = None,
                    variables: Vars = None, as_json: Json = False, points: Points = None,
                    input_format: InputFormatOpt = InputFormat.auto,
                    on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-                   precision: Precision = None) -> None:
+                   precision: Precision = None, out_file: OutFile = None,
+            dask: DaskOpt = None) -> None:
     """Derivatives f(x0), f′(x0), …, f⁽ᵏ⁾(x0) of a one-variable EXPR.
 
     Taylor mode: one sweep over truncated Taylor series of degree k (the cost
@@ -133,7 +141,8 @@ def derivative_cmd(expr: Expr, at: At = None, order: Order = 1, direction: Direc
               adcli derivative 'x*y' --at 1,2 --direction 1,1 --order 2
     """
     _answer("derivative", expr, at, variables, as_json, points, digits, precision,
-            input_format, on_error, direction=direction, order=order)
+            input_format, on_error, out_file=out_file, dask=dask, direction=direction,
+            order=order)
 
 
 def register(app) -> None:
