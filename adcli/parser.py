@@ -14,11 +14,13 @@ from __future__ import annotations
 import difflib
 import gc
 import threading
+from array import array
+from collections import defaultdict
 
 from .backends.floats import FloatMath
 from .errors import AdcliError, EvalError, ParseError, caret
 from .functions import CONSTANTS, FUNCTIONS, OPS
-from .ir import Graph, build_graph, subscript
+from .ir import Args, Graph, Spans, build_graph, subscript
 from .syntax_errors import syntax_error
 
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
@@ -45,15 +47,19 @@ class Builder(threading.local):
     def reset(self, text: str, fold: bool = True) -> None:
         self.text = text
         self.fold = fold              # constant subexpressions become one constant node
+        # the Wengert list as it grows, flat (see ir.Args, ir.Spans): per node its op,
+        # arguments (-1: none), constant, span and statement
         self.op: list = []
-        self.arg_lists: list = []     # (not 'args': that is the grammar's callback)
+        self.a0, self.a1 = array("i"), array("i")
         self.const: list = []
-        self.spans: list = []
-        self.memo: dict = {}          # op name, or "c"/"x" -> {args, value or name -> node}
+        self.starts, self.ends = array("i"), array("i")  # ('start': the grammar's)
+        self.stmt = array("i")        # per node: the statement it was made in (rows follow it)
+        # hash-consing: op name, or "c"/"x" -> {key -> node}; a binary node's key is one
+        # int (a0 << 32 | a1), a unary one's its argument, so no key tuple per node
+        self.memo: dict = defaultdict(dict)
         self.env: dict = {}           # name -> node, newest binding
         self.inputs: dict = {}        # node -> name
         self.bound: dict = {}         # node -> name of the statement that bound it (c, c₂)
-        self.stmt: list = []          # per node: the statement it was made in (rows follow it)
         self.n_stmt = 0               # statements seen so far
         self.times: dict = {}         # name -> how many times a statement bound it
         self.last: tuple | None = None    # (node, name, occurrence) of the last statement
@@ -61,33 +67,32 @@ class Builder(threading.local):
         self.params: list | None = None   # a signature's parameters, in order
 
     # -- node creation -------------------------------------------------------------
-    def _node(self, kind: str, key, op, args, const, span) -> int:
-        # one memo per kind, keyed by the args tuple the node keeps anyway: a million-node
-        # formula then holds no second key tuple per node
-        memo = self.memo.get(kind)
-        if memo is None:
-            memo = self.memo[kind] = {}
+    def _node(self, kind: str, key, op, a0: int, a1: int, const, start: int, end: int) -> int:
+        memo = self.memo[kind]
         node = memo.get(key)
         if node is None:
-            node = len(self.op)
-            memo[key] = node
+            node = memo[key] = len(self.op)
             self.op.append(op)
-            self.arg_lists.append(args)
+            self.a0.append(a0)
+            self.a1.append(a1)
             self.const.append(const)
-            self.spans.append(span)
+            self.starts.append(start)
+            self.ends.append(end)
             self.stmt.append(self.n_stmt)
         return node
 
     def _const(self, value: float, start: int, end: int):
-        return (self._node("c", repr(value), None, (), value, (start, end)), start, end)
+        return (self._node("c", repr(value), None, -1, -1, value, start, end), start, end)
 
     def _apply(self, op, occs, start: int, end: int):
-        args = tuple(o[0] for o in occs)
-        if self.fold and all(self.const[a] is not None for a in args):
-            value = self._folded(op, args)
+        if len(occs) == 2:
+            return self._pair(op, occs[0][0], occs[1][0], start, end)
+        a = occs[0][0]
+        if self.fold and self.const[a] is not None:
+            value = self._folded(op, (a,))
             if value is not None:
                 return self._const(value, start, end)
-        return (self._node(op.name, args, op, args, None, (start, end)), start, end)
+        return (self._node(op.name, a, op, a, -1, None, start, end), start, end)
 
     def _folded(self, op, args: tuple) -> float | None:
         """The float64 value of op on constants, or None when it fails or is not finite
@@ -125,7 +130,7 @@ class Builder(threading.local):
         if node is None:
             if name in CONSTANTS:
                 return self._const(CONSTANTS[name], tok.start_pos, tok.end_pos)
-            node = self._node("x", name, None, (), None, (tok.start_pos, tok.end_pos))
+            node = self._node("x", name, None, -1, -1, None, tok.start_pos, tok.end_pos)
             self.inputs[node] = name
             self.env[name] = node
         return (node, tok.start_pos, tok.end_pos)
@@ -133,13 +138,15 @@ class Builder(threading.local):
     # -- operators ---------------------------------------------------------------------
     def _binary(self, op, children):
         left, _, right = children
-        args = (left[0], right[0])
-        if self.fold and self.const[args[0]] is not None and self.const[args[1]] is not None:
-            value = self._folded(op, args)
+        return self._pair(op, left[0], right[0], left[1], right[2])
+
+    def _pair(self, op, a: int, b: int, start: int, end: int):
+        """The node op(a, b), found or made (or folded), as an occurrence."""
+        if self.fold and self.const[a] is not None and self.const[b] is not None:
+            value = self._folded(op, (a, b))
             if value is not None:
-                return self._const(value, left[1], right[2])
-        return (self._node(op.name, args, op, args, None, (left[1], right[2])),
-                left[1], right[2])
+                return self._const(value, start, end)
+        return (self._node(op.name, a << 32 | b, op, a, b, None, start, end), start, end)
 
     def add(self, children):
         return self._binary(_ADD, children)
@@ -347,8 +354,8 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
         if len(set(variables)) != len(variables):
             raise ParseError("--vars lists a name twice")
         order = list(variables)
-    g = build_graph(text, b.op, b.arg_lists, b.const, b.inputs, [o[0] for o in outs],
-                    isinstance(result, _Vector), b.spans, b.bound, order,
+    g = build_graph(text, b.op, Args(b.a0, b.a1), b.const, b.inputs, [o[0] for o in outs],
+                    isinstance(result, _Vector), Spans(b.starts, b.ends), b.bound, order,
                     stmt=b.stmt, out_label=_output_label(b, text, outs))
     b.reset("")        # the builder's lists would otherwise live on until the next parse
     if "#" in text:
