@@ -16,7 +16,7 @@ v₁ … vₗ; constants print as their literal.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, overload
 
@@ -307,7 +307,7 @@ def _schedule(nodes_op: Sequence[Op | None], nodes_args: Args, live: bytearray,
 
 
 def build_graph(text: str, nodes_op: Sequence[Op | None], nodes_args: Args,
-                nodes_const: Sequence[float | None], input_names: dict[int, str],
+                nodes_const: Mapping[int, float], input_names: dict[int, str],
                 outputs: Sequence[int], vector: bool, spans: Spans, bound: dict[int, str],
                 order: Sequence[str] | None, stmt: Sequence[int] | None = None,
                 out_label: str | None = None) -> Graph:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from .backends.floats import FloatMath
 from .errors import AdcliError, EvalError, ParseError, caret
 from .functions import CONSTANTS, FUNCTIONS, OPS
-from .ir import Args, Graph, Spans, build_graph, subscript
+from .ir import Args, Graph, Spans, build_graph, ints, subscript
 from .syntax_errors import syntax_error
 
 _ADD, _SUB, _MUL, _DIV, _NEG, _POW = (OPS[k] for k in ("add", "sub", "mul", "div", "neg", "pow"))
@@ -35,13 +35,23 @@ class _Vector(list):
     """The bracketed output list ``[a, b, ...]``."""
 
 
-class Builder(threading.local):
+def _infix(op):
+    """The callback of ``a op b`` (add, sub, ...): one call to :meth:`Builder._pair`."""
+    def reduce(self, children):
+        left, _, right = children
+        return self._pair(op, left[0], right[0], left[1], right[2])
+    reduce.__name__ = op.name
+    return reduce
+
+
+class Builder:
     """Lark callbacks that build the Wengert list during the parse.
 
     Lark binds these methods when the parser is made, so one Builder serves
-    every parse in the process; :meth:`reset` starts a new formula.  Its
-    state is per thread (a ``threading.local``), so parses in several threads
-    at once each build their own formula.
+    every parse of its parser; :meth:`reset` starts a new formula.  Each
+    thread has its own parser and Builder (:func:`_parser`), so parses in
+    several threads at once each build their own formula (and the callbacks
+    read plain attributes, 3x faster than a ``threading.local``'s).
     """
 
     def reset(self, text: str, fold: bool = True) -> None:
@@ -51,9 +61,9 @@ class Builder(threading.local):
         # arguments (-1: none), constant, span and statement
         self.op: list = []
         self.a0, self.a1 = array("i"), array("i")
-        self.const: list = []
+        self.consts: dict = {}        # constant node -> its value
         self.starts, self.ends = array("i"), array("i")  # ('start': the grammar's)
-        self.stmt = array("i")        # per node: the statement it was made in (rows follow it)
+        self.stmt_ends = array("i")   # per statement: the node count when it ended
         # hash-consing: op name, or "c"/"x" -> {key -> node}; a binary node's key is one
         # int (a0 << 32 | a1), a unary one's its argument, so no key tuple per node
         self.memo: dict = defaultdict(dict)
@@ -67,7 +77,8 @@ class Builder(threading.local):
         self.params: list | None = None   # a signature's parameters, in order
 
     # -- node creation -------------------------------------------------------------
-    def _node(self, kind: str, key, op, a0: int, a1: int, const, start: int, end: int) -> int:
+    def _node(self, kind: str, key, op, a0: int, a1: int, start: int, end: int) -> int:
+        """The node of ``key`` in the table ``kind``, made if new (appended to the list)."""
         memo = self.memo[kind]
         node = memo.get(key)
         if node is None:
@@ -75,24 +86,24 @@ class Builder(threading.local):
             self.op.append(op)
             self.a0.append(a0)
             self.a1.append(a1)
-            self.const.append(const)
             self.starts.append(start)
             self.ends.append(end)
-            self.stmt.append(self.n_stmt)
         return node
 
     def _const(self, value: float, start: int, end: int):
-        return (self._node("c", repr(value), None, -1, -1, value, start, end), start, end)
+        node = self._node("c", repr(value), None, -1, -1, start, end)
+        self.consts[node] = value
+        return (node, start, end)
 
     def _apply(self, op, occs, start: int, end: int):
         if len(occs) == 2:
             return self._pair(op, occs[0][0], occs[1][0], start, end)
         a = occs[0][0]
-        if self.fold and self.const[a] is not None:
+        if self.fold and a in self.consts:
             value = self._folded(op, (a,))
             if value is not None:
                 return self._const(value, start, end)
-        return (self._node(op.name, a, op, a, -1, None, start, end), start, end)
+        return (self._node(op.name, a, op, a, -1, start, end), start, end)
 
     def _folded(self, op, args: tuple) -> float | None:
         """The float64 value of op on constants, or None when it fails or is not finite
@@ -102,7 +113,7 @@ class Builder(threading.local):
         again from that text at its own precision (:func:`adcli.mpmath_ns.constant_values`):
         ``1/3`` stays one third at 50 digits."""
         try:
-            v = op.value(FloatMath, *[self.const[a] for a in args])
+            v = op.value(FloatMath, *[self.consts[a] for a in args])
         except (ValueError, ZeroDivisionError, OverflowError, TypeError):
             return None
         return v if isinstance(v, float) and v - v == 0.0 else None
@@ -125,49 +136,44 @@ class Builder(threading.local):
 
     def name(self, children):
         tok = children[0]
-        name = str(tok)
+        name = tok.value
         node = self.env.get(name)
         if node is None:
             if name in CONSTANTS:
                 return self._const(CONSTANTS[name], tok.start_pos, tok.end_pos)
-            node = self._node("x", name, None, -1, -1, None, tok.start_pos, tok.end_pos)
+            node = self._node("x", name, None, -1, -1, tok.start_pos, tok.end_pos)
             self.inputs[node] = name
             self.env[name] = node
         return (node, tok.start_pos, tok.end_pos)
 
     # -- operators ---------------------------------------------------------------------
-    def _binary(self, op, children):
-        left, _, right = children
-        return self._pair(op, left[0], right[0], left[1], right[2])
-
     def _pair(self, op, a: int, b: int, start: int, end: int):
         """The node op(a, b), found or made (or folded), as an occurrence."""
-        if self.fold and self.const[a] is not None and self.const[b] is not None:
+        consts = self.consts
+        if a in consts and b in consts and self.fold:
             value = self._folded(op, (a, b))
             if value is not None:
                 return self._const(value, start, end)
-        return (self._node(op.name, a << 32 | b, op, a, b, None, start, end), start, end)
+        # _node, inlined: most of a long formula's reductions come here
+        memo = self.memo[op.name]
+        key = a << 32 | b
+        node = memo.get(key)
+        if node is None:
+            node = memo[key] = len(self.op)
+            self.op.append(op)
+            self.a0.append(a)
+            self.a1.append(b)
+            self.starts.append(start)
+            self.ends.append(end)
+        return (node, start, end)
 
-    def add(self, children):
-        return self._binary(_ADD, children)
-
-    def sub(self, children):
-        return self._binary(_SUB, children)
-
-    def mul(self, children):
-        return self._binary(_MUL, children)
-
-    def div(self, children):
-        return self._binary(_DIV, children)
-
-    def pow(self, children):
-        return self._binary(_POW, children)
+    add, sub, mul, div, pow = (_infix(op) for op in (_ADD, _SUB, _MUL, _DIV, _POW))
 
     def neg(self, children):
         tok, occ = children
         node = occ[0]
-        if self.const[node] is not None:   # a literal: fold the sign
-            return self._const(-self.const[node], tok.start_pos, occ[2])
+        if node in self.consts:   # a literal: fold the sign
+            return self._const(-self.consts[node], tok.start_pos, occ[2])
         return self._apply(_NEG, (occ,), tok.start_pos, occ[2])
 
     def pos(self, children):
@@ -224,6 +230,7 @@ class Builder(threading.local):
             self.bound[node] = name if k == 1 else name + subscript(k)
         self.last = (node, name, occ)
         self.n_stmt += 1
+        self.stmt_ends.append(len(self.op))
 
     def signature(self, children):
         _, _, occs, _, _ = children
@@ -252,8 +259,7 @@ class Builder(threading.local):
         return occ
 
 
-_PARSER = None
-_BUILDER = Builder()
+_LOCAL = threading.local()   # per thread: its Lark parser (.lark) and Builder (.builder)
 
 
 def _grammar_text() -> str:
@@ -290,17 +296,21 @@ def _cache_path(grammar: str) -> str | bool:
 
 
 def _parser():
-    global _PARSER
-    if _PARSER is None:
+    """This thread's Lark parser (made on first use: ~10 ms from Lark's cache after the
+    first), whose callbacks are this thread's :class:`Builder` (``_LOCAL.builder``)."""
+    lark = getattr(_LOCAL, "lark", None)
+    if lark is None:
         from lark import Lark
 
         from .lexer import FinditerLexer
         grammar = _grammar_text()
-        _PARSER = Lark(grammar, parser="lalr", lexer=FinditerLexer,
-                       keep_all_tokens=True, transformer=_BUILDER,
-                       propagate_positions=False, maybe_placeholders=False,
-                       cache=_cache_path(grammar))
-    return _PARSER
+        _LOCAL.builder = Builder()
+        _LOCAL.builder.reset("")
+        lark = _LOCAL.lark = Lark(grammar, parser="lalr", lexer=FinditerLexer,
+                                  keep_all_tokens=True, transformer=_LOCAL.builder,
+                                  propagate_positions=False, maybe_placeholders=False,
+                                  cache=_cache_path(grammar))
+    return lark
 
 
 
@@ -316,7 +326,7 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
     if not text.strip():
         raise ParseError("the formula is empty")
     parser = _parser()
-    b = _BUILDER
+    b: Builder = _LOCAL.builder
     b.reset(text, fold)
     # the parse makes millions of small tuples that live on, none in a cycle: the cyclic
     # collector's passes over them would cost ~10 % of a million-node parse for nothing
@@ -354,15 +364,25 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
         if len(set(variables)) != len(variables):
             raise ParseError("--vars lists a name twice")
         order = list(variables)
-    g = build_graph(text, b.op, Args(b.a0, b.a1), b.const, b.inputs, [o[0] for o in outs],
+    g = build_graph(text, b.op, Args(b.a0, b.a1), b.consts, b.inputs, [o[0] for o in outs],
                     isinstance(result, _Vector), Spans(b.starts, b.ends), b.bound, order,
-                    stmt=b.stmt, out_label=_output_label(b, text, outs))
+                    stmt=_statements(b), out_label=_output_label(b, text, outs))
     b.reset("")        # the builder's lists would otherwise live on until the next parse
     if "#" in text:
         import re
         found = re.search(r"^[ \t]*#[ \t]*at:[ \t]*(\S.*?)[ \t]*$", text, re.MULTILINE)
         g.default_at = found.group(1) if found else None
     return g
+
+
+def _statements(b: Builder) -> array | None:
+    """Per node, the statement it was made in (None: a formula, not a program)."""
+    if not b.n_stmt:
+        return None
+    stmt = array("i")
+    for k, e in enumerate(b.stmt_ends):
+        stmt += ints(e - len(stmt), k)
+    return stmt + ints(len(b.op) - len(stmt), len(b.stmt_ends))
 
 
 def _output_label(b: Builder, text: str, outs: list) -> str | None:
