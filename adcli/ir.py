@@ -313,6 +313,7 @@ def build_graph(text: str, nodes_op: Sequence[Op | None], nodes_args: Args,
                 out_label: str | None = None) -> Graph:
     """Prune dead equations and lay out the nodes as inputs, constants, equations.
 
+    ``nodes_const`` maps each constant node to its value, in node order;
     ``input_names`` maps builder node -> name for every input the parse made;
     ``order`` is the input order (every name, possibly more); None means
     natural sort order.
@@ -336,7 +337,7 @@ def build_graph(text: str, nodes_op: Sequence[Op | None], nodes_args: Args,
         node = by_name.get(name)
         if node is not None:
             remap[node] = k
-    consts = [i for i in range(n) if live[i] and nodes_op[i] is None and i not in input_names]
+    consts = [i for i in nodes_const if live[i]]     # (made, so keyed, in node order)
     first_op = len(names) + len(consts)
     for k, i in enumerate(consts, len(names)):
         remap[i] = k
