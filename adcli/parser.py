@@ -160,17 +160,7 @@ class Builder:
             value = self._folded(op, (a, b))
             if value is not None:
                 return self._const(value, start, end)
-        # _node, inlined: most of a long formula's reductions come here
-        memo = self.memo[op.name]
-        key = a * _MIX + b
-        node = memo.get(key)
-        if node is None:
-            node = memo[key] = len(self.op)
-            self.op.append(op)
-            self.a0.append(a)
-            self.a1.append(b)
-            self.starts.append(start)
-            self.ends.append(end)
+        node = self._node(op.name, a * _MIX + b, op, a, b, start, end)
         return (node, start, end)
 
     add, sub, mul, div, pow = (_infix(op) for op in (_ADD, _SUB, _MUL, _DIV, _POW))

@@ -174,26 +174,36 @@ if sys.argv[1] == "adcli":
     stage("render (the table)", res.show, None)
     sys.stdout = stdout
 else:
+    sys.path.insert(0, sys.argv[3])
+    from bench_core import lark_floor
+    stage("parse", lark_floor(sys.argv[1] == "lark-finditer").parse, text)
+print(json.dumps(out))
+"""
+
+
+def lark_floor(finditer: bool = True):
+    """Lark's own LALR parser of adcli's grammar with a no-op transformer (the floor of any
+    builder), reading with adcli's finditer lexer or Lark's basic one; tests/test_scale.py
+    holds adcli's parse to it."""
     from lark import Lark
+
     from adcli.lexer import FinditerLexer
     from adcli.parser import _grammar_text
     grammar = _grammar_text()
     probe = Lark(grammar, parser="lalr", lexer="basic")
+
     class Noop:
         pass
     noop = Noop()
     for r in probe.rules:
         setattr(noop, r.alias or r.origin.name, lambda children: None)
-    lexer = FinditerLexer if sys.argv[1] == "lark-finditer" else "basic"
-    lark = Lark(grammar, parser="lalr", lexer=lexer, keep_all_tokens=True, transformer=noop)
-    stage("parse", lark.parse, text)
-print(json.dumps(out))
-"""
+    return Lark(grammar, parser="lalr", lexer=FinditerLexer if finditer else "basic",
+                keep_all_tokens=True, transformer=noop)
 
 
 def _stages(kind: str, path: str) -> dict:
     import json
-    out = subprocess.run([sys.executable, "-c", STAGES, kind, path], capture_output=True,
+    out = subprocess.run([sys.executable, "-c", STAGES, kind, path, HERE], capture_output=True,
                          text=True, check=True)
     return json.loads(out.stdout)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import pathlib
 import re
 import subprocess
 import sys
@@ -138,22 +139,13 @@ def test_parse_and_gradient_memory_per_node():
 
 
 def _lark_noop():
-    """Lark's own LALR parser of adcli's grammar and lexer, with a no-op transformer: the
-    floor of any builder."""
-    from lark import Lark
-
-    from adcli.lexer import FinditerLexer
-    from adcli.parser import _grammar_text
-    grammar = _grammar_text()
-    probe = Lark(grammar, parser="lalr", lexer="basic")
-
-    class Noop:
-        pass
-    noop = Noop()
-    for r in probe.rules:
-        setattr(noop, r.alias or r.origin.name, lambda children: None)
-    return Lark(grammar, parser="lalr", lexer=FinditerLexer, keep_all_tokens=True,
-                transformer=noop)
+    """Lark's own parse of adcli's grammar and lexer, no-op transformer (bench/bench_core.py)."""
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from bench_core import lark_floor
+    finally:
+        sys.path.pop(0)
+    return lark_floor()
 
 
 def _cpu(fn, *args) -> float:
