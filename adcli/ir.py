@@ -91,6 +91,13 @@ class Args(Sequence[tuple[int, ...]]):
         for a, b in zip(self.a0, self.a1):
             yield () if a < 0 else (a,) if b < 0 else (a, b)
 
+    def __eq__(self, other: object) -> bool:      # as the list of tuples it stands for
+        if isinstance(other, Args):
+            return self.a0 == other.a0 and self.a1 == other.a1
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]   # mutable, as a list
+
 
 class Spans(Sequence[Span]):
     """Per node, ``(start, end)`` of its first occurrence in the text; stored flat."""
@@ -120,6 +127,13 @@ class Spans(Sequence[Span]):
 
     def __iter__(self) -> Iterator[Span]:
         return zip(self.start, self.end)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Spans):
+            return self.start == other.start and self.end == other.end
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass

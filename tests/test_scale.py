@@ -38,6 +38,10 @@ def test_args_and_spans_read_as_tuples():
     assert [text[s:e] for s, e in g.spans][g.first_op:] == \
         [text[g.spans[i][0]:g.spans[i][1]] for i in range(g.first_op, g.n_nodes)]
     assert text[slice(*g.spans[mul])] == "x*y"
+    again = parse(text)
+    assert again.args == g.args and again.spans == g.spans and again == g
+    assert g.args == [g.args[i] for i in range(g.n_nodes)] and g.args != parse("x-y").args
+    assert g.spans == list(zip(g.spans.start, g.spans.end, strict=True))
 
 
 def test_a_graph_made_from_lists_stores_them_flat():
