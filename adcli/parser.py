@@ -41,15 +41,6 @@ class _Vector(list):
 _MIX = (1 << 32) + 0x9E3779B1
 
 
-def _infix(op):
-    """The callback of ``a op b`` (add, sub, ...): one call to :meth:`Builder._pair`."""
-    def reduce(self, children):
-        left, _, right = children
-        return self._pair(op, left[0], right[0], left[1], right[2])
-    reduce.__name__ = op.name
-    return reduce
-
-
 class Builder:
     """Lark callbacks that build the Wengert list during the parse.
 
@@ -64,7 +55,7 @@ class Builder:
         self.text = text
         self.fold = fold              # constant subexpressions become one constant node
         # the Wengert list as it grows, flat (see ir.Args, ir.Spans): per node its op,
-        # arguments (-1: none), constant, span and statement
+        # arguments (-1: none) and span; constants and statements on the side
         self.op: list = []
         self.a0, self.a1 = array("i"), array("i")
         self.consts: dict = {}        # constant node -> its value
@@ -163,7 +154,24 @@ class Builder:
         node = self._node(op.name, a * _MIX + b, op, a, b, start, end)
         return (node, start, end)
 
-    add, sub, mul, div, pow = (_infix(op) for op in (_ADD, _SUB, _MUL, _DIV, _POW))
+    def _binary(self, op, children):
+        left, _, right = children
+        return self._pair(op, left[0], right[0], left[1], right[2])
+
+    def add(self, children):
+        return self._binary(_ADD, children)
+
+    def sub(self, children):
+        return self._binary(_SUB, children)
+
+    def mul(self, children):
+        return self._binary(_MUL, children)
+
+    def div(self, children):
+        return self._binary(_DIV, children)
+
+    def pow(self, children):
+        return self._binary(_POW, children)
 
     def neg(self, children):
         tok, occ = children
