@@ -137,9 +137,10 @@ def inputs(repeat: int, tmp: str, sizes: list, forward_max: int) -> list:
 MILLION = 1_000_000
 
 STAGES = r"""
-import io, json, os, resource, sys, time
-def peak():     # MB, the process's peak resident memory so far
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+import io, json, os, sys, time
+def peak():     # MB, the process's peak resident memory so far (its own: not the parent's)
+    with open("/proc/self/status") as f:
+        return int(f.read().split("VmHWM:")[1].split()[0]) / 1024
 def now():      # MB, resident now
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
