@@ -15,13 +15,14 @@ and elementary operations they used.  All numbers are float64.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from .backends.floats import FloatMath
 from .errors import EvalError
-from .ir import Graph, fmt_number
+from .ir import Graph, fmt_number, ints
 
 if TYPE_CHECKING:
     from .functions import Function
@@ -85,15 +86,16 @@ def evaluate(g: Graph, point, m=FloatMath) -> list:
     if len(point) != n:
         raise ValueError("point has the wrong length")
     vals = list(point) + [m.const(c) for c in g.const[n:g.first_op]] + [None] * g.n_ops
-    ops, args = cast("list[Function]", g.op), g.args   # None only below first_op
+    ops = cast("list[Function]", g.op)   # None only below first_op
+    a0, a1 = g.args.a0, g.args.a1
     bad = m.isbad
     for i in range(g.first_op, len(ops)):
-        a = args[i]
+        k = a1[i]
         try:
-            if len(a) == 1:
-                v = ops[i].value(m, vals[a[0]])
+            if k < 0:
+                v = ops[i].value(m, vals[a0[i]])
             else:
-                v = ops[i].value(m, vals[a[0]], vals[a[1]])
+                v = ops[i].value(m, vals[a0[i]], vals[k])
         except (ValueError, ZeroDivisionError, OverflowError) as exc:
             raise _domain_error(g, i, vals, exc, m) from None
         if bad is not None and bad(v):  # inf or nan
@@ -118,56 +120,90 @@ def _infinite_partial(g: Graph, i: int, k: int, vals) -> EvalError:
                      f"at {row_text(g, i, vals)}", row=g.label(i))
 
 
+class Pairs(Sequence[tuple]):
+    """``pairs[i]``: ((j, ∂vᵢ/∂vⱼ), ...) over row i's active arguments j, stored flat:
+    ``k0[i]``, ``k1[i]`` the arguments (-1: none) and ``d0[i]``, ``d1[i]`` their partials
+    (an ``array('d')`` over float64, a list over other numbers)."""
+
+    __slots__ = ("k0", "d0", "k1", "d1")
+
+    def __init__(self, n: int, floats: bool) -> None:
+        self.k0, self.k1 = ints(n, -1), ints(n, -1)
+        self.d0: MutableSequence = array("d", bytes(8 * n)) if floats else [None] * n
+        self.d1: MutableSequence = array("d", bytes(8 * n)) if floats else [None] * n
+
+    def __len__(self) -> int:
+        return len(self.k0)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.k0)))]
+        k = self.k0[i]
+        if k < 0:
+            return ()
+        j = self.k1[i]
+        return ((k, self.d0[i]),) if j < 0 else ((k, self.d0[i]), (j, self.d1[i]))
+
+    def __iter__(self) -> Iterator[tuple]:
+        return (self[i] for i in range(len(self.k0)))
+
+
 @dataclass
 class Linearization:
-    """Local partials: ``pairs[i]`` is ((j, ∂vᵢ/∂vⱼ), ...) over active arguments j."""
+    """Local partials: ``pairs[i]`` is ((j, ∂vᵢ/∂vⱼ), ...) over active arguments j (a
+    :class:`Pairs` from :func:`linearize`; any sequence of such tuples works)."""
 
-    pairs: list
-    order: list                       # active equation indices, in list order
+    pairs: Sequence
+    order: Sequence[int]              # active equation indices, in list order
     warnings: list = field(default_factory=list)
 
 
 def linearize(g: Graph, vals, m=FloatMath) -> Linearization:
     """Local partials of every active equation, checked, with kink warnings.
 
-    Unary and binary rows are unpacked by hand: this loop is most of the cost
-    of a reverse gradient, so it avoids building argument lists per node.
+    Unary and binary rows are unpacked by hand into flat arrays: this loop is most
+    of the cost of a reverse gradient, so it builds no tuples per node.
     """
-    ops, args, active = cast("list[Function]", g.op), g.args, g.active
-    pairs: list = [()] * len(ops)
-    order = []
+    ops, active = cast("list[Function]", g.op), g.active
+    a0, a1 = g.args.a0, g.args.a1
+    pairs = Pairs(len(ops), m is FloatMath)
+    k0, d0, k1, d1 = pairs.k0, pairs.d0, pairs.k1, pairs.d1
+    order = array("i")
     warnings = []
     bad, primal = m.isbad, m.primal
-    inf = (float("inf"), float("inf"))
+    inf = float("inf")
     for i in range(g.first_op, len(ops)):
         if not active[i]:
             continue
-        op, a = ops[i], args[i]
+        op, x, y = ops[i], a0[i], a1[i]
         if op.kink is not None and primal is not None and \
-                op.kink(*[primal(vals[k]) for k in a]):
+                op.kink(*[primal(vals[k]) for k in g.args[i]]):
             warnings.append(_kink_warning(g, i, vals))
-        if len(a) == 1:
-            k0 = a[0]
+        if y < 0:
             try:
-                d0 = op.d(m, vals[k0], vals[i])[0]
+                p = op.d(m, vals[x], vals[i])[0]
             except (ValueError, ZeroDivisionError, OverflowError):
-                d0 = inf[0]
-            if bad is not None and bad(d0):
-                raise _infinite_partial(g, i, k0, vals)
-            pairs[i] = ((k0, d0),)
+                p = inf
+            if bad is not None and bad(p):
+                raise _infinite_partial(g, i, x, vals)
+            k0[i], d0[i] = x, p
         else:
-            k0, k1 = a
             try:
-                d0, d1 = op.d(m, vals[k0], vals[k1], vals[i])
+                p, q = op.d(m, vals[x], vals[y], vals[i])
             except (ValueError, ZeroDivisionError, OverflowError):
-                d0, d1 = inf
-            a0, a1 = active[k0], active[k1]
+                p = q = inf
+            ax, ay = active[x], active[y]
             if bad is not None:
-                if a0 and bad(d0):
-                    raise _infinite_partial(g, i, k0, vals)
-                if a1 and bad(d1):
-                    raise _infinite_partial(g, i, k1, vals)
-            pairs[i] = ((k0, d0), (k1, d1)) if a0 and a1 else ((k0, d0),) if a0 else ((k1, d1),)
+                if ax and bad(p):
+                    raise _infinite_partial(g, i, x, vals)
+                if ay and bad(q):
+                    raise _infinite_partial(g, i, y, vals)
+            if ax:
+                k0[i], d0[i] = x, p
+                if ay:
+                    k1[i], d1[i] = y, q
+            else:
+                k0[i], d0[i] = y, q
         order.append(i)
     return Linearization(pairs, order, warnings)
 
@@ -182,6 +218,20 @@ def tangent_sweep(g: Graph, lin: Linearization, seed) -> list:
     tan = [ZERO] * g.n_nodes
     tan[:g.n_inputs] = seed
     pairs = lin.pairs
+    if isinstance(pairs, Pairs):    # the flat arrays, read directly (same sums, same order)
+        k0, d0, k1, d1 = pairs.k0, pairs.d0, pairs.k1, pairs.d1
+        for i in lin.order:
+            s = ZERO
+            t = tan[k0[i]]
+            if t is not ZERO:
+                s = s + d0[i] * t
+            k = k1[i]
+            if k >= 0:
+                t = tan[k]
+                if t is not ZERO:
+                    s = s + d1[i] * t
+            tan[i] = s
+        return tan
     for i in lin.order:
         s = ZERO
         for k, p in pairs[i]:
@@ -220,6 +270,17 @@ def adjoint_sweep(g: Graph, lin: Linearization, out: int | list, seed=1.0,
                     t = b * p
                     adj[k] = adj[k] + t
                     on_contribution(i, k, p, t)
+        return adj
+    if isinstance(pairs, Pairs):    # the flat arrays, read directly (same sums, same order)
+        k0, d0, k1, d1 = pairs.k0, pairs.d0, pairs.k1, pairs.d1
+        for i in reversed(lin.order):
+            b = adj[i]
+            if b is not ZERO:
+                k = k0[i]
+                adj[k] = adj[k] + b * d0[i]
+                k = k1[i]
+                if k >= 0:
+                    adj[k] = adj[k] + b * d1[i]
         return adj
     for i in reversed(lin.order):
         b = adj[i]
