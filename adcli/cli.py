@@ -9,6 +9,7 @@ import typer
 from .argv import AdcliTyper
 from .common import (
     At,
+    Compile,
     Digits,
     Expr,
     InputFormat,
@@ -60,17 +61,18 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = False,
              points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
              on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-             precision: Precision = None) -> None:
+             precision: Precision = None, compile: Compile = False) -> None:
     """Evaluate EXPR at a point, or at every point of a file.
 
     Examples: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
               adcli eval 'sqrt(2)*x' --at 1 --digits 50
               adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > values.csv
+              adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv --compile > values.csv
     """
     with errors(as_json):
-        need_point(at, points, digits, expr, precision)
+        need_point(at, points, digits, expr, precision, compile)
         from .pipeline import Request
-        req = Request("eval", load(expr, variables), at, digits=digits)
+        req = Request("eval", load(expr, variables), at, digits=digits, compiled=compile)
         deliver(req, points, as_json, precision, input_format, on_error)
 
 
@@ -79,7 +81,7 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
              as_json: Json = False, points: Points = None,
              input_format: InputFormatOpt = InputFormat.auto,
              on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-             precision: Precision = None) -> None:
+             precision: Precision = None, compile: Compile = False) -> None:
     """Value and gradient of a scalar EXPR at a point (--at) or many (--points).
 
     Reverse mode (the default) takes one adjoint sweep whatever the number of
@@ -88,11 +90,13 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
     Examples: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --mode forward
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --digits 50 --json
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > grads.csv
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv --compile > grads.csv
     """
     with errors(as_json):
-        need_point(at, points, digits, expr, precision)
+        need_point(at, points, digits, expr, precision, compile)
         from .pipeline import Request
-        req = Request("grad", load(expr, variables), at, mode=mode.value, digits=digits)
+        req = Request("grad", load(expr, variables), at, mode=mode.value, digits=digits,
+                      compiled=compile)
         deliver(req, points, as_json, precision, input_format, on_error)
 
 
@@ -100,7 +104,7 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
                  variables: Vars = None, as_json: Json = False, points: Points = None,
                  input_format: InputFormatOpt = InputFormat.auto,
                  on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
-                 precision: Precision = None) -> None:
+                 precision: Precision = None, compile: Compile = False) -> None:
     """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point (--at) or
     many (--points). Alias: jac.
 
@@ -109,11 +113,13 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
 
     Examples: adcli jacobian '\\[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
               adcli jacobian '\\[r*cos(t), r*sin(t)]' --points polar.jsonl --json
+              adcli jacobian '\\[r*cos(t), r*sin(t)]' --points polar.csv --compile
     """
     with errors(as_json):
-        need_point(at, points, digits, expr, precision)
+        need_point(at, points, digits, expr, precision, compile)
         from .pipeline import Request
-        req = Request("jacobian", load(expr, variables), at, mode=mode.value, digits=digits)
+        req = Request("jacobian", load(expr, variables), at, mode=mode.value, digits=digits,
+                      compiled=compile)
         deliver(req, points, as_json, precision, input_format, on_error)
 
 

@@ -30,10 +30,12 @@ import numpy as np
 
 from ..errors import AdcliError
 
-FLAGS = ("-O3", "-march=native", "-fopenmp", "-fno-math-errno", "-ffp-contract=off")
-# Dropped in this order when the compiler refuses them; the last two are kept: errno is
-# never read, and no FMA may change a rounding (the kink tests compare values exactly).
-_OPTIONAL = ("-fopenmp", "-march=native")
+FLAGS = ("-O3", "-march=native", "-fopenmp", "-fno-math-errno", "-ffp-contract=off",
+         "-DADCLI_MVEC", "-lmvec")
+# Dropped in this order when the compiler refuses them (or the library does not load):
+# glibc's vector math library, OpenMP, the host's instruction set.  The other two are kept:
+# errno is never read, and no FMA may change a rounding (kink tests compare values exactly).
+_OPTIONAL = (("-DADCLI_MVEC", "-lmvec"), ("-fopenmp",), ("-march=native",))
 _BASE = ("-std=c99", "-fPIC", "-shared")
 
 
@@ -121,17 +123,20 @@ def compile_kernel(g, command: str, mode: str = "reverse") -> CompiledProgram:
     flags = list(FLAGS)
     t0 = time.perf_counter()
     error = "?"
-    for drop in (None, *_OPTIONAL):
-        if drop is not None:
-            flags.remove(drop)
+    for drop in ((), *_OPTIONAL):
+        for f in drop:
+            flags.remove(f)
         key = hashlib.sha256("\0".join([src.code, " ".join(flags), cc, version])
                              .encode()).hexdigest()[:32]
         path = os.path.join(cache_dir(), f"{key}.so")
-        if os.path.exists(path):
-            return _load(src, path, 0.0, True, tuple(flags))
-        error = _build(cc, src.code, flags, path)
+        cached = os.path.exists(path)
+        error = "" if cached else _build(cc, src.code, flags, path)
         if not error:
-            return _load(src, path, time.perf_counter() - t0, False, tuple(flags))
+            try:
+                return _load(src, path, 0.0 if cached else time.perf_counter() - t0, cached,
+                             tuple(flags))
+            except OSError as exc:       # e.g. a symbol of libmvec missing at load time
+                error = str(exc)
     raise AdcliError(f"the C compiler ({cc}) failed on the batch kernel: {error}")
 
 
@@ -144,7 +149,9 @@ def _build(cc: str, code: str, flags: list, path: str) -> str:
             fh.write(code)
         out = os.path.join(tmp, "kernel.so")
         try:
-            r = subprocess.run([cc, *_BASE, *flags, "-o", out, c_file, "-lm"],
+            libs = [f for f in flags if f.startswith("-l")]
+            r = subprocess.run([cc, *_BASE, *[f for f in flags if f not in libs], "-o", out,
+                                c_file, *libs, "-lm"],
                                capture_output=True, text=True, timeout=600)
         except (OSError, subprocess.SubprocessError) as exc:
             return str(exc) or "?"
@@ -166,11 +173,13 @@ def _load(src, path: str, seconds: float, cached: bool, flags: tuple) -> Compile
 
 
 def compiled_or_numpy(g, command: str, mode: str,
-                      note: Callable[[str], None] | None = None) -> Any:
-    """The compiled kernel, else the NumPy program (None: neither), saying which in ``note``."""
+                      note: Callable[[str], None] | None = None,
+                      fallback: Callable[[str], None] | None = None) -> Any:
+    """The compiled kernel, else the NumPy program (None: neither).  ``note`` hears the
+    compile time, ``fallback`` (default ``note``) why it is NumPy; a cache hit is silent."""
     from ..errors import UsageError
     from .driver import compile_or_none
-    say = note or (lambda text: None)
+    say = fallback or note or (lambda text: None)
     try:
         prog = compile_kernel(g, command, mode)
     except NoCompiler as exc:
@@ -181,10 +190,8 @@ def compiled_or_numpy(g, command: str, mode: str,
     except AdcliError as exc:
         say(f"adcli: note: {exc.message}; --compile runs on NumPy instead\n")
     else:
-        if prog.cached:
-            say(f"adcli: note: C kernel from the cache ({prog.path})\n")
-        else:
-            say(f"adcli: note: compiled the C kernel in {prog.compile_seconds:.2f} s "
-                f"({' '.join(prog.flags)})\n")
+        if not prog.cached and note is not None:
+            note(f"adcli: note: compiled the C kernel in {prog.compile_seconds:.2f} s "
+                 f"({' '.join(prog.flags)})\n")
         return prog
     return compile_or_none(g, command, mode)

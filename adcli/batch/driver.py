@@ -83,7 +83,7 @@ class _Progress:
 def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
                mode: str = "reverse", as_json: bool = False, input_format: str = "auto",
                on_error: str = "fail", vectorized: bool = True, out=None, err=None,
-               threads: int = 0, block: int = 0) -> dict:
+               threads: int = 0, block: int = 0, compiled: bool = False) -> dict:
     """Stream the points of ``source`` (a path or '-') through ``command``.
 
     ``lay`` (:class:`Layout`) says what each point's results are and how they
@@ -91,7 +91,9 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
     for one point.  With ``vectorized``, the sweeps of ``command`` (eval,
     grad, jacobian, hessian) are compiled (:func:`compile_program`) and
     replayed over blocks of points; a point the replay flags runs through
-    ``one``.  Otherwise every point runs through ``one``, still streamed,
+    ``one``; with ``compiled``, the C kernel (:mod:`.compiled`) instead of NumPy
+    when there is a compiler, with a note on ``err``.  Otherwise every point runs
+    through ``one``, still streamed,
     with the same row numbers, ``--on-error`` and output formats.
     Returns counts {"points", "written", "skipped"}; raises :class:`RowError`
     for the first bad row under ``on_error='fail'``.
@@ -103,7 +105,7 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
         raise UsageError(f"--on-error must be one of {', '.join(ON_ERROR)}")
     if input_format not in pointsio.FORMATS:
         raise UsageError(f"--input-format must be one of {', '.join(pointsio.FORMATS)}")
-    prog = compile_or_none(g, command, mode) if vectorized else None
+    prog = program(g, command, mode, compiled, err.write) if vectorized else None
     block = block or _block_size(g.n_inputs, len(lay.columns))
     with pointsio.open_source(source) as stream:
         reader = pointsio.PointReader(stream, g.names, input_format, source, block)
@@ -125,6 +127,16 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
         err.write(f"adcli: no points in {'stdin' if source == '-' else source}\n")
     state.summary()
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
+
+
+def program(g, command: str, mode: str, compiled: bool = False, note=None, fallback=None):
+    """The batch program: the compiled C kernel under ``compiled`` (its compile time in
+    ``note``; NumPy without a compiler, saying why in ``fallback``, default ``note``), else
+    NumPy's; None: every point goes one by one."""
+    if compiled:
+        from .compiled import compiled_or_numpy
+        return compiled_or_numpy(g, command, mode, note, fallback)
+    return compile_or_none(g, command, mode)
 
 
 def compile_or_none(g, command: str, mode: str) -> Program | None:

@@ -77,31 +77,62 @@ def batch_source(g: Graph, command: str, mode: str = "reverse") -> BatchSource:
     if command == "eval":
         body.insert(len(prog.inputs) + 1, "    const int kink = 0;")
     helpers = "".join(h + "\n" for h in p.helpers.values())
+    body_text = helpers + "\n".join(body)
     code = (f"/* adcli --points --compile: {command} of {_comment(g.text)} */\n"
-            "#include <math.h>\n\n" + helpers
+            "#include <math.h>\n#ifdef _OPENMP\n#include <omp.h>\n#endif\n" + _simd_decls(body_text)
+            + "\n" + helpers
             + "static inline unsigned char adcli_point(const double *restrict X, "
               "double *restrict Y, long n, long k)\n{\n" + "\n".join(body) + "\n}\n\n" + _LOOP)
     return BatchSource(code, g.n_inputs, len(results))
 
 
 _LOOP = """\
+static void adcli_span(long lo, long hi, long n, const double *restrict X, double *restrict Y,
+                       unsigned char *restrict status)
+{
+#pragma omp simd
+    for (long k = lo; k < hi; k++)
+        status[k] = adcli_point(X, Y, n, k);
+}
+
 long adcli_batch(long n, const double *restrict X, double *restrict Y,
                  unsigned char *restrict status, int threads)
 {
-    long flagged = 0;
-    (void)threads;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) reduction(+:flagged) num_threads(threads) \\
-    if(n >= 8192 && threads > 1)
-#endif
-    for (long k = 0; k < n; k++) {
-        const unsigned char s = adcli_point(X, Y, n, k);
-        status[k] = s;
-        flagged += s != 0;
+#pragma omp parallel num_threads(threads) if(n >= 8192 && threads > 1)
+    {
+        const long t = omp_get_thread_num(), m = omp_get_num_threads();
+        adcli_span(n * t / m, n * (t + 1) / m, n, X, Y, status);
     }
-    return flagged;
+#else
+    (void)threads;
+    adcli_span(0, n, n, X, Y, status);
+#endif
+    return 0;
 }
 """
+
+# glibc's vector math library (libmvec) has SIMD forms of these (x86-64); declaring them
+# lets the compiler vectorize the loop over points.  ADCLI_MVEC is defined, with -lmvec,
+# only by adcli.batch.compiled, which retries without both when the link fails.
+_MVEC_OLD = ("exp", "log", "sin", "cos", "pow")                        # glibc >= 2.22
+_MVEC_NEW = ("acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "cosh",
+             "erf", "erfc", "exp10", "exp2", "expm1", "hypot", "log10", "log1p", "log2",
+             "sinh", "tan", "tanh")                                    # glibc >= 2.35
+
+
+def _simd_decls(code: str) -> str:
+    def decl(names: tuple) -> str:
+        used = [f for f in names if re.search(rf"\b{f}\(", code)]
+        return "".join(f"__attribute__((simd(\"notinbranch\"))) double {f}("
+                       f"{'double, double' if f in ('pow', 'atan2', 'hypot') else 'double'});\n"
+                       for f in used)
+    old, new = decl(_MVEC_OLD), decl(_MVEC_NEW)
+    if not (old or new):
+        return ""
+    return ("#if defined(ADCLI_MVEC) && defined(__x86_64__) && defined(__GLIBC__) \\\n"
+            "    && defined(__GNUC__) && !defined(__clang__)\n" + old
+            + (f"#if __GLIBC_PREREQ(2, 35)\n{new}#endif\n" if new else "") + "#endif\n")
 
 
 def _comment(text: str) -> str:
@@ -137,7 +168,7 @@ def _kinks(g: Graph, p: CPrinter, declared: set) -> list[str]:
     """``kink |= <test>`` for every active operation with a kink, from the registry's test."""
     lines = ["    int kink = 0;"]
     for i in range(g.first_op, g.n_nodes):
-        op = g.op[i]
+        op = g.fn(i)
         if not g.active[i] or op.kink is None:
             continue
         args = []
@@ -182,6 +213,8 @@ class _Val:
         return self._cmp(">=", o)
 
     def __mod__(self, o: Any) -> _Val:
+        if isinstance(o, float) and o == 1.0:    # zero exactly where x % 1.0 is (NaN at ±inf)
+            return _Val(f"({self.text} - floor({self.text}))")
         # Python's x % y and C's fmod differ in sign only: the same zeros
         return _Val(f"fmod({self.text}, {_text(o)})")
 
