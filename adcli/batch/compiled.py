@@ -30,12 +30,14 @@ import numpy as np
 
 from ..errors import AdcliError
 
-FLAGS = ("-O3", "-march=native", "-fopenmp", "-fno-math-errno", "-ffp-contract=off",
-         "-DADCLI_MVEC", "-lmvec")
+# -fno-builtin-sin/cos: GCC would fuse sin(x) and cos(x) into one sincos call, which
+# has no SIMD form it uses, and the loop would not vectorize.
+_MVEC = ("-DADCLI_MVEC", "-lmvec", "-fno-builtin-sin", "-fno-builtin-cos")
+FLAGS = ("-O3", "-march=native", "-fopenmp", "-fno-math-errno", "-ffp-contract=off", *_MVEC)
 # Dropped in this order when the compiler refuses them (or the library does not load):
 # glibc's vector math library, OpenMP, the host's instruction set.  The other two are kept:
 # errno is never read, and no FMA may change a rounding (kink tests compare values exactly).
-_OPTIONAL = (("-DADCLI_MVEC", "-lmvec"), ("-fopenmp",), ("-march=native",))
+_OPTIONAL = (_MVEC, ("-fopenmp",), ("-march=native",))
 _BASE = ("-std=c99", "-fPIC", "-shared")
 
 
@@ -53,33 +55,77 @@ class CompiledProgram:
     compile_seconds: float        # 0.0 when it came from the cache
     cached: bool
     flags: tuple
-    _fn: Any = field(default=None, repr=False)
+    _range: Any = field(default=None, repr=False)
+
+    #: points per piece of work a thread takes (about 0.1 ms of work for a small formula)
+    chunk: int = 1 << 15
 
     def run(self, X: np.ndarray, threads: int = 0, chunk: int = 0,
             out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Results (n_results × B) for the points ``X`` (n_inputs × B), and the boolean
-        mask of the points to redo with the float engine.  ``chunk`` is ignored."""
+        mask of the points to redo with the float engine (the status is nonzero)."""
+        Y, st = self.compute(X, threads, chunk, out)
+        return Y, st != 0
+
+    def compute(self, X: np.ndarray, threads: int = 0, chunk: int = 0,
+                out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The results and the per-point status bytes
+        (:data:`adcli.codegen.batch_c.NONFINITE`, ``KINK``)."""
         X = np.ascontiguousarray(X, dtype=np.float64)
         B = X.shape[1]
         Y = out if out is not None and out.flags.c_contiguous else np.empty((self.n_results, B))
-        status = np.zeros(B, dtype=np.uint8)
-        if B:
-            self._fn(B, X.ctypes.data, Y.ctypes.data, status.ctypes.data,
-                     threads or min(os.cpu_count() or 1, 8))
+        st = np.zeros(B, dtype=np.uint8)
+        _share(self._range, B, (B, X.ctypes.data, Y.ctypes.data, st.ctypes.data),
+               threads or min(os.cpu_count() or 1, 8), chunk or self.chunk)
         if out is not None and Y is not out:
             out[...] = Y
             Y = out
-        return Y, status != 0
+        return Y, st
 
-    def status(self, X: np.ndarray, threads: int = 0) -> np.ndarray:
-        """The per-point status bytes (:data:`adcli.codegen.batch_c.NONFINITE`, ``KINK``)."""
-        X = np.ascontiguousarray(X, dtype=np.float64)
-        B = X.shape[1]
-        Y = np.empty((self.n_results, B))
-        st = np.zeros(B, dtype=np.uint8)
+
+def _share(fn: Any, B: int, args: tuple, threads: int, chunk: int) -> None:
+    """``fn(lo, hi, *args)`` over 0..B in chunks, on this thread and up to ``threads`` − 1
+    pool threads (ctypes releases the GIL).  Each takes the next chunk when it is free,
+    and this thread waits only for chunks being computed: on a busy machine a helper that
+    the scheduler has not run yet holds nothing back (an OpenMP team would wait for it)."""
+    n_chunks = -(-B // chunk)
+    if threads <= 1 or n_chunks <= 1:
         if B:
-            self._fn(B, X.ctypes.data, Y.ctypes.data, st.ctypes.data, threads or 1)
-        return st
+            fn(0, B, *args)
+        return
+    import threading
+    lock, done = threading.Lock(), threading.Condition()
+    state = {"next": 0, "left": n_chunks}
+
+    def work() -> None:
+        while True:
+            with lock:
+                c = state["next"]
+                state["next"] = c + 1
+            if c >= n_chunks:
+                return
+            fn(c * chunk, min(B, (c + 1) * chunk), *args)
+            with done:
+                state["left"] -= 1
+                if state["left"] == 0:
+                    done.notify_all()
+    pool = _pool(min(threads, n_chunks) - 1)
+    for _ in range(pool._max_workers):
+        pool.submit(work)
+    work()
+    with done:
+        done.wait_for(lambda: state["left"] == 0)
+
+
+_POOL = None
+
+
+def _pool(n: int):
+    global _POOL
+    if _POOL is None or _POOL._max_workers != n:
+        from concurrent.futures import ThreadPoolExecutor
+        _POOL = ThreadPoolExecutor(n, thread_name_prefix="adcli-kernel")
+    return _POOL
 
 
 def find_cc() -> str | None:
@@ -165,10 +211,9 @@ def _load(src, path: str, seconds: float, cached: bool, flags: tuple) -> Compile
     lib = _LOADED.get(path)
     if lib is None:
         lib = _LOADED[path] = ctypes.CDLL(path)
-    fn = lib.adcli_batch
-    fn.argtypes = [ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
-                   ctypes.c_int]
-    fn.restype = ctypes.c_long
+    fn = lib.adcli_range
+    fn.argtypes = [ctypes.c_long] * 3 + [ctypes.c_void_p] * 3
+    fn.restype = None
     return CompiledProgram(src.n_inputs, src.n_results, path, seconds, cached, flags, fn)
 
 

@@ -5,6 +5,7 @@ The straight-line program is :mod:`adcli.codegen`'s own (:func:`~adcli.codegen.e
 this module only wraps it for many points::
 
     long adcli_batch(long n, const double *X, double *Y, unsigned char *status, int threads)
+    void adcli_range(long lo, long hi, long n, const double *X, double *Y, unsigned char *status)
 
 ``X`` is n_inputs × n and ``Y`` n_results × n, row-major (a point per column, as
 :meth:`adcli.batch.Program.run` takes them), and the results are in the NumPy program's order
@@ -14,7 +15,9 @@ this module only wraps it for many points::
 for the float engine: a value, a derivative or a result that is not finite (a domain error
 gives NaN, an overflow ±inf) sets :data:`NONFINITE`; a point where a function is not
 differentiable (the registry's ``kink`` test, a tie of min/max, |0|) sets :data:`KINK`.
-The loop never stops at a bad point; OpenMP splits it over threads when the compiler has it.
+The loop never stops at a bad point.  ``adcli_batch`` splits it over threads with OpenMP when
+the compiler has it; ``adcli_range`` computes points lo..hi, for a caller that shares the
+points among its own threads (:class:`adcli.batch.compiled.CompiledProgram` does).
 """
 from __future__ import annotations
 
@@ -81,14 +84,24 @@ def batch_source(g: Graph, command: str, mode: str = "reverse") -> BatchSource:
     code = (f"/* adcli --points --compile: {command} of {_comment(g.text)} */\n"
             "#include <math.h>\n#ifdef _OPENMP\n#include <omp.h>\n#endif\n" + _simd_decls(body_text)
             + "\n" + helpers
-            + "static inline unsigned char adcli_point(const double *restrict X, "
+            + _INLINE + "static ADCLI_INLINE unsigned char adcli_point(const double *restrict X, "
               "double *restrict Y, long n, long k)\n{\n" + "\n".join(body) + "\n}\n\n" + _LOOP)
     return BatchSource(code, g.n_inputs, len(results))
 
 
+# adcli_point inlined into the loop, whatever its size, so that the loop vectorizes
+_INLINE = """\
+#if defined(__GNUC__)
+#define ADCLI_INLINE inline __attribute__((always_inline))
+#else
+#define ADCLI_INLINE inline
+#endif
+
+"""
+
 _LOOP = """\
-static void adcli_span(long lo, long hi, long n, const double *restrict X, double *restrict Y,
-                       unsigned char *restrict status)
+void adcli_range(long lo, long hi, long n, const double *restrict X, double *restrict Y,
+                 unsigned char *restrict status)
 {
 #pragma omp simd
     for (long k = lo; k < hi; k++)
@@ -102,11 +115,11 @@ long adcli_batch(long n, const double *restrict X, double *restrict Y,
 #pragma omp parallel num_threads(threads) if(n >= 8192 && threads > 1)
     {
         const long t = omp_get_thread_num(), m = omp_get_num_threads();
-        adcli_span(n * t / m, n * (t + 1) / m, n, X, Y, status);
+        adcli_range(n * t / m, n * (t + 1) / m, n, X, Y, status);
     }
 #else
     (void)threads;
-    adcli_span(0, n, n, X, Y, status);
+    adcli_range(0, n, n, X, Y, status);
 #endif
     return 0;
 }
