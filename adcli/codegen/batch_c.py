@@ -29,7 +29,14 @@ from ..errors import UsageError
 from ..ir import Graph
 from .c import CPrinter
 from .emit import Program, build, vname
+from .expr import E
 
+#: Up to this many statements the loop over points is vectorized (``omp simd``); GCC's
+#: register allocation over a vectorized body grows faster than linearly (150 statements:
+#: about 2 s of compile time), so a larger formula gets a scalar loop that compiles quickly.
+SIMD_MAX_STATEMENTS = 400
+#: Beyond this many, compiling would take minutes: no kernel (--compile runs on NumPy).
+MAX_STATEMENTS = 20_000
 NONFINITE = 1
 KINK = 2
 COMMANDS = ("eval", "grad", "jacobian", "hessian")
@@ -54,6 +61,9 @@ def batch_source(g: Graph, command: str, mode: str = "reverse") -> BatchSource:
         prog = build_hessian(g)
     else:
         prog = build(g, {"eval": "value"}.get(command, command), mode)
+    if len(prog.stmts) > MAX_STATEMENTS:
+        raise UsageError(f"{len(prog.stmts):,} statements, too many to compile in reasonable "
+                         f"time (at most {MAX_STATEMENTS:,})")
     p = CPrinter()
     body = [f"    const double {v} = X[{j} * n + k];" for j, v in enumerate(prog.inputs)]
     # NaN in, NaN out everywhere in NumPy; C's fmax/fmin drop a NaN, so test the inputs
@@ -61,31 +71,32 @@ def batch_source(g: Graph, command: str, mode: str = "reverse") -> BatchSource:
     body.append("    int bad = " + (" | ".join(f"isnan({prog.inputs[j]})" for j in sorted(used))
                                    or "0") + ";")
     declared = set(prog.inputs)
-    every = command == "hessian"          # the NumPy program checks every Hessian value
-    for s in prog.stmts:
+    results = _results(prog, command)
+    checked = _checks(prog.stmts, results, every=command == "hessian")
+    for k, s in enumerate(prog.stmts):
         decl = "" if s.name in declared else "double "
         declared.add(s.name)
         body.append(f"    {decl}{s.name} = {p.expr(s.expr)};")
-        if every or not _TEMP.match(s.name):
+        if k in checked:
             body.append(f"    bad |= !isfinite({s.name});")
     if command != "eval":
         body += _kinks(g, p, declared)
-    results = _results(prog, command)
     for r, e in enumerate(results):
-        text = p.expr(e)
-        body.append(f"    Y[{r} * n + k] = {text};")
-        if e.kind not in ("var", "const"):
+        body.append(f"    Y[{r} * n + k] = {p.expr(e)};")
+        if e.kind != "const":
             body.append(f"    bad |= !isfinite(Y[{r} * n + k]);")
     body.append(f"    return (unsigned char)((bad ? {NONFINITE} : 0) | (kink ? {KINK} : 0));")
     if command == "eval":
         body.insert(len(prog.inputs) + 1, "    const int kink = 0;")
     helpers = "".join(h + "\n" for h in p.helpers.values())
     body_text = helpers + "\n".join(body)
+    simd = f"#define ADCLI_SIMD {int(len(prog.stmts) <= SIMD_MAX_STATEMENTS)}\n"
     code = (f"/* adcli --points --compile: {command} of {_comment(g.text)} */\n"
-            "#include <math.h>\n#ifdef _OPENMP\n#include <omp.h>\n#endif\n" + _simd_decls(body_text)
-            + "\n" + helpers
-            + _INLINE + "static ADCLI_INLINE unsigned char adcli_point(const double *restrict X, "
-              "double *restrict Y, long n, long k)\n{\n" + "\n".join(body) + "\n}\n\n" + _LOOP)
+            "#include <math.h>\n#ifdef _OPENMP\n#include <omp.h>\n#endif\n"
+            + _simd_decls(body_text) + "\n" + helpers + simd + _INLINE
+            + "static ADCLI_INLINE unsigned char adcli_point(const double *restrict X, "
+              "double *restrict Y, long n, long k)\n{\n" + "\n".join(body) + "\n}\n\n"
+            + _LOOP)
     return BatchSource(code, g.n_inputs, len(results))
 
 
@@ -103,7 +114,9 @@ _LOOP = """\
 void adcli_range(long lo, long hi, long n, const double *restrict X, double *restrict Y,
                  unsigned char *restrict status)
 {
+#if ADCLI_SIMD
 #pragma omp simd
+#endif
     for (long k = lo; k < hi; k++)
         status[k] = adcli_point(X, Y, n, k);
 }
@@ -147,6 +160,48 @@ def _simd_decls(code: str) -> str:
     return ("#if defined(ADCLI_MVEC) && defined(__x86_64__) && defined(__GLIBC__) \\\n"
             "    && defined(__GNUC__) && !defined(__clang__)\n" + old
             + (f"#if __GLIBC_PREREQ(2, 35)\n{new}#endif\n" if new else "") + "#endif\n")
+
+
+# Where a non-finite operand always makes the result non-finite (inf·0 and inf − inf are
+# NaN, sin(inf) is NaN, ...), a check of the operand is redundant once the result is known
+# to be checked: the point is flagged either way (the NumPy program drops the same checks).
+# exp(−inf) = 0, x/inf = 0, a comparison or the branch not taken are why not everywhere.
+_CARRY_CALLS = frozenset(("sin", "cos", "tan", "log", "sqrt", "fabs"))
+
+
+def _carried(e: E) -> list[str]:
+    """Variables of ``e`` whose non-finiteness makes ``e`` non-finite."""
+    out, stack = [], [e]
+    while stack:
+        x = stack.pop()
+        n = x.node
+        if n[0] == "var":
+            out.append(n[1])
+        elif n[0] == "bin":
+            stack.extend((n[2], n[3]) if n[1] != "/" else (n[2],))
+        elif n[0] == "neg" or (n[0] == "call" and n[1] in _CARRY_CALLS and len(n[2]) == 1):
+            stack.append(n[1] if n[0] == "neg" else n[2][0])
+    return out
+
+
+def _checks(stmts: list, results: list, every: bool) -> set[int]:
+    """The statements whose value the kernel tests for finiteness: a value the NumPy
+    program tests (every named value, and the temporaries too for a Hessian), unless a
+    later test covers it (see _CARRY_CALLS).  Every result is tested."""
+    covered: set[str] = set()
+    for e in results:
+        covered.update(_carried(e))
+    checked = set()
+    for k in range(len(stmts) - 1, -1, -1):
+        s = stmts[k]
+        seen = s.name in covered
+        covered.discard(s.name)            # reads before this line are of this value
+        if not seen and (every or not _TEMP.match(s.name)):
+            checked.add(k)
+            seen = True
+        if seen:
+            covered.update(_carried(s.expr))
+    return checked
 
 
 def _comment(text: str) -> str:
