@@ -431,6 +431,8 @@ def main() -> None:
     ap.add_argument("--peer-python", default=sys.executable)
     ap.add_argument("--peers-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--kernels", default="{}", help=argparse.SUPPRESS)
+    ap.add_argument("--compute-only", action="store_true",
+                    help="the two throughput tables, not the end-to-end runs")
     args = ap.parse_args()
     n, n20 = (10 ** 5, 10 ** 4) if args.quick else (10 ** 6, 10 ** 5)
     nh, nh20 = (10 ** 5, 10 ** 3) if args.quick else (10 ** 6, 10 ** 4)
@@ -454,6 +456,8 @@ def main() -> None:
     print(f"\nhessian: value, gradient and Hessian at {nh:,} points; 20 inputs "
           f"(400 entries) at {nh20:,}\n")
     table(rows, sizes, ("2h", "20h"))
+    if args.compute_only:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         e2e = end_to_end(n, args.peer_python, tmp)
     print(f"\nEnd to end, {n:,} points, CSV in and out, whole processes (best of 3)\n")
