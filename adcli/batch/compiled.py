@@ -94,6 +94,8 @@ def _share(fn: Any, B: int, args: tuple, threads: int, chunk: int) -> None:
             fn(0, B, *args)
         return
     import threading
+
+    from .program import _pool
     lock, done = threading.Lock(), threading.Condition()
     state = {"next": 0, "left": n_chunks}
 
@@ -109,23 +111,12 @@ def _share(fn: Any, B: int, args: tuple, threads: int, chunk: int) -> None:
                 state["left"] -= 1
                 if state["left"] == 0:
                     done.notify_all()
-    pool = _pool(min(threads, n_chunks) - 1)
-    for _ in range(pool._max_workers):
+    pool = _pool(threads)                # the NumPy program's threads, shared
+    for _ in range(min(threads, n_chunks) - 1):
         pool.submit(work)
     work()
     with done:
         done.wait_for(lambda: state["left"] == 0)
-
-
-_POOL = None
-
-
-def _pool(n: int):
-    global _POOL
-    if _POOL is None or _POOL._max_workers != n:
-        from concurrent.futures import ThreadPoolExecutor
-        _POOL = ThreadPoolExecutor(n, thread_name_prefix="adcli-kernel")
-    return _POOL
 
 
 def find_cc() -> str | None:
