@@ -67,7 +67,7 @@ def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = 
     Examples: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
               adcli eval 'sqrt(2)*x' --at 1 --digits 50
               adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > values.csv
-              adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv --compile > values.csv
+              adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points p.csv --compile > v.csv
     """
     with errors(as_json):
         need_point(at, points, digits, expr, precision, compile)
@@ -90,7 +90,7 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
     Examples: adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --mode forward
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5 --digits 50 --json
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > grads.csv
-              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv --compile > grads.csv
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points p.csv --compile > g.csv
     """
     with errors(as_json):
         need_point(at, points, digits, expr, precision, compile)

@@ -96,7 +96,7 @@ def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json
     Examples: adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5
               adcli hessian '(1 - x)^2 + 100*(y - x^2)^2' --at -1.2,1 --json
               adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > hessians.csv
-              adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv --compile > h.csv
+              adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' -p p.csv --compile > h.csv
     """
     _answer("hessian", expr, at, variables, as_json, points, digits, precision, input_format,
             on_error, compiled=compile)
