@@ -115,6 +115,7 @@ def test_random_formulas_match_numpy():
     assert done >= 36
 
 
+@pytest.mark.slow        # six compiles: over a second on a busy machine
 def test_kinks_are_flagged_as_numpy_flags_them():
     X = np.array([[0.0, 1.0, 2.0, 3.0, -1.5, 0.0],
                   [0.0, 1.0, 1.0, 2.5, -1.5, 2.0]])
@@ -130,6 +131,7 @@ def test_kinks_are_flagged_as_numpy_flags_them():
         assert ((st & KINK) != 0).astype(int).tolist() == want, text
 
 
+@pytest.mark.slow        # four compiles
 def test_domain_errors_overflow_and_nan_inputs():
     X = np.array([[-1.0, 0.0, 2.0, np.nan, 800.0, 1e200, np.inf],
                   [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]])
