@@ -41,17 +41,33 @@ class Formula:
         names = vars if vars is None or isinstance(vars, str) else ",".join(vars)
         self.text = text
         self.graph = parse(text, split_names(names))
+        self.compiled = False
+
+    def compile(self) -> Formula:
+        """This formula with ``points=`` (evaluate, grad, jacobian, hessian) on a compiled C
+        kernel, as ``--points --compile``: each kernel is compiled with the system C
+        compiler at its first use and cached on disk, so later runs only load it.  Same
+        numbers as NumPy's to 16 ulps; without a compiler, NumPy (a RuntimeWarning says so).
+
+        >>> f = Formula("x1*exp(-(x1^2+x2^2)/2)").compile()
+        >>> f.grad(points=[[2, 0.5], [1, 1]]).gradient.shape
+        (2, 2)
+        """
+        import copy
+        twin = copy.copy(self)
+        twin.compiled = True
+        return twin
 
     @property
     def variables(self) -> list:
         return list(self.graph.names)
 
     def __repr__(self) -> str:
-        return f"Formula({self.text!r})"
+        return f"Formula({self.text!r}){'.compile()' if self.compiled else ''}"
 
     def _ask(self, command: str, at: Any, points: Any, digits: int | None, on_error: str,
              **options: Any) -> Any:
-        req = Request(command, self.graph, at, digits=digits, **options)
+        req = Request(command, self.graph, at, digits=digits, compiled=self.compiled, **options)
         if points is not None:
             if at is not None:
                 raise UsageError("give either at= (one point) or points= (many), not both")

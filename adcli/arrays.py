@@ -35,7 +35,8 @@ def run_many(req: Request, X: Any, on_error: str = "fail") -> Many:
     one = _single(req, keys)
     prog = None
     if req.command in VECTORIZED and len(X):
-        prog = batch.compile_or_none(g, req.command, keys.get("mode", "reverse"))
+        prog = batch.program(g, req.command, keys.get("mode", "reverse"), req.compiled,
+                             fallback=_warn)
     if prog is not None:
         Y, bad = prog.run(np.ascontiguousarray(X.T))
         redo = np.flatnonzero(bad).tolist()
@@ -117,3 +118,9 @@ class Many:
         if name not in spans:
             raise AttributeError(f"{self.request.command} results have no {name!r}")
         return self._slice(*spans[name])
+
+
+def _warn(text: str) -> None:
+    """Formula.compile() running on NumPy after all: a RuntimeWarning saying why."""
+    import warnings
+    warnings.warn(text.removeprefix("adcli: note: ").strip(), RuntimeWarning, stacklevel=4)

@@ -9,6 +9,7 @@ import typer
 from .argv import AdcliTyper
 from .common import (
     At,
+    Compile,
     DaskOpt,
     Digits,
     Expr,
@@ -63,17 +64,18 @@ def eval_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json = 
              points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
              on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
              precision: Precision = None, out_file: OutFile = None,
-             dask: DaskOpt = None) -> None:
+             dask: DaskOpt = None, compile: Compile = False) -> None:
     """Evaluate EXPR at a point, or at every point of a file.
 
     Examples: adcli eval 'ln(x1) + x1*x2 - sin(x2)' --at 2,5
               adcli eval 'sqrt(2)*x' --at 1 --digits 50
               adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > values.csv
+              adcli eval 'x1*exp(-(x1^2+x2^2)/2)' --points p.csv --compile > v.csv
     """
     with errors(as_json):
-        need_point(at, points, digits, expr, precision)
+        need_point(at, points, digits, expr, precision, compile)
         from .pipeline import Request
-        req = Request("eval", load(expr, variables), at, digits=digits)
+        req = Request("eval", load(expr, variables), at, digits=digits, compiled=compile)
         deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
 
@@ -83,7 +85,7 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
              input_format: InputFormatOpt = InputFormat.auto,
              on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
              precision: Precision = None, out_file: OutFile = None,
-             dask: DaskOpt = None) -> None:
+             dask: DaskOpt = None, compile: Compile = False) -> None:
     """Value and gradient of a scalar EXPR at a point (--at) or many (--points).
 
     Reverse mode (the default) takes one adjoint sweep whatever the number of
@@ -94,11 +96,13 @@ def grad_cmd(expr: Expr, at: At = None, mode: ModeOpt = Mode.reverse, variables:
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > grads.csv
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points pts.parquet -o grads.parquet
               adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points 'data/*.parquet' --dask local -o out/
+              adcli grad 'x1*exp(-(x1^2+x2^2)/2)' --points p.csv --compile > g.csv
     """
     with errors(as_json):
-        need_point(at, points, digits, expr, precision)
+        need_point(at, points, digits, expr, precision, compile)
         from .pipeline import Request
-        req = Request("grad", load(expr, variables), at, mode=mode.value, digits=digits)
+        req = Request("grad", load(expr, variables), at, mode=mode.value, digits=digits,
+                      compiled=compile)
         deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
 
@@ -107,7 +111,7 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
                  input_format: InputFormatOpt = InputFormat.auto,
                  on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
                  precision: Precision = None, out_file: OutFile = None,
-             dask: DaskOpt = None) -> None:
+             dask: DaskOpt = None, compile: Compile = False) -> None:
     """Values and Jacobian of EXPR (scalar or \\[f1, f2, ...]) at a point (--at) or
     many (--points). Alias: jac.
 
@@ -116,11 +120,13 @@ def jacobian_cmd(expr: Expr, at: At = None, mode: JacModeOpt = JacMode.auto,
 
     Examples: adcli jacobian '\\[r*cos(t), r*sin(t)]' --at r=2,t=pi/6
               adcli jacobian '\\[r*cos(t), r*sin(t)]' --points polar.jsonl --json
+              adcli jacobian '\\[r*cos(t), r*sin(t)]' --points polar.csv --compile
     """
     with errors(as_json):
-        need_point(at, points, digits, expr, precision)
+        need_point(at, points, digits, expr, precision, compile)
         from .pipeline import Request
-        req = Request("jacobian", load(expr, variables), at, mode=mode.value, digits=digits)
+        req = Request("jacobian", load(expr, variables), at, mode=mode.value, digits=digits,
+                      compiled=compile)
         deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
 

@@ -45,7 +45,7 @@ class Request:
 
     def __init__(self, command: str, graph: Any, at: Any = None, *, mode: str = "reverse",
                  digits: int | None = None, direction: Any = None, cotangent: Any = None,
-                 order: int = 1):
+                 order: int = 1, compiled: bool = False):
         self.command, self.graph = command, graph
         self.at = at                    # "x1=2,x2=0.5", a sequence in input order, a dict
         self.mode = mode                # grad: forward|reverse; jacobian: auto|forward|reverse
@@ -53,6 +53,7 @@ class Request:
         self.direction = direction      # jvp, hvp, derivative
         self.cotangent = cotangent      # vjp
         self.order = order              # derivative
+        self.compiled = compiled        # --points --compile: the C kernel (batch.compiled)
 
     def __repr__(self) -> str:
         return f"Request({self.command!r}, {self.graph.text!r}, at={self.at!r})"
@@ -288,4 +289,4 @@ def stream(req: Request, source: str, *, as_json: bool = False, input_format: st
                             _single(req, keys), mode=keys.get("mode", "reverse"),
                             as_json=as_json, input_format=input_format, on_error=on_error,
                             vectorized=req.command in VECTORIZED, out=out, err=err,
-                            out_file=out_file)
+                            out_file=out_file, compiled=req.compiled)

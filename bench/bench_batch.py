@@ -17,6 +17,10 @@
    hand, JAX jit(vmap(hessian)), PyTorch torch.func.vmap(hessian) and SymPy
    lambdify, and against adcli's float engine one point at a time (what
    hessian --points did before it was vectorized).
+   Both tables carry adcli's compiled C kernel (``--points --compile``): in adcli's
+   process, and again inside the peers' process, loaded from its cached shared library
+   with ctypes and timed alternately with JAX (call for call, best of 7), so that both see
+   the same load on a shared machine.
 3. End to end for 10⁶ points (process start, CSV read and write included):
    ``adcli grad F --points in.csv > out.csv`` against a JAX script that reads
    and writes the same CSV with NumPy (loadtxt / savetxt), and
@@ -42,6 +46,38 @@ def f20_text() -> str:
     """20 inputs: a chain of smooth terms, each input used twice."""
     terms = [f"sin(x{i})*exp(-x{i % N20 + 1}^2/2)" for i in range(1, N20 + 1)]
     return " + ".join(terms)
+
+
+def best_pair(fa, fb, repeat: int = 7) -> tuple:
+    """Best times of ``fa`` and ``fb`` called alternately (the same load for both)."""
+    ta, tb = [], []
+    for _ in range(repeat):
+        for fn, ts in ((fa, ta), (fb, tb)):
+            t = time.perf_counter()
+            fn()
+            ts.append(time.perf_counter() - t)
+    return min(ta), min(tb)
+
+
+def kernel_runner(path: str, n_results: int, X, threads: int = 0):
+    """The compiled kernel's batch function from its shared library (NumPy and ctypes
+    only, so it runs in the peers' interpreter too): a call allocates its outputs, as
+    adcli's CompiledProgram.run does."""
+    import ctypes
+
+    import numpy as np
+    fn = ctypes.CDLL(path).adcli_batch
+    fn.argtypes = [ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
+                   ctypes.c_int]
+    X = np.ascontiguousarray(X)
+    n = X.shape[1]
+    threads = threads or min(os.cpu_count() or 1, 8)
+
+    def run():
+        Y, st = np.empty((n_results, n)), np.zeros(n, dtype=np.uint8)
+        fn(n, X.ctypes.data, Y.ctypes.data, st.ctypes.data, threads)
+        return Y, st
+    return run
 
 
 def best(fn, repeat: int = 5) -> float:
@@ -109,9 +145,12 @@ def numpy_hand_hessian20(X):
     return value, grad, H
 
 
-def peer_rows(n: int, n20: int, nh: int, nh20: int) -> list:
+def peer_rows(n: int, n20: int, nh: int, nh20: int, kernels: dict | None = None) -> list:
     """(peer, problem, seconds or None, note) for every peer that is installed.
-    Problems: "2", "20" (gradient), "2h", "20h" (Hessian)."""
+    Problems: "2", "20" (gradient), "2h", "20h" (Hessian).  ``kernels``: problem ->
+    (shared library, results per point) of adcli's compiled kernels, timed against JAX."""
+    global KERNELS
+    KERNELS = kernels or {}
     rows = []
     X, X20 = points(n, 2), points(n20, N20)
     XH, XH20 = points(nh, 2), points(nh20, N20)
@@ -133,6 +172,21 @@ def peer_rows(n: int, n20: int, nh: int, nh20: int) -> list:
     return rows
 
 
+KERNELS: dict = {}
+SIDE = "adcli --compile, alternating with JAX"
+
+
+def _vs_kernel(prob: str, jax_fn, data, jax_label: str, compile_s: float) -> list:
+    """JAX's ``jax_fn`` and adcli's kernel for ``prob``, timed alternately."""
+    note = f"after a {compile_s * 1e3:.0f} ms compile"
+    if prob not in KERNELS:
+        return [(jax_label, prob, best(jax_fn), note)]
+    path, n_results = KERNELS[prob]
+    tj, tk = best_pair(jax_fn, kernel_runner(path, n_results, data))
+    return [(jax_label, prob, tj, note),
+            (SIDE, prob, tk, f"call for call: {tj / tk:.2f}× JAX's throughput")]
+
+
 def _jax(X, X20):
     import jax
     import jax.numpy as jnp
@@ -150,8 +204,8 @@ def _jax(X, X20):
         t = time.perf_counter()
         jax.block_until_ready(vg(xs))
         compile_s = time.perf_counter() - t
-        s = best(lambda: jax.block_until_ready(vg(xs)))
-        out.append(("JAX jit(vmap(grad))", prob, s, f"after a {compile_s * 1e3:.0f} ms compile"))
+        out += _vs_kernel(prob, lambda vg=vg, xs=xs: jax.block_until_ready(vg(xs)), data,
+                          "JAX jit(vmap(grad))", compile_s)
     return out
 
 
@@ -221,9 +275,8 @@ def _jax_hessian(X, X20):
         t = time.perf_counter()
         jax.block_until_ready(vgh(xs))
         compile_s = time.perf_counter() - t
-        s = best(lambda: jax.block_until_ready(vgh(xs)))
-        out.append(("JAX jit(vmap(hessian))", prob, s,
-                    f"after a {compile_s * 1e3:.0f} ms compile"))
+        out += _vs_kernel(prob, lambda vgh=vgh, xs=xs: jax.block_until_ready(vgh(xs)), data,
+                          "JAX jit(vmap(hessian))", compile_s)
     return out
 
 
@@ -258,9 +311,11 @@ def _sympy_hessian(X, X20):
 
 
 # -- adcli ------------------------------------------------------------------------------------
-def adcli_rows(n: int, n20: int, nh: int, nh20: int) -> list:
+def adcli_rows(n: int, n20: int, nh: int, nh20: int, kernels: dict) -> list:
+    """adcli's rows; ``kernels`` receives problem -> (library, results per point)."""
     sys.path.insert(0, os.path.dirname(HERE))
     from adcli import batch, higher
+    from adcli.batch.compiled import compile_kernel
     from adcli.parser import parse
     rows = []
     for prob, cmd, text, data in (("2", "grad", MATLAB, points(n, 2)),
@@ -273,6 +328,18 @@ def adcli_rows(n: int, n20: int, nh: int, nh20: int) -> list:
             s = best(lambda: prog.run(data, threads=threads))
             rows.append((label, prob, s, f"{len(prog.steps)} NumPy calls per chunk of "
                                          f"{prog.chunk:,}"))
+        try:
+            kern = compile_kernel(g, cmd, "reverse")
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
+            rows.append(("adcli --points --compile", prob, None, f"no kernel: {exc}"))
+        else:
+            kernels[prob] = (kern.path, kern.n_results)
+            how = (f"compiled in {kern.compile_seconds:.2f} s" if not kern.cached
+                   else "from the kernel cache")
+            for threads, label in ((1, "adcli --points --compile (1 thread)"),
+                                   (0, "adcli --points --compile")):
+                s = best(lambda: kern.run(data, threads=threads), 7)
+                rows.append((label, prob, s, how))
         if cmd == "hessian":     # the float engine, one point at a time (hessian --at)
             k = 2000 if prob == "2h" else 200
             pts = data[:, :k].T.tolist()
@@ -313,6 +380,9 @@ def end_to_end(n: int, peer_python: str, tmp: str) -> list:
     hess = [c if c != "grad" else "hessian" for c in cmd]
     rows.append(("adcli hessian --points in.csv > out.csv",
                  best(lambda: run_adcli(hess), 3)))
+    run_adcli(cmd + ["--compile"])           # compiles (or finds) the kernel once
+    rows.append(("adcli grad --points in.csv --compile > out.csv (cached kernel)",
+                 best(lambda: run_adcli(cmd + ["--compile"]), 3)))
     run_adcli()
     script = os.path.join(tmp, "jax_csv.py")
     with open(script, "w") as fh:
@@ -344,6 +414,14 @@ def table(rows: list, sizes: dict, problems: tuple) -> None:
               f"{'; '.join(notes)} |")
 
 
+def _loadavg() -> str:
+    try:
+        with open("/proc/loadavg") as fh:
+            return " ".join(fh.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def rate(r: float) -> str:
     return f"{r / 1e6:.1f} M" if r >= 1e5 else f"{r / 1e3:.1f} k" if r >= 100 else f"{r:.0f}"
 
@@ -353,24 +431,34 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--peer-python", default=sys.executable)
     ap.add_argument("--peers-only", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--kernels", default="{}", help=argparse.SUPPRESS)
+    ap.add_argument("--compute-only", action="store_true",
+                    help="the two throughput tables, not the end-to-end runs")
     args = ap.parse_args()
     n, n20 = (10 ** 5, 10 ** 4) if args.quick else (10 ** 6, 10 ** 5)
     nh, nh20 = (10 ** 5, 10 ** 3) if args.quick else (10 ** 6, 10 ** 4)
     if args.peers_only:
-        print(json.dumps(peer_rows(n, n20, nh, nh20)))
+        print(json.dumps(peer_rows(n, n20, nh, nh20, json.loads(args.kernels))))
         return
-    rows = adcli_rows(n, n20, nh, nh20)
-    peers = subprocess.run([args.peer_python, __file__, "--peers-only"] +
+    load = [_loadavg()]
+    kernels: dict = {}
+    rows = adcli_rows(n, n20, nh, nh20, kernels)
+    peers = subprocess.run([args.peer_python, __file__, "--peers-only",
+                            "--kernels", json.dumps(kernels)] +
                            (["--quick"] if args.quick else []),
                            capture_output=True, text=True, check=True)
+    load.append(_loadavg())
     rows += [tuple(r) for r in json.loads(peers.stdout)]
     sizes = {"2": n, "20": n20, "2h": nh, "20h": nh20}
-    print(f"Compute throughput, best of 5, float64, {os.cpu_count()} cores "
-          f"(value and gradient at {n:,} points; 20 inputs at {n20:,})\n")
+    print(f"Compute throughput, best of 5 (7 for --compile), float64, {os.cpu_count()} cores "
+          f"(value and gradient at {n:,} points; 20 inputs at {n20:,}); load average "
+          f"{load[0]} before, {load[1]} after the compute figures\n")
     table(rows, sizes, ("2", "20"))
     print(f"\nhessian: value, gradient and Hessian at {nh:,} points; 20 inputs "
           f"(400 entries) at {nh20:,}\n")
     table(rows, sizes, ("2h", "20h"))
+    if args.compute_only:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         e2e = end_to_end(n, args.peer_python, tmp)
     print(f"\nEnd to end, {n:,} points, CSV in and out, whole processes (best of 3)\n")

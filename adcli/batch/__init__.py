@@ -40,6 +40,7 @@ from .driver import (  # noqa: F401
                      RowError,
                      _block_size,
                      compile_or_none,
+                     program,
                      run_points,
                      show_progress,
 )

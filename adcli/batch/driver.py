@@ -83,7 +83,8 @@ class _Progress:
 def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
                mode: str = "reverse", as_json: bool = False, input_format: str = "auto",
                on_error: str = "fail", vectorized: bool = True, out=None, err=None,
-               threads: int = 0, block: int = 0, out_file: str | None = None) -> dict:
+               threads: int = 0, block: int = 0, out_file: str | None = None,
+               compiled: bool = False) -> dict:
     """Stream the points of ``source`` (a path or '-') through ``command``.
 
     ``lay`` (:class:`Layout`) says what each point's results are and how they
@@ -91,7 +92,9 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
     for one point.  With ``vectorized``, the sweeps of ``command`` (eval,
     grad, jacobian, hessian) are compiled (:func:`compile_program`) and
     replayed over blocks of points; a point the replay flags runs through
-    ``one``.  Otherwise every point runs through ``one``, still streamed,
+    ``one``; with ``compiled``, the C kernel (:mod:`.compiled`) instead of NumPy
+    when there is a compiler, with a note on ``err``.  Otherwise every point runs
+    through ``one``, still streamed,
     with the same row numbers, ``--on-error`` and output formats.
     ``source`` may be CSV, JSON Lines, Parquet or Arrow IPC; ``out_file`` (None:
     ``out``) takes the results in the format of its extension (:mod:`.sinks`).
@@ -104,7 +107,7 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
     err = sys.stderr if err is None else err
     if on_error not in ON_ERROR:
         raise UsageError(f"--on-error must be one of {', '.join(ON_ERROR)}")
-    prog = compile_or_none(g, command, mode) if vectorized else None
+    prog = program(g, command, mode, compiled, err.write) if vectorized else None
     block = block or _block_size(g.n_inputs, len(lay.columns))
     with open_points(source, g.names, input_format, block) as reader, \
             open_sink(out_file, source, as_json, lay, g.names, out) as (writer, target):
@@ -123,6 +126,16 @@ def run_points(command: str, g, source: str, lay: Layout, one: Callable, *,
         err.write(f"adcli: no points in {'stdin' if source == '-' else source}\n")
     state.summary()
     return {"points": state.points, "written": state.written, "skipped": state.skipped}
+
+
+def program(g, command: str, mode: str, compiled: bool = False, note=None, fallback=None):
+    """The batch program: the compiled C kernel under ``compiled`` (its compile time in
+    ``note``; NumPy without a compiler, saying why in ``fallback``, default ``note``), else
+    NumPy's; None: every point goes one by one."""
+    if compiled:
+        from .compiled import compiled_or_numpy
+        return compiled_or_numpy(g, command, mode, note, fallback)
+    return compile_or_none(g, command, mode)
 
 
 def compile_or_none(g, command: str, mode: str) -> Program | None:

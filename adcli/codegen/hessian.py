@@ -160,4 +160,5 @@ def build_hessian(g) -> Program:
     prog.stmts[:] = stmts
     prog.what = "hessian"
     prog.results["hess"] = hess
+    prog.results["hess_rows"] = rows    # unsymmetrized, for the batch kernel's asymmetry
     return _prune(prog)

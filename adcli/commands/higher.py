@@ -7,6 +7,7 @@ import typer
 
 from ..common import (
     At,
+    Compile,
     DaskOpt,
     Digits,
     Expr,
@@ -45,7 +46,7 @@ def _answer(command: str, expr: str, at, variables, as_json: bool, points, digit
             **options) -> None:
     from ..pipeline import Request
     with errors(as_json):
-        need_point(at, points, digits, expr, precision)
+        need_point(at, points, digits, expr, precision, options.get("compiled", False))
         req = Request(command, load(expr, variables), at, digits=digits, **options)
         deliver(req, points, as_json, precision, input_format, on_error, out_file, dask)
 
@@ -91,7 +92,7 @@ def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json
                 points: Points = None, input_format: InputFormatOpt = InputFormat.auto,
                 on_error: OnErrorOpt = OnError.fail, digits: Digits = None,
                 precision: Precision = None, out_file: OutFile = None,
-            dask: DaskOpt = None) -> None:
+            dask: DaskOpt = None, compile: Compile = False) -> None:
     """Value, gradient and Hessian of a scalar EXPR at a point (--at) or many (--points).
 
     Forward-over-reverse mode: one reverse sweep over dual numbers per input,
@@ -101,9 +102,10 @@ def hessian_cmd(expr: Expr, at: At = None, variables: Vars = None, as_json: Json
     Examples: adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --at 2,0.5
               adcli hessian '(1 - x)^2 + 100*(y - x^2)^2' --at -1.2,1 --json
               adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' --points points.csv > hessians.csv
+              adcli hessian 'x1*exp(-(x1^2+x2^2)/2)' -p p.csv --compile > h.csv
     """
     _answer("hessian", expr, at, variables, as_json, points, digits, precision, input_format,
-            on_error, out_file=out_file, dask=dask)
+            on_error, out_file=out_file, dask=dask, compiled=compile)
 
 
 def hvp_cmd(expr: Expr, at: At = None, direction: Direction = None, variables: Vars = None,
