@@ -109,14 +109,16 @@ def _share_partials(g: Graph, lin: Linearization, names: list) -> dict[int, list
     rows' pairs are rewritten over the temporaries, returned per row (``d3_s0``, …) to be
     written before the row's first contribution."""
     pending: dict[int, list[Stmt]] = {}
+    rewritten = lin.pairs if isinstance(lin.pairs, list) else list(lin.pairs)  # flat: a copy
+    lin.pairs = rewritten
     for i in lin.order:
-        pairs = lin.pairs[i]
+        pairs = rewritten[i]
         if len(pairs) < 2:
             continue
         counter = iter(range(1 << 30))
         temps, ps = share_row([p if isinstance(p, E) else const(p) for _, p in pairs],
                               lambda i=i, c=counter: f"d{names[i][1:]}_s{next(c)}")
-        lin.pairs[i] = tuple((k, p) for (k, _), p in zip(pairs, ps, strict=True))
+        rewritten[i] = tuple((k, p) for (k, _), p in zip(pairs, ps, strict=True))
         if temps:
             pending[i] = [Stmt(t, e, f"shared by the partials of {_label(g, i)}",
                                "derivative") for t, e in temps]
