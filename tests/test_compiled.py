@@ -243,3 +243,24 @@ def test_formula_compile_without_compiler_warns(monkeypatch):
     with pytest.warns(RuntimeWarning, match="runs on NumPy"):
         r = adcli.Formula("x*y").compile().grad(points=[[1, 2]])
     assert r.gradient.tolist() == [[2.0, 1.0]]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler")
+def test_dask_partitions_run_the_compiled_kernel_under_compile():
+    # the job a Dask worker gets (FrameJob) carries --compile: its program is the C
+    # kernel, whose numbers are NumPy's within 16 ulp of the point's largest entry
+    from adcli.batch.frames import FrameJob
+    from adcli.pipeline import Request
+    text = "x1*exp(-(x1^2+x2^2)/2)"
+    X = _points(2, 1000, seed=5)
+    outs = []
+    for flag in (True, False):
+        job = FrameJob(Request("grad", parse(text), None, compiled=flag))
+        prog = job.parts()[2]
+        assert isinstance(prog, compiled.CompiledProgram) == flag
+        Y, failed = job.run(X)
+        assert not failed
+        outs.append(Y)
+    ref = outs[1]
+    assert np.all(np.abs(outs[0] - ref) <= 16 * np.spacing(np.abs(ref).max(axis=0)))

@@ -5,8 +5,10 @@ points, and nothing more: the formula's text and input names, the command and
 its options.  It pickles small; each process parses and compiles it once
 (:func:`FrameJob.program`, cached by content) and then replays the same
 program as ``--points`` (:func:`adcli.batch.driver.compute`), so the numbers
-equal the single-machine run's.  A compiled kernel with ``Program``'s
-``run(X, threads=)`` can take the program's place.
+equal the single-machine run's.  Under ``--compile`` the program is the C
+kernel (:func:`adcli.batch.driver.program`), compiled once per machine (the
+kernel cache is shared by the workers of one machine) and loaded once per
+process; without a compiler, NumPy's, with a note on the worker's stderr.
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ class FrameJob:
         g = req.graph
         self.text, self.names, self.command = g.text, list(g.names), req.command
         self.options = {"mode": req.mode, "direction": req.direction,
-                        "cotangent": req.cotangent, "order": req.order}
+                        "cotangent": req.cotangent, "order": req.order,
+                        "compiled": bool(getattr(req, "compiled", False))}
         self.key = hashlib.sha256(repr((self.text, self.names, self.command,
                                         sorted(self.options.items()))).encode()).hexdigest()
 
@@ -38,12 +41,12 @@ class FrameJob:
         if hit is None:
             from ..parser import parse
             from ..pipeline import VECTORIZED, Request, _single, check, fixed, layout
-            from .driver import compile_or_none
+            from .driver import program
             req = check(Request(self.command, parse(self.text, self.names), None,
                                 **self.options))
             keys = fixed(req)
-            prog = (compile_or_none(req.graph, req.command, keys.get("mode", "reverse"))
-                    if req.command in VECTORIZED else None)
+            prog = (program(req.graph, req.command, keys.get("mode", "reverse"),
+                            req.compiled) if req.command in VECTORIZED else None)
             hit = (req, keys, prog, _single(req, keys), layout(req, keys).columns)
             _CACHE[self.key] = hit
         return hit
