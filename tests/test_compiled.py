@@ -264,3 +264,12 @@ def test_dask_partitions_run_the_compiled_kernel_under_compile():
         outs.append(Y)
     ref = outs[1]
     assert np.all(np.abs(outs[0] - ref) <= 16 * np.spacing(np.abs(ref).max(axis=0)))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler")
+def test_zero_partial_times_infinite_adjoint_flags_as_numpy():
+    # acosh(ceil(y)) on (0, 1]: ceil's partial is 0 and acosh's at 1 is infinite; the
+    # engine (and NumPy) compute inf·0 = NaN and flag the point, so the kernel must too
+    X = np.array([[0.25, 0.5, 1.0, 1.5, 2.5]])
+    _check("acosh(ceil(y))", "grad", X)

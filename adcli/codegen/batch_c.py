@@ -58,9 +58,9 @@ def batch_source(g: Graph, command: str, mode: str = "reverse") -> BatchSource:
     mode = "forward" if mode == "forward" else "reverse"
     if command == "hessian":
         from .hessian import build_hessian
-        prog = build_hessian(g)
-    else:
-        prog = build(g, {"eval": "value"}.get(command, command), mode)
+        prog = build_hessian(g, ieee=True)
+    else:     # ieee: b·0 kept, so that a point flags where the engine's NaN flags it
+        prog = build(g, {"eval": "value"}.get(command, command), mode, ieee=True)
     if len(prog.stmts) > MAX_STATEMENTS:
         raise UsageError(f"{len(prog.stmts):,} statements, too many to compile in reasonable "
                          f"time (at most {MAX_STATEMENTS:,})")
@@ -86,6 +86,9 @@ def batch_source(g: Graph, command: str, mode: str = "reverse") -> BatchSource:
         if e.kind != "const":
             body.append(f"    bad |= !isfinite(Y[{r} * n + k]);")
     body.append(f"    return (unsigned char)((bad ? {NONFINITE} : 0) | (kink ? {KINK} : 0));")
+    lets = [t for t in dict.fromkeys(p.lets) if t not in declared]
+    if lets:                # bound inside a branch (codegen's let): declared first, as c.py does
+        body.insert(len(prog.inputs) + 1, f"    double {', '.join(lets)};")
     if command == "eval":
         body.insert(len(prog.inputs) + 1, "    const int kink = 0;")
     helpers = "".join(h + "\n" for h in p.helpers.values())

@@ -36,6 +36,7 @@ class Program:
     inputs: list[str] = field(default_factory=list)   # x[i] -> these names
     warnings: list[str] = field(default_factory=list)
     value_ops: int | None = None     # the value-only code's operations, once counted
+    ieee: bool = False               # keep b·0 terms (NaN where b is infinite), as the engine
 
     def operations(self) -> dict[str, int]:
         ops = {"primal": 0, "derivative": 0}
@@ -69,8 +70,12 @@ def _ascii(text: str) -> str:
     return text.encode("ascii", "replace").decode()
 
 
-def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = True) -> Program:
-    """The program computing ``what`` (see :data:`WHATS`) in ``mode``."""
+def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = True,
+          ieee: bool = False) -> Program:
+    """The program computing ``what`` (see :data:`WHATS`) in ``mode``.  ``ieee`` keeps the
+    contributions through a structural zero partial (floor's, ceil's, sign's) as the engine
+    computes them, b·0, which is NaN where b is infinite: the batch kernel needs the
+    engine's flagged points; readable code drops them."""
     n = g.n_inputs
     vals: list = [None] * g.n_nodes
     stmts: list[Stmt] = []
@@ -88,7 +93,7 @@ def build(g: Graph, what: str = "grad", mode: str = "reverse", hoist: bool = Tru
         vals[i] = var(names[i])
     outs = [vals[o] for o in g.outputs]
     results: dict[str, list] = {"value": outs}
-    prog = Program(g, what, mode, stmts, results, names[:n])
+    prog = Program(g, what, mode, stmts, results, names[:n], ieee=ieee)
     if what == "value":
         stmts.extend(rows[i] for i in sorted(rows))
         return _prune(prog, hoist)
@@ -178,7 +183,7 @@ def _forward(g: Graph, lin: Linearization, rows: dict, names: list, vals: list,
                 t = tan[k]
                 if t is not None:
                     pe = p if isinstance(p, E) else const(p)
-                    if pe.is_const(0.0):    # a structural zero: no contribution
+                    if pe.is_const(0.0) and not prog.ieee:   # a structural zero: dropped
                         continue
                     term = scale(t, pe, p_first=True)
                     s = term if s is None else add(s, term)
@@ -236,7 +241,7 @@ def _reverse(g: Graph, lin: Linearization, names: list, prog: Program,
             prog.stmts.extend(pending.pop(i, ()))     # the row's shared partial factors
             # a structural zero (floor's partial, an adjoint only zeros reached) contributes
             # nothing: dropped, as symbolic zeros are, rather than computed as b*0
-            zero = pe.is_const(0.0) or bars[i].is_const(0.0)
+            zero = (pe.is_const(0.0) and not prog.ieee) or bars[i].is_const(0.0)
             term = const(0.0) if zero else scale(bars[i], pe)
             bn = f"vbar{names[k][1:]}{suffix}"
             rule = f"vbar{_label(g, k)[1:]} += vbar{_label(g, i)[1:]} * " \

@@ -121,9 +121,10 @@ def _dot(name: str, wrt: str) -> str:
     return f"{head}_{wrt}"
 
 
-def build_hessian(g) -> Program:
-    """Value, gradient and Hessian of a scalar formula (one tangent sweep per input)."""
-    prog = build(g, "grad", "reverse", hoist=False)
+def build_hessian(g, ieee: bool = False) -> Program:
+    """Value, gradient and Hessian of a scalar formula (one tangent sweep per input);
+    ``ieee``: as :func:`~adcli.codegen.emit.build`'s."""
+    prog = build(g, "grad", "reverse", hoist=False, ieee=ieee)
     n = g.n_inputs
     wrts = [_ident(v) for v in g.names]
     tans: list[dict[str, E]] = [{prog.inputs[j]: const(1.0)} for j in range(n)]
