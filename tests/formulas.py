@@ -1,7 +1,11 @@
 """A small seeded generator of random formulas covering every registry function (tests)."""
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from adcli.functions import REGISTRY
 
@@ -58,3 +62,263 @@ def battery(seed: int, count: int) -> list[str]:
     rng = random.Random(seed)
     names = [f.name for f in REGISTRY.values() if not f.internal]
     return [random_formula(rng, 3, names[k % len(names)]) for k in range(count)]
+
+
+# -- the property tests' generator: every registry function, inside its domain -----------------
+#
+# A formula is drawn TOGETHER with its point, so each call's arguments can be put where the
+# registry samples that function (``Function.sample``): an argument whose value at the point
+# lies outside the interval is shifted there, ``f(g + c)`` with ``c`` a literal.  A kinked
+# function (one with a ``kink`` predicate: abs, relu, sign, floor, ceil, min, max, hypot,
+# atan2) gets its arguments at least MARGIN from any kink: arguments are drawn off the
+# GRID, and the registry's own predicate must be false at the arguments snapped to it.
+#
+# The SymPy reference is built from the same tree by REFERENCE below, written here
+# independently of adcli's parser, IR and of the registry's ``sympy`` field: it is the
+# textbook definition of each function (sec = 1/cos, sigmoid = 1/(1 + e^-x),
+# log2 = log/log 2, ...), and for a kinked function the smooth branch the point lies on
+# (abs(u) -> u or -u, min(a, b) -> a or b, floor(u) -> the constant).  Literals and points
+# enter SymPy as the exact rationals of their float64 values, so the reference is the
+# exact function of what adcli reads.
+GRID = 0.25
+MARGIN = 0.05
+CONSTANTS = (0.25, 0.5, 1.5, 2.0, 3.0)
+
+
+def _branch(v: float, pos, neg):
+    return pos if v > 0 else neg
+
+
+#: name -> (sympy module, argument expressions, argument values) -> SymPy expression.
+#: One entry per registry name: a new registry entry without one fails the coverage test.
+REFERENCE: dict = {
+    "add": lambda s, a, v: a[0] + a[1],
+    "sub": lambda s, a, v: a[0] - a[1],
+    "mul": lambda s, a, v: a[0] * a[1],
+    "div": lambda s, a, v: a[0] / a[1],
+    "neg": lambda s, a, v: -a[0],
+    "pow": lambda s, a, v: a[0] ** a[1],
+    "sin": lambda s, a, v: s.sin(a[0]),
+    "cos": lambda s, a, v: s.cos(a[0]),
+    "tan": lambda s, a, v: s.sin(a[0]) / s.cos(a[0]),
+    "asin": lambda s, a, v: s.asin(a[0]),
+    "acos": lambda s, a, v: s.acos(a[0]),
+    "atan": lambda s, a, v: s.atan(a[0]),
+    "atan2": lambda s, a, v: s.atan2(a[0], a[1]),
+    "sec": lambda s, a, v: 1 / s.cos(a[0]),
+    "csc": lambda s, a, v: 1 / s.sin(a[0]),
+    "cot": lambda s, a, v: s.cos(a[0]) / s.sin(a[0]),
+    "sinh": lambda s, a, v: (s.exp(a[0]) - s.exp(-a[0])) / 2,
+    "cosh": lambda s, a, v: (s.exp(a[0]) + s.exp(-a[0])) / 2,
+    "tanh": lambda s, a, v: s.tanh(a[0]),
+    "asinh": lambda s, a, v: s.log(a[0] + s.sqrt(a[0] ** 2 + 1)),
+    "acosh": lambda s, a, v: s.log(a[0] + s.sqrt(a[0] ** 2 - 1)),
+    "atanh": lambda s, a, v: s.log((1 + a[0]) / (1 - a[0])) / 2,
+    "exp": lambda s, a, v: s.exp(a[0]),
+    "expm1": lambda s, a, v: s.exp(a[0]) - 1,
+    "log": lambda s, a, v: s.log(a[0]),
+    "log1p": lambda s, a, v: s.log(1 + a[0]),
+    "log2": lambda s, a, v: s.log(a[0]) / s.log(2),
+    "log10": lambda s, a, v: s.log(a[0]) / s.log(10),
+    "sqrt": lambda s, a, v: s.sqrt(a[0]),
+    "cbrt": lambda s, a, v: _branch(v[0], a[0] ** s.Rational(1, 3), -(-a[0]) ** s.Rational(1, 3)),
+    "abs": lambda s, a, v: _branch(v[0], a[0], -a[0]),
+    "relu": lambda s, a, v: _branch(v[0], a[0], s.Integer(0)),
+    "min": lambda s, a, v: a[0] if v[0] < v[1] else a[1],
+    "max": lambda s, a, v: a[0] if v[0] > v[1] else a[1],
+    "hypot": lambda s, a, v: s.sqrt(a[0] ** 2 + a[1] ** 2),
+    "sign": lambda s, a, v: s.Integer(_branch(v[0], 1, -1)),
+    "floor": lambda s, a, v: s.Integer(math.floor(v[0])),
+    "ceil": lambda s, a, v: s.Integer(math.ceil(v[0])),
+    "sigmoid": lambda s, a, v: 1 / (1 + s.exp(-a[0])),
+    "softplus": lambda s, a, v: s.log(1 + s.exp(a[0])),
+    "erf": lambda s, a, v: s.erf(a[0]),
+    "erfc": lambda s, a, v: 1 - s.erf(a[0]),
+    "sinc": lambda s, a, v: s.sin(a[0]) / a[0],
+    "gamma": lambda s, a, v: s.gamma(a[0]),
+    "lgamma": lambda s, a, v: s.log(_branch(math.gamma(v[0]), s.gamma(a[0]), -s.gamma(a[0]))),
+    "digamma": lambda s, a, v: s.polygamma(0, a[0]),
+    "polygamma": lambda s, a, v: s.polygamma(int(v[0]), a[1]),
+}
+
+
+@dataclass
+class Expr:
+    """A generated (sub)formula: adcli's text, SymPy's expression, its value at the point."""
+
+    text: str
+    sym: Any
+    value: float
+
+
+class Chooser:
+    """The generator's source of choices: ``draw`` is Hypothesis's (in a composite
+    strategy, so failures shrink) or None for a seeded ``random.Random``."""
+
+    def __init__(self, draw: Callable | None = None, rng: random.Random | None = None):
+        self._draw, self._rng = draw, rng
+
+    def choice(self, seq):
+        seq = list(seq)
+        if self._draw is not None:
+            from hypothesis import strategies as st
+            return self._draw(st.sampled_from(seq))
+        return self._rng.choice(seq)
+
+    def uniform(self, lo: float, hi: float) -> float:
+        if self._draw is not None:
+            from hypothesis import strategies as st
+            return self._draw(st.floats(lo, hi, allow_nan=False, allow_infinity=False))
+        return self._rng.uniform(lo, hi)
+
+    def coin(self, p: float) -> bool:
+        return self.uniform(0.0, 1.0) < p
+
+
+class Rejected(Exception):
+    """The drawn formula is unusable (a non-finite value); the caller draws another."""
+
+
+class Generator:
+    """Random formulas and programs over ``names`` at ``point``, with their SymPy twins."""
+
+    def __init__(self, chooser: Chooser, n_vars: int = 3, lo: float = -2.0, hi: float = 2.0):
+        import sympy
+        self.s = sympy
+        self.ch = chooser
+        self.names = list(VARS[:n_vars])
+        self.symbols = [sympy.Symbol(n, real=True) for n in self.names]
+        self.point = [self._round(chooser.uniform(lo, hi)) for _ in self.names]
+        self.subs = {x: sympy.Rational(p) for x, p in zip(self.symbols, self.point, strict=True)}
+        self.inputs = [Expr(n, x, p) for n, x, p in zip(self.names, self.symbols, self.point,
+                                                         strict=True)]
+        self.used: set = set()
+
+    @staticmethod
+    def _round(v: float) -> float:
+        return float(f"{v:.6g}")    # short literals: a failure reads well
+
+    # -- pieces ---------------------------------------------------------------------------
+    def const(self, v: float) -> Expr:
+        return Expr(repr(float(v)), self.s.Rational(float(v)), float(v))
+
+    def leaf(self, leaves: list) -> Expr:
+        if self.ch.coin(0.8):
+            return self.ch.choice(leaves)
+        return self.const(self.ch.choice(CONSTANTS))
+
+    def value(self, sym) -> float:
+        v = sym.evalf(30, subs=self.subs)
+        try:
+            out = float(v)
+        except TypeError as exc:            # complex or symbolic: not usable
+            raise Rejected(str(v)) from exc
+        if not math.isfinite(out) or abs(out) > 1e6:
+            raise Rejected(str(v))
+        return out
+
+    def target(self, lo: float, hi: float) -> float:
+        """A value inside (lo, hi), at least MARGIN off the GRID."""
+        m = 0.05 * (hi - lo)
+        lo, hi = lo + m, hi - m
+        ks = range(math.ceil(lo / GRID), math.floor(hi / GRID) + 1)
+        while True:
+            t = self.ch.choice(ks) * GRID + self.ch.choice((-1, 1)) * self.ch.uniform(
+                MARGIN, GRID / 2 - MARGIN / 2)
+            if lo <= t <= hi:
+                return self._round(t)
+
+    def shift(self, e: Expr, t: float) -> Expr:
+        """``e`` moved to the value ``t`` by adding a literal (a constant: ``t`` itself)."""
+        if not e.sym.free_symbols:
+            return self.const(t)
+        c = t - e.value
+        text = f"({e.text} + {c!r})" if c >= 0 else f"({e.text} - {-c!r})"
+        sym = e.sym + self.s.Rational(c)
+        return Expr(text, sym, self.value(sym))
+
+    def place(self, name: str, args: list, only: int | None = None) -> list:
+        """The arguments of ``name``, each inside the registry's sample interval (and away
+        from kinks); ``only`` restricts the moves to one argument (a compound assignment)."""
+        f = REGISTRY[name]
+        movable = [k for k in range(f.arity) if f.sample[k][0] != f.sample[k][1]
+                   and (only is None or k == only)]
+        for k in range(f.arity):
+            lo, hi = f.sample[k]
+            if lo == hi:                     # a constant argument (polygamma's order)
+                args[k] = self.const(lo)
+        for attempt in range(20):
+            out = list(args)
+            for k in movable:
+                lo, hi = f.sample[k]
+                m = 0.05 * (hi - lo)
+                v = out[k].value
+                off = abs(v - round(v / GRID) * GRID) < MARGIN
+                if attempt or not lo + m <= v <= hi - m or (f.kink and off):
+                    out[k] = self.shift(out[k], self.target(lo, hi))
+            if f.kink is None or not f.kink(*(round(a.value / GRID) * GRID for a in out)):
+                return out
+        raise Rejected(f"{name}: no point off its kinks")
+
+    def call(self, name: str, args: list) -> Expr:
+        return self.apply(name, self.place(name, args))
+
+    def apply(self, name: str, args: list) -> Expr:
+        """``name`` called on ``args`` as they are."""
+        f = REGISTRY[name]
+        text = f.call.format(*(a.text for a in args))
+        sym = REFERENCE[name](self.s, [a.sym for a in args], [a.value for a in args])
+        if not any(a.sym.free_symbols for a in args):   # constant: one literal, as adcli
+            return self.const(self.value(sym))          # folds it (sinc(x - x) is sinc(0))
+        self.used.add(name)
+        return Expr(text, sym, self.value(sym))
+
+    # -- formulas and programs ----------------------------------------------------------------
+    def formula(self, depth: int = 3, leaves: list | None = None, must: str | None = None) -> Expr:
+        """A random formula of nesting ``depth`` (``must``: its outermost function)."""
+        leaves = leaves or self.inputs
+        if must is None and (depth <= 0 or self.ch.coin(0.25)):
+            return self.leaf(leaves)
+        name = must or self.ch.choice(NAMES)
+        kids = [self.formula(depth - 1, leaves) for _ in range(REGISTRY[name].arity)]
+        return self.call(name, kids)
+
+    def program(self, statements: int = 4, outputs: int = 1) -> tuple:
+        """``(text, [Expr per output])``: statements over a, b, c with rebinding and
+        compound assignments, then the output (a list when ``outputs`` > 1)."""
+        env: dict = {}
+        lines = []
+        for _ in range(statements):
+            name = self.ch.choice(("a", "b", "c"))
+            leaves = self.inputs + list(env.values())
+            op = self.ch.choice(("=", "+=", "-=", "*=", "/=")) if name in env else "="
+            rhs = self.formula(2, leaves)
+            if op == "=":
+                new = rhs
+            else:
+                fn = {"+=": "add", "-=": "sub", "*=": "mul", "/=": "div"}[op]
+                args = self.place(fn, [env[name], rhs], only=1)
+                rhs, new = args[1], self.apply(fn, args)
+            lines.append(f"{name} {op} {rhs.text}")
+            env[name] = Expr(name, new.sym, new.value)
+        leaves = self.inputs + list(env.values())
+        outs = [self.formula(2, leaves) for _ in range(outputs)]
+        if outputs > 1:
+            lines.append("[" + ", ".join(o.text for o in outs) + "]")
+        else:
+            lines.append(outs[0].text)
+        return "; ".join(lines), outs
+
+
+NAMES = sorted(REGISTRY)
+
+
+def reachable(name: str, seed: int = 0) -> Expr:
+    """A formula whose outermost call is ``name`` (the coverage test's witness)."""
+    for k in range(50):
+        gen = Generator(Chooser(rng=random.Random(seed + k)))
+        try:
+            return gen.formula(2, must=name)
+        except Rejected:
+            continue
+    raise AssertionError(f"the generator cannot build {name}")

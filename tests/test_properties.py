@@ -1,0 +1,215 @@
+"""Property test (issue 11): random formulas and programs over EVERY registry function.
+
+Each example draws a point and a formula together (tests/formulas.py: every call's arguments
+inside the registry's sample interval, kinked functions away from their kinks) and a SymPy
+twin of the formula built independently of adcli's translation (formulas.REFERENCE: the
+textbook definition of each function, the smooth branch at a kink).  References are SymPy's
+derivatives evaluated at 40 digits with the point and literals as exact rationals.
+
+Tolerances (measured, 2,000 examples per property, worst cases in the comments below): every
+entry within TOL[kind] x the largest |entry| of the same result (value with gradient, Hessian,
+derivatives).  Relative to the largest entry because the entries are sums of chain-rule terms
+of that size, so one entry may be tiny through cancellation and carry a few ulp of the
+terms; the formulas are well conditioned by construction (arguments at least 5 % inside
+their intervals, values below 1e6), so float64 AD is off by a few hundred ulp at most.
+A wrong partial, a lost branch or a precision collapse shows up as an error of order 1.
+
+Batch (--points, the NumPy Program) == single point (float engine) within the README's
+bound: 16 ulp of the point's largest result (tests/test_batch.py explains why not exact).
+
+ADCLI_PROPERTY_EXAMPLES=2000 runs each property with 2,000 examples (CI: the default below).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+from formulas import NAMES, REFERENCE, Chooser, Generator, Rejected, reachable
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
+
+import adcli
+from adcli.functions import REGISTRY
+
+EXAMPLES = int(os.environ.get("ADCLI_PROPERTY_EXAMPLES", "12"))
+PROPS = settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                        HealthCheck.filter_too_much,
+                                        HealthCheck.function_scoped_fixture])
+#: Each entry within TOL x the largest |entry| of its result (module docstring).
+TOL = {"gradient": 1e-13, "hessian": 1e-12, "derivatives": 1e-11, "jacobian": 1e-13}
+EPS = 2.0 ** -52
+BATCH_ULPS = 16
+
+
+@st.composite
+def formulas(draw, n_vars: int | None = None, depth: int = 3):
+    """(generator, Expr): a formula that depends on at least one of its variables."""
+    gen = Generator(Chooser(draw), n_vars or draw(st.integers(1, 3)))
+    try:
+        e = gen.formula(depth)
+    except Rejected:
+        reject()
+    if not e.sym.free_symbols:
+        reject()
+    return gen, e
+
+
+@st.composite
+def programs(draw):
+    """(generator, text, outputs): statements with rebinding, then 1-3 outputs."""
+    gen = Generator(Chooser(draw), draw(st.integers(1, 3)))
+    try:
+        text, outs = gen.program(draw(st.integers(2, 5)), draw(st.integers(1, 3)))
+    except Rejected:
+        reject()
+    return gen, text, outs
+
+
+def at(gen) -> str:
+    return ",".join(repr(p) for p in gen.point)
+
+
+def ref(gen, sym, *wrt) -> float:
+    """d^k sym / d wrt... at the point, evaluated at 40 digits."""
+    import sympy
+    d = sympy.diff(sym, *wrt) if wrt else sym
+    v = d.evalf(40, subs=gen.subs)
+    try:
+        return float(v)
+    except TypeError:
+        reject()                         # no real value (cannot happen inside the domains)
+        raise
+
+
+def close(got, want, tol: float) -> bool:
+    """Every entry within ``tol`` x the largest |entry| of ``want``."""
+    got, want = np.asarray(got, dtype=float).ravel(), np.asarray(want, dtype=float).ravel()
+    scale = float(np.abs(want).max(initial=0.0)) or 1.0
+    return got.shape == want.shape and bool(np.all(np.abs(got - want) <= tol * scale))
+
+
+def ad(fn, *args, **kw):
+    try:
+        return fn(*args, **kw)
+    except adcli.AdcliError as exc:       # inside every domain: adcli must not refuse
+        raise AssertionError(f"adcli refused a point inside the domains: {exc}") from exc
+
+
+# -- the generator covers the registry ---------------------------------------------------------
+def test_every_registry_entry_has_a_reference():
+    """A new registry entry without generator support (its SymPy twin) fails here."""
+    assert set(REFERENCE) == set(REGISTRY)
+    assert NAMES == sorted(REGISTRY)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_registry_name_is_reachable(name):
+    e = reachable(name)
+    ops = {o.name for o in adcli.Formula(e.text).graph.op if o is not None}
+    assert name in ops, e.text
+
+
+# -- forward == reverse == SymPy, the Hessian, derivative --order 3 -----------------------------
+@pytest.mark.slow
+@PROPS
+@given(formulas())
+def test_forward_equals_reverse_equals_sympy(case):
+    gen, e = case
+    fwd = ad(adcli.grad, e.text, at=gen.point, mode="forward", vars=gen.names)
+    rev = ad(adcli.grad, e.text, at=gen.point, mode="reverse", vars=gen.names)
+    want = [e.value] + [ref(gen, e.sym, x) for x in gen.symbols]
+    for got in (fwd, rev):
+        assert close([got.value, *got.gradient], want, TOL["gradient"]), (got.gradient, want)
+
+
+@pytest.mark.slow
+@PROPS
+@given(formulas())
+def test_hessian_against_sympy(case):
+    gen, e = case
+    h = ad(adcli.hessian, e.text, at=gen.point, vars=gen.names)
+    want = [[ref(gen, e.sym, a, b) for b in gen.symbols] for a in gen.symbols]
+    assert close(h.hessian, want, TOL["hessian"]), (h.hessian, want)
+    assert close(h.gradient, [ref(gen, e.sym, x) for x in gen.symbols], TOL["gradient"])
+
+
+@pytest.mark.slow
+@PROPS
+@given(formulas(), st.integers(0, 2))
+def test_derivative_order_3_along_one_variable(adcli, case, k):  # adcli: fresh per call
+    """The CLI's ``derivative --order 3 --direction e_k``: the slice through one variable."""
+    gen, e = case
+    k = min(k, len(gen.names) - 1)
+    direction = ",".join("1" if j == k else "0" for j in range(len(gen.names)))
+    r = adcli("derivative", e.text, "--at", at(gen), "--vars", ",".join(gen.names),
+              "--direction", direction, "--order", "3", "--json")
+    assert r.code == 0, r
+    x = gen.symbols[k]
+    want = [e.value] + [ref(gen, e.sym, *[x] * j) for j in (1, 2, 3)]
+    assert close(r.json["derivatives"], want, TOL["derivatives"]), (r.json, want)
+
+
+# -- programs: rebinding, compound assignments, vector outputs ----------------------------------
+@pytest.mark.slow
+@PROPS
+@given(programs(), st.sampled_from(["forward", "reverse"]))
+def test_programs_jacobian_against_sympy(case, mode):
+    gen, text, outs = case
+    if not any(o.sym.free_symbols for o in outs):
+        reject()
+    j = ad(adcli.jacobian, text, at=gen.point, mode=mode, vars=gen.names)
+    values = j.value if isinstance(j.value, list) else [j.value]
+    assert close(values, [o.value for o in outs], TOL["jacobian"]), (values, outs)
+    want = [[ref(gen, o.sym, x) for x in gen.symbols] for o in outs]
+    assert close(j.jacobian, want, TOL["jacobian"]), (text, j.jacobian, want)
+
+
+# -- batch (the NumPy Program) == single point (the float engine) -------------------------------
+def _near(gen, seed: int, n: int = 5) -> np.ndarray:
+    """``n`` points within 1e-6 (relative) of the drawn one: inside the same domains."""
+    rng = np.random.default_rng(seed)
+    p = np.array(gen.point)
+    return p + rng.uniform(-1e-6, 1e-6, (n, len(p))) * np.maximum(1.0, np.abs(p))
+
+
+def _ulps_agree(got: list, want: list) -> bool:
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    scale = float(np.abs(want).max(initial=0.0))
+    return bool(np.all(np.abs(got - want) <= BATCH_ULPS * EPS * scale))
+
+
+@pytest.mark.slow
+@PROPS
+@given(formulas(), st.sampled_from(["grad", "hessian"]), st.integers(0, 2 ** 32 - 1))
+def test_batch_equals_single_point(case, command, seed):
+    pytest.importorskip("numpy")
+    gen, e = case
+    X = _near(gen, seed)
+    many = ad(getattr(adcli, command), e.text, points=X, vars=gen.names)
+    keys = ("value", "gradient") + (("hessian",) if command == "hessian" else ())
+    for row, record in zip(X.tolist(), many.to_dicts(), strict=True):
+        one = ad(getattr(adcli, command), e.text, at=row, vars=gen.names).to_dict()
+        assert record["warnings"] == one["warnings"]
+        got = [v for key in keys for v in _flat(record[key])]
+        want = [v for key in keys for v in _flat(one[key])]
+        assert _ulps_agree(got, want), (e.text, row, record, one)
+
+
+def _flat(x) -> list:
+    if isinstance(x, list):
+        return [v for item in x for v in _flat(item)]
+    return [x]
+
+
+def test_the_reference_is_exact_rationals_of_the_literals():
+    """A shifted argument reads in SymPy as the exact float64 adcli parses."""
+    gen = Generator(Chooser(rng=__import__("random").Random(3)), 1)
+    e = gen.shift(gen.inputs[0], 0.3)
+    lit = float(json.loads(json.dumps(e.text.split()[-1].rstrip(")"))))
+    sign = -1.0 if " - " in e.text else 1.0
+    assert float(e.sym - gen.symbols[0]) == sign * lit
+    assert math.isclose(e.value, 0.3, abs_tol=1e-15)
