@@ -89,6 +89,14 @@ def _branch(v: float, pos, neg):
     return pos if v > 0 else neg
 
 
+def _sinc(s, a, v: float):
+    """sin(a)/a; near 0 (where the argument may be exactly 0) its Taylor series to a^24,
+    whose remainder is below 1e-40 there."""
+    if abs(v) >= 0.01:
+        return s.sin(a) / a
+    return sum((-1) ** k * a ** (2 * k) / s.factorial(2 * k + 1) for k in range(13))
+
+
 #: name -> (sympy module, argument expressions, argument values) -> SymPy expression.
 #: One entry per registry name: a new registry entry without one fails the coverage test.
 REFERENCE: dict = {
@@ -134,7 +142,7 @@ REFERENCE: dict = {
     "softplus": lambda s, a, v: s.log(1 + s.exp(a[0])),
     "erf": lambda s, a, v: s.erf(a[0]),
     "erfc": lambda s, a, v: 1 - s.erf(a[0]),
-    "sinc": lambda s, a, v: s.sin(a[0]) / a[0],
+    "sinc": lambda s, a, v: _sinc(s, a[0], v[0]),
     "gamma": lambda s, a, v: s.gamma(a[0]),
     "lgamma": lambda s, a, v: s.log(_branch(math.gamma(v[0]), s.gamma(a[0]), -s.gamma(a[0]))),
     "digamma": lambda s, a, v: s.polygamma(0, a[0]),
@@ -247,6 +255,13 @@ class Generator:
             lo, hi = f.sample[k]
             if lo == hi:                     # a constant argument (polygamma's order)
                 args[k] = self.const(lo)
+        if f.sample_points and only is None and self.ch.coin(0.2):
+            # one of the points the registry also samples (sinc at 0, gamma at -1.5, ...)
+            pt = self.ch.choice(f.sample_points)
+            out = [self.shift(a, pt[movable.index(k)]) if k in movable else a
+                   for k, a in enumerate(args)]
+            if f.kink is None or not f.kink(*(a.value for a in out)):
+                return out
         for attempt in range(20):
             out = list(args)
             for k in movable:
@@ -285,23 +300,32 @@ class Generator:
 
     def program(self, statements: int = 4, outputs: int = 1) -> tuple:
         """``(text, [Expr per output])``: statements over a, b, c with rebinding and
-        compound assignments, then the output (a list when ``outputs`` > 1)."""
+        compound assignments (``+= -= *= /= ^=``), then the output (a list when
+        ``outputs`` > 1), or none: the last statement's name is the output."""
         env: dict = {}
         lines = []
         for _ in range(statements):
             name = self.ch.choice(("a", "b", "c"))
             leaves = self.inputs + list(env.values())
-            op = self.ch.choice(("=", "+=", "-=", "*=", "/=")) if name in env else "="
+            ops = ["="]
+            if name in env:
+                ops += ["+=", "-=", "*=", "/="]
+                lo, hi = REGISTRY["pow"].sample[0]
+                if lo + 0.05 * (hi - lo) <= env[name].value <= hi - 0.05 * (hi - lo):
+                    ops.append("^=")        # the base is the name itself: no shift
+            op = self.ch.choice(ops)
             rhs = self.formula(2, leaves)
             if op == "=":
                 new = rhs
             else:
-                fn = {"+=": "add", "-=": "sub", "*=": "mul", "/=": "div"}[op]
+                fn = {"+=": "add", "-=": "sub", "*=": "mul", "/=": "div", "^=": "pow"}[op]
                 args = self.place(fn, [env[name], rhs], only=1)
                 rhs, new = args[1], self.apply(fn, args)
             lines.append(f"{name} {op} {rhs.text}")
             env[name] = Expr(name, new.sym, new.value)
-        leaves = self.inputs + list(env.values())
+        if outputs == 1 and self.ch.coin(0.3):   # ends in a statement: its name is the output
+            return "; ".join(lines), [env[name]]
+        leaves = self.inputs + 2 * list(env.values())     # mostly the program's names
         outs = [self.formula(2, leaves) for _ in range(outputs)]
         if outputs > 1:
             lines.append("[" + ", ".join(o.text for o in outs) + "]")
