@@ -282,9 +282,13 @@ class Generator:
         """``name`` called on ``args`` as they are."""
         f = REGISTRY[name]
         text = f.call.format(*(a.text for a in args))
+        if not any(a.sym.free_symbols for a in args):
+            # constant: one literal, as adcli folds it (sinc(x - x) is sinc(0)); computed
+            # over 40-digit Floats, since SymPy simplifies exact powers such as
+            # (3/2)^(k/2^52) by factoring
+            flo = [self.s.Float(a.value, 40) for a in args]
+            return self.const(self.value(REFERENCE[name](self.s, flo, [a.value for a in args])))
         sym = REFERENCE[name](self.s, [a.sym for a in args], [a.value for a in args])
-        if not any(a.sym.free_symbols for a in args):   # constant: one literal, as adcli
-            return self.const(self.value(sym))          # folds it (sinc(x - x) is sinc(0))
         self.used.add(name)
         return Expr(text, sym, self.value(sym))
 
