@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 import adcli
 from adcli.functions import REGISTRY
 
-EXAMPLES = int(os.environ.get("ADCLI_PROPERTY_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("ADCLI_PROPERTY_EXAMPLES", "30"))
 PROPS = settings(max_examples=EXAMPLES, deadline=None, print_blob=True,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                         HealthCheck.filter_too_much,
