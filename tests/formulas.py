@@ -201,6 +201,10 @@ class Generator:
         self.inputs = [Expr(n, x, p) for n, x, p in zip(self.names, self.symbols, self.point,
                                                          strict=True)]
         self.used: set = set()
+        #: how much the shifts' cancellation may amplify a relative error: the product of
+        #: |v/t| over the shifts of a value v to t (a difference of k ulp in a function
+        #: before the shift is k·|v/t| ulp of the shifted argument)
+        self.amplification = 1.0
 
     @staticmethod
     def _round(v: float) -> float:
@@ -241,6 +245,7 @@ class Generator:
         if not e.sym.free_symbols:
             return self.const(t)
         c = t - e.value
+        self.amplification *= max(1.0, abs(e.value) / max(abs(t), 1e-300))
         text = f"({e.text} + {c!r})" if c >= 0 else f"({e.text} - {-c!r})"
         sym = e.sym + self.s.Rational(c)
         return Expr(text, sym, self.value(sym))

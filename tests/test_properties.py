@@ -17,7 +17,11 @@ result's largest entry, hence max(1, largest).  A wrong partial, a lost branch o
 precision collapse is an error of order 1 on that scale.
 
 Batch (--points, the NumPy Program) == single point (float engine) within the README's
-bound: 16 ulp of the point's largest result (tests/test_batch.py explains why not exact).
+bound, 16 ulp of the point's largest result (tests/test_batch.py explains why not exact),
+times the formula's amplification: a shift f(g + c) that takes g's value v to t cancels, and
+NumPy's ulp of difference in g becomes |v/t| ulp of f's argument (found by the 2,000-example
+run: tan(expm1(x) - 5.13495) at x = 1.787 differs by 3.2 x 16 ulp, its amplification is 31).
+Formulas whose amplification exceeds 1e4 (a literal cancelling all but 4 digits) are skipped.
 
 ADCLI_PROPERTY_EXAMPLES=2000 runs each property with 2,000 examples (CI: the default below).
 """
@@ -188,9 +192,9 @@ def _near(gen, seed: int, n: int = 5) -> np.ndarray:
     return p + rng.uniform(-1e-6, 1e-6, (n, len(p))) * np.maximum(1.0, np.abs(p))
 
 
-def _ulps_agree(got: list, want: list) -> bool:
+def _ulps_agree(got: list, want: list, amplification: float) -> bool:
     got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-    scale = float(np.abs(want).max(initial=0.0))
+    scale = float(np.abs(want).max(initial=0.0)) * amplification
     return bool(np.all(np.abs(got - want) <= BATCH_ULPS * EPS * scale))
 
 
@@ -200,6 +204,8 @@ def _ulps_agree(got: list, want: list) -> bool:
 def test_batch_equals_single_point(case, command, seed):
     pytest.importorskip("numpy")
     gen, e = case
+    if gen.amplification > 1e4:
+        reject()
     X = _near(gen, seed)
     many = ad(getattr(adcli, command), e.text, points=X, vars=gen.names)
     keys = ("value", "gradient") + (("hessian",) if command == "hessian" else ())
@@ -208,7 +214,7 @@ def test_batch_equals_single_point(case, command, seed):
         assert record["warnings"] == one["warnings"]
         got = [v for key in keys for v in _flat(record[key])]
         want = [v for key in keys for v in _flat(one[key])]
-        assert _ulps_agree(got, want), (e.text, row, record, one)
+        assert _ulps_agree(got, want, gen.amplification), (e.text, row, record, one)
 
 
 def _flat(x) -> list:
