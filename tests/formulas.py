@@ -201,9 +201,10 @@ class Generator:
         self.inputs = [Expr(n, x, p) for n, x, p in zip(self.names, self.symbols, self.point,
                                                          strict=True)]
         self.used: set = set()
-        #: how much the shifts' cancellation may amplify a relative error: the product of
-        #: |v/t| over the shifts of a value v to t (a difference of k ulp in a function
-        #: before the shift is k·|v/t| ulp of the shifted argument)
+        #: how much the formula may amplify a relative error: the product over its calls of
+        #: max(1, the call's condition number |a·∂f/∂a / f|) (a shift of a value v to t,
+        #: |v/t|): a difference of k ulp in an inner function becomes about k·amplification
+        #: ulp of the result
         self.amplification = 1.0
 
     @staticmethod
@@ -245,7 +246,7 @@ class Generator:
         if not e.sym.free_symbols:
             return self.const(t)
         c = t - e.value
-        self.amplification *= max(1.0, abs(e.value) / max(abs(t), 1e-300))
+        self.amplification *= min(1e6, max(1.0, abs(e.value) / max(abs(t), 1e-300)))
         text = f"({e.text} + {c!r})" if c >= 0 else f"({e.text} - {-c!r})"
         sym = e.sym + self.s.Rational(c)
         return Expr(text, sym, self.value(sym))
@@ -295,7 +296,24 @@ class Generator:
             return self.const(self.value(REFERENCE[name](self.s, flo, [a.value for a in args])))
         sym = REFERENCE[name](self.s, [a.sym for a in args], [a.value for a in args])
         self.used.add(name)
-        return Expr(text, sym, self.value(sym))
+        out = Expr(text, sym, self.value(sym))
+        self.amplification *= self._condition(name, args, out.value)
+        return out
+
+    def _condition(self, name: str, args: list, value: float) -> float:
+        """max(1, Σ_k |a_k·∂f/∂a_k / f|) at the arguments' values (capped at 1e6)."""
+        s = self.s
+        vals = [a.value for a in args]
+        dummies = [s.Dummy() for _ in args]
+        f = REFERENCE[name](s, dummies, vals)
+        at = {d: s.Float(v, 30) for d, v in zip(dummies, vals, strict=True)}
+        total = 0.0
+        for d, a in zip(dummies, args, strict=True):
+            if a.sym.free_symbols:
+                total += abs(float(s.diff(f, d).evalf(30, subs=at)) * a.value)
+        if value == 0.0:
+            return 1e6 if total else 1.0
+        return min(1e6, max(1.0, total / abs(value)))
 
     # -- formulas and programs ----------------------------------------------------------------
     def formula(self, depth: int = 3, leaves: list | None = None, must: str | None = None) -> Expr:
