@@ -202,9 +202,9 @@ class Generator:
                                                          strict=True)]
         self.used: set = set()
         #: how much the formula may amplify a relative error: the product over its calls of
-        #: max(1, the call's condition number |a·∂f/∂a / f|) (a shift of a value v to t,
-        #: |v/t|): a difference of k ulp in an inner function becomes about k·amplification
-        #: ulp of the result
+        #: their condition numbers (of f and of its partials, see _condition; a shift of a
+        #: value v to t, |v/t|): a difference of k ulp in an inner function becomes about
+        #: k·amplification ulp of the result or its derivatives
         self.amplification = 1.0
 
     @staticmethod
@@ -301,19 +301,30 @@ class Generator:
         return out
 
     def _condition(self, name: str, args: list, value: float) -> float:
-        """max(1, Σ_k |a_k·∂f/∂a_k / f|) at the arguments' values (capped at 1e6)."""
+        """max(1, the call's condition numbers at its arguments' values, capped at 1e6):
+        of f, Σ_k |a_k·∂f/∂a_k / f|, and of its first and second partials (a Hessian's
+        entries are made of them), |a·∂²f/∂a² / ∂f/∂a| and |a·∂³f/∂a³ / ∂²f/∂a²|."""
         s = self.s
         vals = [a.value for a in args]
         dummies = [s.Dummy() for _ in args]
-        f = REFERENCE[name](s, dummies, vals)
         at = {d: s.Float(v, 30) for d, v in zip(dummies, vals, strict=True)}
-        total = 0.0
+        f = REFERENCE[name](s, dummies, vals)
+        worst, total = 1.0, 0.0
         for d, a in zip(dummies, args, strict=True):
-            if a.sym.free_symbols:
-                total += abs(float(s.diff(f, d).evalf(30, subs=at)) * a.value)
-        if value == 0.0:
-            return 1e6 if total else 1.0
-        return min(1e6, max(1.0, total / abs(value)))
+            if not a.sym.free_symbols:
+                continue
+            ds = [value]
+            g = f
+            for _ in range(3):
+                g = s.diff(g, d)
+                ds.append(float(g.evalf(30, subs=at)))
+            total += abs(a.value * ds[1])
+            for lo, hi in ((ds[1], ds[2]), (ds[2], ds[3])):
+                if hi:
+                    worst = max(worst, abs(a.value * hi / lo) if lo else 1e6)
+        if total:
+            worst = max(worst, total / abs(value) if value else 1e6)
+        return min(1e6, worst)
 
     # -- formulas and programs ----------------------------------------------------------------
     def formula(self, depth: int = 3, leaves: list | None = None, must: str | None = None) -> Expr:

@@ -19,11 +19,14 @@ precision collapse is an error of order 1 on that scale.
 Batch (--points, the NumPy Program) == single point (float engine) within the README's
 bound, 16 ulp of the point's largest result (tests/test_batch.py explains why not exact),
 times the formula's amplification (formulas.Generator.amplification: the product of its
-calls' condition numbers, a shift f(g + c) of a value v to t counting |v/t|): NumPy's and
+calls' condition numbers, of f and of its partials, a shift f(g + c) of a value v to t
+counting |v/t|): NumPy's and
 libm's few ulp of difference in an inner function reach the result so amplified.  The
 2,000-example run found 8 formulas over the bare 16 ulp, all conditioned so: tan(expm1(x) -
 5.13495) at x = 1.787 (3.2 x 16 ulp, a shift of 4.97 to -0.16: amplification 31),
-lgamma(|erfc(x)|) at x = -1.2586 (1.1 x 16 ulp: lgamma near its zero at 2, condition 25).
+lgamma(|erfc(x)|) at x = -1.2586 (1.1 x 16 ulp: lgamma near its zero at 2, condition 25),
+lgamma(gamma(y)·acosh(x + 1.425)) (2.9 x 16 ulp in the gradient: its partial, digamma,
+near digamma's zero at 1.4616, condition 45).
 Formulas whose amplification exceeds 1e4 are skipped: no useful bound.
 
 ADCLI_PROPERTY_EXAMPLES=2000 runs each property with 2,000 examples (CI: the default below).
