@@ -74,13 +74,15 @@ def battery(seed: int, count: int) -> list[str]:
 # GRID, and the registry's own predicate must be false at the arguments snapped to it.
 #
 # The SymPy reference is built from the same tree by REFERENCE below, written here
-# independently of adcli's parser, IR and of the registry's ``sympy`` field: it is the
-# textbook definition of each function (sec = 1/cos, sigmoid = 1/(1 + e^-x),
-# log2 = log/log 2, ...), and for a kinked function the smooth branch the point lies on
-# (abs(u) -> u or -u, min(a, b) -> a or b, floor(u) -> the constant).  Literals and points
-# enter SymPy as the exact rationals of their float64 values, so the reference is the
-# exact function of what adcli reads.
+# independently of adcli's parser, IR and of the registry's ``sympy`` field: SymPy's own
+# function where it has one (sinh, asinh, erf, gamma: SymPy's exp-form of sinh made its
+# derivatives take minutes), else the textbook definition (sec = 1/cos, sigmoid =
+# 1/(1 + e^-x), log2 = log/log 2, ...), and for a kinked function the smooth branch the
+# point lies on (abs(u) -> u or -u, min(a, b) -> a or b, floor(u) -> the constant).
+# Literals and points enter SymPy as the exact rationals of their float64 values, so the
+# reference is the exact function of what adcli reads.
 GRID = 0.25
+MAX_SIZE = 120      # a program's expanded outputs (a *= a doubles them) stay this small
 MARGIN = 0.05
 CONSTANTS = (0.25, 0.5, 1.5, 2.0, 3.0)
 
@@ -116,12 +118,12 @@ REFERENCE: dict = {
     "sec": lambda s, a, v: 1 / s.cos(a[0]),
     "csc": lambda s, a, v: 1 / s.sin(a[0]),
     "cot": lambda s, a, v: s.cos(a[0]) / s.sin(a[0]),
-    "sinh": lambda s, a, v: (s.exp(a[0]) - s.exp(-a[0])) / 2,
-    "cosh": lambda s, a, v: (s.exp(a[0]) + s.exp(-a[0])) / 2,
+    "sinh": lambda s, a, v: s.sinh(a[0]),
+    "cosh": lambda s, a, v: s.cosh(a[0]),
     "tanh": lambda s, a, v: s.tanh(a[0]),
-    "asinh": lambda s, a, v: s.log(a[0] + s.sqrt(a[0] ** 2 + 1)),
-    "acosh": lambda s, a, v: s.log(a[0] + s.sqrt(a[0] ** 2 - 1)),
-    "atanh": lambda s, a, v: s.log((1 + a[0]) / (1 - a[0])) / 2,
+    "asinh": lambda s, a, v: s.asinh(a[0]),
+    "acosh": lambda s, a, v: s.acosh(a[0]),
+    "atanh": lambda s, a, v: s.atanh(a[0]),
     "exp": lambda s, a, v: s.exp(a[0]),
     "expm1": lambda s, a, v: s.exp(a[0]) - 1,
     "log": lambda s, a, v: s.log(a[0]),
@@ -157,6 +159,7 @@ class Expr:
     text: str
     sym: Any
     value: float
+    size: int = 1       # nodes of ``sym`` as a tree (a program's names expanded)
 
 
 class Chooser:
@@ -249,7 +252,7 @@ class Generator:
         self.amplification *= min(1e6, max(1.0, abs(e.value) / max(abs(t), 1e-300)))
         text = f"({e.text} + {c!r})" if c >= 0 else f"({e.text} - {-c!r})"
         sym = e.sym + self.s.Rational(c)
-        return Expr(text, sym, self.value(sym))
+        return Expr(text, sym, self.value(sym), e.size + 1)
 
     def place(self, name: str, args: list, only: int | None = None) -> list:
         """The arguments of ``name``, each inside the registry's sample interval (and away
@@ -296,7 +299,10 @@ class Generator:
             return self.const(self.value(REFERENCE[name](self.s, flo, [a.value for a in args])))
         sym = REFERENCE[name](self.s, [a.sym for a in args], [a.value for a in args])
         self.used.add(name)
-        out = Expr(text, sym, self.value(sym))
+        size = 1 + sum(a.size for a in args)
+        if size > MAX_SIZE:                  # SymPy's derivatives would swell
+            raise Rejected(f"{size} nodes")
+        out = Expr(text, sym, self.value(sym), size)
         self.amplification *= self._condition(name, args, out.value)
         return out
 
@@ -360,7 +366,7 @@ class Generator:
                 args = self.place(fn, [env[name], rhs], only=1)
                 rhs, new = args[1], self.apply(fn, args)
             lines.append(f"{name} {op} {rhs.text}")
-            env[name] = Expr(name, new.sym, new.value)
+            env[name] = Expr(name, new.sym, new.value, new.size)
         if outputs == 1 and self.ch.coin(0.3):   # ends in a statement: its name is the output
             return "; ".join(lines), [env[name]]
         leaves = self.inputs + 2 * list(env.values())     # mostly the program's names
