@@ -200,7 +200,9 @@ class Generator:
         self.names = list(VARS[:n_vars])
         self.symbols = [sympy.Symbol(n, real=True) for n in self.names]
         self.point = [self._round(chooser.uniform(lo, hi)) for _ in self.names]
-        self.subs = {x: sympy.Rational(p) for x, p in zip(self.symbols, self.point, strict=True)}
+        # the point as 60-digit Floats (exactly its float64 values): SymPy raises exact
+        # rationals to rational powers exactly, which hung an example for minutes
+        self.subs = {x: sympy.Float(p, 60) for x, p in zip(self.symbols, self.point, strict=True)}
         self.inputs = [Expr(n, x, p) for n, x, p in zip(self.names, self.symbols, self.point,
                                                          strict=True)]
         self.used: set = set()

@@ -4,7 +4,7 @@ Each example draws a point and a formula together (tests/formulas.py: every call
 inside the registry's sample interval, kinked functions away from their kinks) and a SymPy
 twin of the formula built independently of adcli's translation (formulas.REFERENCE: the
 textbook definition of each function, the smooth branch at a kink).  References are SymPy's
-derivatives evaluated at 40 digits with the point and literals as exact rationals.
+derivatives evaluated at 40 digits, literals as exact rationals, the point as exact Floats.
 
 Tolerances: every entry within TOL[kind] x amplification x max(1, the largest |entry| of
 the same result) (value with gradient, Hessian, derivatives, Jacobian).
