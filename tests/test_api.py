@@ -180,6 +180,7 @@ def race(work, args) -> None:
         sys.setswitchinterval(old)
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_parsing_and_evaluation_are_thread_safe():
     """Many threads parse and differentiate different formulas at once; each gets its own
     formula back (with one process-wide parser state, they would mix)."""

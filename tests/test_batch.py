@@ -94,6 +94,7 @@ CASES += [(p, "hessian", "forward-over-reverse") for p in SAMPLES if "polar" not
 
 @pytest.mark.parametrize("path, command, mode", CASES,
                          ids=[f"{p.stem}-{c}-{m}" for p, c, m in CASES])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_batch_equals_single_point(adcli, tmp_path, path, command, mode):
     text = path.read_text()
     g = parse(text)

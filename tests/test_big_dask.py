@@ -96,6 +96,7 @@ def test_dask_bad_rows_have_file_and_row(tmp_path, adcli, cluster):
     assert np.array_equal(got["d/dx"].to_numpy(), 1 / got["x"].to_numpy())
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_dask_usage_errors(adcli, tmp_path):
     cases = [
         (["grad", MATLAB, "--points", str(tmp_path / "none" / "*.parquet"), "--dask", "local",

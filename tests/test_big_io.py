@@ -53,6 +53,7 @@ def test_parquet_in_every_format_out(adcli, tmp_path, ext):
 
 
 @pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_arrow_ipc_in_jsonl_out(adcli, tmp_path, stream):
     X = points(5_000, 1)
     src = tmp_path / "in.feather"
@@ -153,6 +154,7 @@ def _floats(n):
 
 
 @pytest.mark.parametrize("arrow", [True, False])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_csv_numbers_round_trip(tmp_path, arrow):
     from adcli.batch.writers import ArrowCsvWriter, CsvWriter
     v = _floats(20_000)

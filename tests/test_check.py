@@ -197,6 +197,7 @@ def test_against_usage_errors(adcli, against, message):
 
 
 # -- the symbolic step ----------------------------------------------------------------------------
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_symbolic_timeout_keeps_the_other_columns(adcli):
     prog = "; ".join(["a0 = x"] + [f"a{k} = sin(a{k-1})*cos(a{k-1} + y)" for k in range(1, 30)])
     r, d = _check(adcli, prog + "; a29", "--at", "0.1,0.2", "--symbolic-timeout", "0.3")

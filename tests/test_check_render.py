@@ -39,6 +39,7 @@ def _numbers(report, table: bool) -> list:
 
 @pytest.mark.parametrize("width, table", [(80, False), (100, False), (120, False),
                                           (160, True), (200, True)])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_nothing_is_cut_at_any_width(width, table):
     text, report = render(MATLAB, [2.0, 0.5], width)
     lines = text.splitlines()

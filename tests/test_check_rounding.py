@@ -49,6 +49,7 @@ def exact_gradient(text: str, at: str) -> list:
 
 
 @pytest.mark.parametrize("expr, at", SMOOTH)
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_correct_ad_on_smooth_formulas_agrees(adcli, expr, at):
     r = adcli("check", expr, "--at", at, "--json")
     assert r.code == 0, r
@@ -109,6 +110,7 @@ def _skewed(op, rel=1e-6):
     # FD's error estimate here (2e-9 on 1e-6) cannot resolve 1e-6 relative; SymPy can
     ("log", "log(x+1e6) - log(1e6)", "1", False),
 ])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_a_derivative_off_by_one_part_in_a_million_disagrees(adcli, monkeypatch, name, expr, at,
                                                             fd_sees_it):
     wrong = _skewed(ops.OPS[name])

@@ -295,6 +295,7 @@ def test_tests_run_against_the_installed_package():
     assert "site-packages" in installed.parts
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_every_command_has_help_with_an_example(adcli):
     """Rich markup must not swallow bracketed examples such as '[r*cos(t), ...]'."""
     import typer

@@ -79,6 +79,7 @@ GAMMA = re.compile(r"\b(adcli_digamma|adcli_polygamma|lgamma|tgamma)\(")
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_samples_match_the_float_engine(tmp_path, mode):
     cases = _cases([s.read_text() for s in SAMPLES], 1)
     used, bad = _run(tmp_path, cases, mode)
@@ -105,6 +106,7 @@ def test_matlab_sample_compiles_as_the_issue_says(tmp_path):
     assert "M_PI" not in code and "#pragma" not in code
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_hessian_samples(tmp_path):
     """C Hessians of the scalar samples against the engine (see test_codegen_py for the
     tolerance: the same partials in another order)."""

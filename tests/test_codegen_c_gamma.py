@@ -72,6 +72,7 @@ def test_digamma_against_mpmath(helpers, region):
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 10])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_polygamma_against_mpmath(helpers, n):
     xs = ([RNG.uniform(1e-3, 1.0) for _ in range(60)] + [RNG.uniform(1.0, 10.0) for _ in
                                                          range(60)]
@@ -110,6 +111,7 @@ GAMMA_FORMULAS = ["gamma(x)*y", "lgamma(x*y) + digamma(y)", "polygamma(1, x) * s
                   "digamma(x/y) - polygamma(2, x + y)", "gamma(x + y) / gamma(x)"]
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_gamma_family_gradient_and_hessian(tmp_path):
     """The C gradient and Hessian (which needs polygamma) against the float engine at
     positive points, to the bounds of test_codegen_c's samples (4 and 64 ULPs); where the

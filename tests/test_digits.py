@@ -51,6 +51,7 @@ def test_matlab_example_fifty_digits_exactly(adcli):
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("mode", ["forward", "reverse"])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_samples_match_sympy_to_fifty_digits(adcli, path, mode):
     text = path.read_text()
     at = re.search(r"^# at: (.*)$", text, re.MULTILINE).group(1)

@@ -202,6 +202,7 @@ def formulas():
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas(), st.lists(st.floats(0.2, 2.0), min_size=3, max_size=3))
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_random_formulas_forward_equals_reverse_equals_sympy(text, point):
     g = parse(text, variables=["x", "y", "z"])
     try:

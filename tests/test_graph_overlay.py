@@ -101,6 +101,7 @@ def test_overlay_usage_errors(adcli):
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
 @pytest.mark.parametrize("extra", [[], ["--mode", "reverse"]])
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_micrograd_dot_fits_a_page(adcli, tmp_path, extra):
     src = adcli("graph", "@" + MICROGRAD, *extra).out
     png = subprocess.run(["dot", "-Tpng"], input=src.encode(), capture_output=True,

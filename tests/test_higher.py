@@ -79,6 +79,7 @@ def test_sample_hessian_against_sympy(path):
 
 
 @pytest.mark.parametrize("formula,point", FORMULAS)
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_hessian_against_sympy(formula, point):
     g = parse(formula)
     res = higher.hessian(g, point)

@@ -47,6 +47,7 @@ def _lex(lex, text: str):
 
 
 @pytest.mark.parametrize("text", CORPUS)
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_same_tokens_as_larks_basic_lexer(text):
     from adcli.lexer import FinditerLexer
     basic = _lark_basic()

@@ -102,6 +102,7 @@ def test_every_op_has_a_domain():
 
 
 @pytest.mark.parametrize("name", sorted(OPS))
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_op_value_and_partials_match_sympy(name):
     g = parse(formula(name), variables=variables(name))
     for pt in points(name):

@@ -134,6 +134,7 @@ def test_every_registry_entry_has_a_reference():
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_every_registry_name_is_reachable(name):
     e = reachable(name)
     ops = {o.name for o in adcli.Formula(e.text).graph.op if o is not None}

@@ -122,6 +122,7 @@ def test_every_backend_has_every_function(backend):
 
 
 @pytest.mark.parametrize("name", NAMES)
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_floats_value_and_gradient(name):
     f, g, _ = graph(name)
     for pt, ref in zip(points(f), reference(name), strict=True):

@@ -21,6 +21,7 @@ def _at(path: pathlib.Path) -> str:
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_every_sample_runs_bare(path):
     """Bare, each command gives what it gives with the file's point spelled out."""
     for command in ("eval", "jacobian", "trace", "graph"):

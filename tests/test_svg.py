@@ -142,6 +142,7 @@ def test_barycenter_sweeps_undo_crossings():
     assert crossings(lay, edges) == 0
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_layout_is_a_loop_not_a_recursion():
     # a 10,000-deep chain (far past Python's recursion limit) lays out in layers 0..9999
     n = 10_000
@@ -211,6 +212,7 @@ def test_200_nodes_lay_out_well_under_a_second():
     assert len(lay.boxes) == 200
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_2000_nodes_measured():
     keys, edges = _random_dag(2000, 2)
     t = time.perf_counter()

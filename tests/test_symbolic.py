@@ -165,6 +165,7 @@ def test_compute_reports_sympy_failures(monkeypatch):
     assert res.state == "error" and "nested" in res.message
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_in_process_fallback_times_out_with_alarm(monkeypatch):
     def slow(g, point, digits):
         yield ("row", 0, 0, "first", "1.0", "")

@@ -71,6 +71,7 @@ UNARY = [  # (formula, sympy, point)
 
 
 @pytest.mark.parametrize("formula,f,x0", UNARY)
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_unary_against_sympy(formula, f, x0):
     close(taylor_derivatives(formula, [x0], [1.0]), sympy_derivatives(f, [x0], [1.0]))
 
@@ -83,6 +84,7 @@ BINARY = [
 
 
 @pytest.mark.parametrize("formula,f", BINARY)
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_binary_along_a_line(formula, f):
     p, v = [1.3, 0.6], [0.7, -1.1]
     close(taylor_derivatives(formula, p, v), sympy_derivatives(f, p, v))

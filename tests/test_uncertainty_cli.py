@@ -139,6 +139,7 @@ def test_import_stays_light():
     assert out.stdout.strip() == "False"
 
 
+@pytest.mark.slow        # over 0.25 s: out of the quick run (pytest -m "not slow")
 def test_python_api_returns_the_clis_result(adcli):
     """adcli.uncertainty(expr, inputs={...}, order=2, monte_carlo=True) is the object the
     command prints: its to_dict() is the command's --json, key for key."""
