@@ -1,5 +1,6 @@
-"""Shared by test_big_io.py and test_big_dask.py: the MATLAB function's closed-form value and
-gradient in NumPy (the independent reference), and the README's 16-ulp bound for --points."""
+"""Shared by test_big_io.py, test_big_dask.py and test_batch.py: the MATLAB function's
+closed-form value and gradient in NumPy (the independent reference), the README's 16-ulp
+bound for --points, and a stderr stand-in."""
 from __future__ import annotations
 
 import numpy as np

@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+from big_helpers import Stream
 
 from adcli import batch, higher
 from adcli.engine import differentiate, evaluate
@@ -334,18 +335,6 @@ def test_stdin_bytes_are_decoded_like_a_file(adcli, monkeypatch):
     assert not sys.stdin.buffer.closed      # wrapped for the read, never closed
 
 
-class _Stream:
-    def __init__(self, tty: bool):
-        self.tty, self.text = tty, []
-
-    def isatty(self) -> bool:
-        return self.tty
-
-    def write(self, text: str) -> None:
-        self.text.append(text)
-
-    def flush(self) -> None:
-        pass
 
 
 @pytest.mark.parametrize("out_tty, err_tty, as_json, shown", [
@@ -356,13 +345,13 @@ class _Stream:
     (False, True, True, False),      # never with --json
 ])
 def test_progress_only_when_stderr_alone_is_a_terminal(out_tty, err_tty, as_json, shown):
-    assert batch.show_progress(_Stream(out_tty), _Stream(err_tty), as_json) is shown
+    assert batch.show_progress(Stream(out_tty), Stream(err_tty), as_json) is shown
 
 
 def test_a_closed_stdout_propagates_as_broken_pipe(tmp_path):
     """A reader that went away (| head) is not a row error, nor swallowed: the
     BrokenPipeError reaches the caller (the CLI then exits quietly)."""
-    class Closed(_Stream):
+    class Closed(Stream):
         def write(self, text):
             raise BrokenPipeError(32, "Broken pipe")
     src = tmp_path / "p.csv"
@@ -370,7 +359,7 @@ def test_a_closed_stdout_propagates_as_broken_pipe(tmp_path):
     for command, kw in (("grad", {}), ("eval", {"as_json": True})):
         with pytest.raises(BrokenPipeError):
             stream(Request(command, parse(MATLAB)), str(src), out=Closed(False),
-                   err=_Stream(False), **kw)
+                   err=Stream(False), **kw)
 
 
 # -- the compiled sweep -----------------------------------------------------------------------
