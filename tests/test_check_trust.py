@@ -197,6 +197,37 @@ def test_check_points_jsonl_worst_verdict_is_the_exit_code(adcli, tmp_path):
     assert adcli("check", "(exp(x)-1-x)/x^2 + log(x)", "--points", str(f)).code == 1
 
 
+def test_check_points_out_file_csv_and_jsonl(adcli, tmp_path):
+    import json
+    f = tmp_path / "p.csv"
+    f.write_text("x\n0.1\n-1\n1e-6\n")
+    expr = "(exp(x)-1-x)/x^2 + log(x)"
+    # CSV: the same lines stdout would carry, in the file; the summary stays on stderr
+    out = tmp_path / "v.csv"
+    r = adcli("check", expr, "--points", str(f), "--out-file", str(out))
+    assert r.code == 4 and r.out == "" and "1 disagree (row 3)" in r.err
+    lines = out.read_text().splitlines()
+    assert lines[0] == "x,verdict,agree,partials,max_rel_diff,note"
+    assert [ln.split(",")[:2] for ln in lines[1:]] == [["0.1", "agree"], ["-1", "error"],
+                                                       ["1e-06", "disagree"]]
+    assert out.read_text() == adcli("check", expr, "--points", str(f)).out
+    # JSON Lines by the extension, with or without --json
+    for extra in ([], ["--json"]):
+        js = tmp_path / "v.jsonl"
+        assert adcli("check", expr, "--points", str(f), "-o", str(js), *extra).code == 4
+        rows = [json.loads(t) for t in js.read_text().splitlines()]
+        assert [(d["point"], d["verdict"]) for d in rows] == [
+            ([0.1], "agree"), ([-1.0], "error"), ([1e-6], "disagree")]
+    # what cannot be: Parquet verdicts, --json into CSV, the input itself, one point
+    for argv, why in ((["-o", str(tmp_path / "v.parquet")], ".csv or .jsonl"),
+                      (["-o", str(out), "--json"], "drop --json"),
+                      (["-o", str(f)], "destroy the input")):
+        r = adcli("check", expr, "--points", str(f), *argv)
+        assert r.code == 2 and why in r.err, argv
+    r = adcli("check", "x^2", "--at", "1", "-o", str(out))
+    assert r.code == 2 and "verdict lines of --points" in r.err
+
+
 def test_check_points_refuses_one_point_options(adcli, tmp_path):
     f = tmp_path / "p.csv"
     f.write_text("x\n1\n")

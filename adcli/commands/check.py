@@ -11,6 +11,7 @@ from ..common import (
            InputFormat,
            InputFormatOpt,
            Json,
+           OutFile,
            Points,
            Vars,
            errors,
@@ -68,7 +69,8 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
               symbolic_digits: SymDigits = 30, digits: Digits = None, plot: Plot = False,
               variables: Vars = None, as_json: Json = False, precision: Precision = None,
               details: Details = False, quiet: Quiet = False, points: Points = None,
-              input_format: InputFormatOpt = InputFormat.auto) -> None:
+              input_format: InputFormatOpt = InputFormat.auto,
+              out_file: OutFile = None) -> None:
     """Check every partial derivative of EXPR at a point by forward AD, reverse AD,
     central finite differences and SymPy, side by side, with a verdict.
 
@@ -112,6 +114,7 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
     per point (CSV: the point, verdict, agree, partials, max_rel_diff, note;
     JSON Lines under --json), a summary on stderr, and the exit code of the
     worst: disagree 4, an evaluation error 1, inconclusive 3, else 0.
+    --out-file FILE writes those lines to FILE (.csv, or .jsonl for JSON Lines).
 
     Exit codes: 0 agree; 1 the formula cannot be evaluated (as in every
     command); 2 bad usage, formula or point; 3 inconclusive (a kink, a finite
@@ -123,6 +126,7 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
               adcli check 'tanh(3*x)' --at 0.2 --plot
               adcli check 'x1*exp(-(x1^2+x2^2)/2)' --at 2,1/2 --digits 50
               adcli check 'sin(x)*exp(y)' --points pts.csv > verdicts.csv
+              adcli check 'sin(x)*exp(y)' --points pts.csv -o verdicts.jsonl
     """
     from ..checking import EXIT, numbers
     with errors(as_json):
@@ -130,8 +134,12 @@ def check_cmd(expr: Expr, at: AtOpt = None, against: Against = None, samples: Sa
         if points is not None:
             _options(against, None, seed, rtol, digits, plot)
             code = _many(g, points, at, input_format, against, samples, rtol, digits, plot,
-                         details, quiet, symbolic_timeout, symbolic_digits, as_json)
+                         details, quiet, symbolic_timeout, symbolic_digits, as_json, out_file)
             raise typer.Exit(code)
+        if out_file is not None:
+            from ..errors import UsageError
+            raise UsageError("--out-file writes the verdict lines of --points; one point's "
+                             "check goes to stdout (redirect it, or use --json)")
         _options(against, samples, seed, rtol, digits, plot)
         _layout(details, quiet, as_json, plot)
         nums = numbers(digits)
@@ -184,7 +192,7 @@ def _options(against, samples, seed, rtol, digits, plot) -> None:
 
 
 def _many(g, points, at, input_format, against, samples, rtol, digits, plot, details, quiet,
-          timeout, symbolic_digits, as_json) -> int:
+          timeout, symbolic_digits, as_json, out_file=None) -> int:
     """check --points: a verdict line per point, the summary on stderr; the worst exit."""
     from ..checking.many import POINT_EXIT, POINT_ORDER, check_points, summary
     from ..errors import UsageError
@@ -198,11 +206,35 @@ def _many(g, points, at, input_format, against, samples, rtol, digits, plot, det
     verdicts = check_points(g, points, getattr(input_format, "value", input_format),
                             against=against, rtol=1e-9 if rtol is None else rtol,
                             timeout=timeout, digits=symbolic_digits)
-    counts, first, n = write_points(g, verdicts, as_json)
+    if out_file is None:
+        counts, first, n = write_points(g, verdicts, as_json)
+    else:
+        counts, first, n = _to_file(g, verdicts, as_json, out_file, points)
     worst_rows = {v: first[v] for v in ("disagree", "error", "inconclusive") if v in first}
     _say([summary(counts, n, worst_rows)])
     worst = max(counts, key=POINT_ORDER.__getitem__, default="agree")
     return POINT_EXIT[worst]
+
+
+def _to_file(g, verdicts, as_json: bool, out_file: str, points: str) -> tuple:
+    """check --points --out-file: the verdict lines in FILE, CSV or JSON Lines by its
+    extension (a verdict line is text: Parquet and Arrow are for --points' numbers)."""
+    from ..batch.sinks import _not_the_input, out_format
+    from ..errors import UsageError
+    from ..render.check_points import write_points
+    fmt = out_format(out_file)
+    if fmt not in ("csv", "jsonl"):
+        raise UsageError(f"check --points writes verdict lines: --out-file takes a .csv or "
+                         f".jsonl file, not {fmt}")
+    if as_json and fmt != "jsonl":
+        raise UsageError(f"--json writes JSON Lines; --out-file {out_file} is {fmt}: drop "
+                         "--json, or name a .jsonl file")
+    _not_the_input(out_file, points)
+    try:
+        with open(out_file, "w", encoding="utf-8", newline="") as fh:
+            return write_points(g, verdicts, fmt == "jsonl", fh)
+    except OSError as exc:
+        raise UsageError(f"--out-file {out_file}: {exc.strerror or exc}") from None
 
 
 def _layout(details: bool, quiet: bool, as_json: bool, plot: bool) -> None:
