@@ -42,8 +42,9 @@ Points = Annotated[str | None, typer.Option(
     metavar="FILE", show_default=False)]
 Compile = Annotated[bool, typer.Option(
     "--compile",
-    help="With --points: compile the batch to C with the system compiler (cc -O3, OpenMP "
-         "over points; cached, so only the first run compiles) instead of NumPy. Same "
+    help="With --points: compile the batch to C with the system compiler (cc -O3, "
+         "vectorized, on the --points threads; cached, so only the first run compiles) "
+         "instead of NumPy. Same "
          "numbers to 16 ulps; without a compiler, NumPy with a note on stderr.")]
 
 

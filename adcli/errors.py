@@ -60,6 +60,11 @@ class EvalError(AdcliError):
     exit_code = 1
 
 
+def line_column(text: str, pos: int) -> tuple[int, int]:
+    """The 1-based line and column of ``text[pos]`` (Lark's numbering too)."""
+    return text.count("\n", 0, pos) + 1, pos - text.rfind("\n", 0, pos)
+
+
 def caret(text: str, pos: int) -> tuple[int, int, str]:
     """Line, column (1-based) and a two-line picture pointing at ``pos`` in ``text``."""
     pos = max(0, min(pos, len(text)))
@@ -67,8 +72,7 @@ def caret(text: str, pos: int) -> tuple[int, int, str]:
     end = text.find("\n", pos)
     if end < 0:
         end = len(text)
-    line_no = text.count("\n", 0, pos) + 1
-    col = pos - start + 1
+    line_no, col = line_column(text, pos)
     src = text[start:end]
     # Long lines (100,000-node formulas) are windowed around the column.
     lo = 0

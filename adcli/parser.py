@@ -67,7 +67,6 @@ class Builder:
         self.env: dict = {}           # name -> node, newest binding
         self.inputs: dict = {}        # node -> name
         self.bound: dict = {}         # node -> name of the statement that bound it (c, c₂)
-        self.n_stmt = 0               # statements seen so far
         self.times: dict = {}         # name -> how many times a statement bound it
         self.last: tuple | None = None    # (node, name, occurrence) of the last statement
         self.out_name: str | None = None  # the output's label when it is not "f"
@@ -233,7 +232,6 @@ class Builder:
         if self.op[node] is not None and node not in self.bound:
             self.bound[node] = name if k == 1 else name + subscript(k)
         self.last = (node, name, occ)
-        self.n_stmt += 1
         self.stmt_ends.append(len(self.op))
 
     def signature(self, children):
@@ -381,7 +379,7 @@ def parse(text: str, variables: list | None = None, fold: bool = True) -> Graph:
 
 def _statements(b: Builder) -> array | None:
     """Per node, the statement it was made in (None: a formula, not a program)."""
-    if not b.n_stmt:
+    if not b.stmt_ends:
         return None
     stmt = array("i")
     for k, e in enumerate(b.stmt_ends):
@@ -395,7 +393,7 @@ def _output_label(b: Builder, text: str, outs: list) -> str | None:
     of y, out, result it does not use).  None: the usual f (f1, f2, ... for vectors)."""
     if b.out_name is not None:
         return b.out_name
-    if not b.n_stmt or len(outs) != 1:
+    if not b.stmt_ends or len(outs) != 1:
         return None
     o = outs[0]
     bare = text[o[1]:o[2]].strip()

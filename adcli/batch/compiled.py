@@ -218,8 +218,6 @@ def compiled_or_numpy(g, command: str, mode: str,
     say = fallback or note or (lambda text: None)
     try:
         prog = compile_kernel(g, command, mode)
-    except NoCompiler as exc:
-        say(f"adcli: note: {exc.message}; --compile runs on NumPy instead\n")
     except UsageError as exc:
         say(f"adcli: note: no C kernel for this formula ({exc.message}); "
             "--compile runs on NumPy instead\n")

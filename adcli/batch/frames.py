@@ -35,8 +35,8 @@ class FrameJob:
                                         sorted(self.options.items()))).encode()).hexdigest()
 
     def parts(self) -> tuple:
-        """(request, keys, program or None, one-point engine, CSV columns), made once
-        per process."""
+        """(request, keys, program or None, one-point engine, CSV columns, how many
+        results a point has: the columns and the JSON-only ones), made once per process."""
         hit = _CACHE.get(self.key)
         if hit is None:
             from ..parser import parse
@@ -47,7 +47,9 @@ class FrameJob:
             keys = fixed(req)
             prog = (program(req.graph, req.command, keys.get("mode", "reverse"),
                             req.compiled) if req.command in VECTORIZED else None)
-            hit = (req, keys, prog, _single(req, keys), layout(req, keys).columns)
+            lay = layout(req, keys)
+            hit = (req, keys, prog, _single(req, keys), lay.columns,
+                   len(lay.columns) + len(lay.json_only))
             _CACHE[self.key] = hit
         return hit
 
@@ -57,14 +59,9 @@ class FrameJob:
     def run(self, X: np.ndarray) -> tuple:
         """(Y: results × B, {point: AdcliError}) for the points X (inputs × B)."""
         from .driver import compute
-        _, _, prog, one, cols = self.parts()
-        Y, _, failed = compute(X, prog, one, len(cols) + _extra(self), threads=1)
+        _, _, prog, one, cols, n_results = self.parts()
+        Y, _, failed = compute(X, prog, one, n_results, threads=1)
         return Y[:len(cols)], failed
-
-
-def _extra(job: FrameJob) -> int:
-    from ..pipeline import KINDS
-    return len(KINDS[job.command].json_only)
 
 
 def frame_points(df: Any, names: list, what: str) -> tuple:

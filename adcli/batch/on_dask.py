@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import AdcliError, UsageError
+from ..errors import UsageError
 from .driver import _SHOWN, RowError, _Progress, show_progress
 from .frames import FrameJob, _RowFailure, run_frame
 
@@ -141,13 +141,13 @@ def run_dask(req: Any, source: str, address: str, out_dir: str | None, *,
 def _read(dd: Any, files: list, names: list) -> Any:
     import pyarrow.parquet as pq
 
-    from .io_arrow import check_columns
+    from .io_arrow import _first_line, check_columns
     for f in files:
         try:
             schema = pq.read_schema(f)
         except Exception as exc:  # noqa: BLE001 - pyarrow's errors vary by version
             raise UsageError(f"--points: {f!r} is not a readable Parquet file "
-                             f"({str(exc).splitlines()[0]})") from None
+                             f"({_first_line(exc)})") from None
         check_columns(schema, names, repr(f))
     ddf = dd.read_parquet(files, columns=names, split_row_groups=False, index=False)
     if ddf.npartitions != len(files):
@@ -183,7 +183,7 @@ def _report(rows: list, files: list, on_error: str, err: Any) -> dict:
         r = failing[0]
         row, why = json.loads(r["problems"])[0]
         kind, code = json.loads(r["fail"])
-        raise RowError(_Kind(kind, code, why), kind, code,
+        raise RowError(None, kind, code,
                        f"row {row} of {files[r['part']]}: {why}", row, None)
     shown = 0
     for r in rows:
@@ -197,9 +197,3 @@ def _report(rows: list, files: list, on_error: str, err: Any) -> dict:
         err.write(f"adcli: skipped {skipped:,} of {points:,} rows (--on-error skip)\n")
     return {"points": points, "written": sum(r["written"] for r in rows),
             "skipped": skipped, "parts": len(rows)}
-
-
-class _Kind(AdcliError):
-    def __init__(self, kind: str, code: int, message: str):
-        super().__init__(message)
-        self.kind, self.exit_code = kind, code

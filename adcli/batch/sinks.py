@@ -73,11 +73,7 @@ def open_sink(out_file: str | None, source: str, as_json: bool, lay: Any, names:
     n_results = len(lay.columns) + len(lay.json_only)
     fmt = "jsonl" if as_json else "csv"
     if out_file is not None:
-        fmt = out_format(out_file)
-        if as_json and fmt != "jsonl":
-            raise UsageError(f"--json writes JSON Lines; --out-file {out_file} is {fmt}: "
-                             "drop --json, or name a .jsonl file")
-        _not_the_input(out_file, source)
+        fmt = out_file_format(out_file, source, as_json)
         if fmt in ("parquet", "arrow"):
             need_pyarrow(f"--out-file {os.path.basename(out_file)}")
     if fmt in ("parquet", "arrow"):
@@ -88,9 +84,7 @@ def open_sink(out_file: str | None, source: str, as_json: bool, lay: Any, names:
         finally:
             table.close()
         return
-    stream = None
-    if out_file is not None:
-        stream = _opened(out_file, lambda: open(out_file, "w", encoding="utf-8"))
+    stream = None if out_file is None else open_text(out_file)
     try:
         target = stream if stream is not None else (sys.stdout if out is None else out)
         if fmt == "jsonl":
@@ -103,6 +97,21 @@ def open_sink(out_file: str | None, source: str, as_json: bool, lay: Any, names:
             stream.close()
 
 
+def out_file_format(out_file: str, source: str, as_json: bool) -> str:
+    """--out-file's format, by its extension, checked against --json and the input."""
+    fmt = out_format(out_file)
+    if as_json and fmt != "jsonl":
+        raise UsageError(f"--json writes JSON Lines; --out-file {out_file} is {fmt}: "
+                         "drop --json, or name a .jsonl file")
+    not_the_input(out_file, source)
+    return fmt
+
+
+def open_text(path: str) -> Any:
+    """--out-file opened for text, or a usage error that says why not."""
+    return _opened(path, lambda: open(path, "w", encoding="utf-8"))
+
+
 def _opened(path: str, make: Any) -> Any:
     try:
         return make()
@@ -111,7 +120,7 @@ def _opened(path: str, make: Any) -> Any:
                          f"{exc.strerror or str(exc).splitlines()[0]}") from None
 
 
-def _not_the_input(out_file: str, source: str) -> None:
+def not_the_input(out_file: str, source: str) -> None:
     if source == "-" or not os.path.exists(out_file):
         return
     try:

@@ -114,8 +114,7 @@ def _share_partials(g: Graph, lin: Linearization, names: list) -> dict[int, list
     rows' pairs are rewritten over the temporaries, returned per row (``d3_s0``, …) to be
     written before the row's first contribution."""
     pending: dict[int, list[Stmt]] = {}
-    rewritten = lin.pairs if isinstance(lin.pairs, list) else list(lin.pairs)  # flat: a copy
-    lin.pairs = rewritten
+    rewritten = lin.pairs = list(lin.pairs)   # a copy of the flat pairs, rewritten below
     for i in lin.order:
         pairs = rewritten[i]
         if len(pairs) < 2:

@@ -219,22 +219,15 @@ def _many(g, points, at, input_format, against, samples, rtol, digits, plot, det
 def _to_file(g, verdicts, as_json: bool, out_file: str, points: str) -> tuple:
     """check --points --out-file: the verdict lines in FILE, CSV or JSON Lines by its
     extension (a verdict line is text: Parquet and Arrow are for --points' numbers)."""
-    from ..batch.sinks import _not_the_input, out_format
+    from ..batch.sinks import open_text, out_file_format
     from ..errors import UsageError
     from ..render.check_points import write_points
-    fmt = out_format(out_file)
+    fmt = out_file_format(out_file, points, as_json)
     if fmt not in ("csv", "jsonl"):
         raise UsageError(f"check --points writes verdict lines: --out-file takes a .csv or "
                          f".jsonl file, not {fmt}")
-    if as_json and fmt != "jsonl":
-        raise UsageError(f"--json writes JSON Lines; --out-file {out_file} is {fmt}: drop "
-                         "--json, or name a .jsonl file")
-    _not_the_input(out_file, points)
-    try:
-        with open(out_file, "w", encoding="utf-8", newline="") as fh:
-            return write_points(g, verdicts, fmt == "jsonl", fh)
-    except OSError as exc:
-        raise UsageError(f"--out-file {out_file}: {exc.strerror or exc}") from None
+    with open_text(out_file) as fh:
+        return write_points(g, verdicts, fmt == "jsonl", fh)
 
 
 def _layout(details: bool, quiet: bool, as_json: bool, plot: bool) -> None:

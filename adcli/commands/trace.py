@@ -261,10 +261,10 @@ def graph_cmd(expr: Expr, at: AtOpt = None, variables: Vars = None,
         overlay = _overlay(g, point, mode, wrt)
         point, nodes, edges = _graph(g, point, at, digits, ascii, _symbol(symbol), overlay)
         from ..render import GRAPH_DIGITS
+        from ..render.layout import rankdir_for
         sig = precision or digits or GRAPH_DIGITS
         how = None if overlay is None else overlay[0]
-        side = (rankdir.value if rankdir is not None else
-                "TB" if _depth(g) > 8 else "LR")
+        side = rankdir.value if rankdir is not None else rankdir_for(g)
         if as_json:
             from ..jsonout import emit
             from ..render.trace_json import graph_payload
@@ -305,14 +305,6 @@ def _overlay(g, point, mode, wrt: str | None):
         raise UsageError(f"--wrt: unknown variable '{wrt}'; the inputs are "
                          f"{', '.join(g.names) or 'none'}")
     return ("forward", wrt)
-
-
-def _depth(g) -> int:
-    """The graph's depth in operations (its longest path), in one loop."""
-    level = [0] * g.n_nodes
-    for i in range(g.first_op, g.n_nodes):
-        level[i] = 1 + max((level[a] for a in g.args[i]), default=0)
-    return max(level, default=0)
 
 
 def _graph(g, point: list | None, at: str | None, digits: int | None,

@@ -39,10 +39,10 @@ _NODES = 96
 
 def quantity_at(q: Any, z: Any) -> Any:
     """Fᵢ⁻¹(Φ(z)) for quantity ``q``: its value at the standard normal draw(s) ``z``."""
+    if q.kind == "normal":         # no SciPy for normal inputs (start-up: 0.15 s)
+        return q.estimate + q.u * z
     import numpy as np
     from scipy.special import ndtr, stdtrit
-    if q.kind == "normal":
-        return q.estimate + q.u * z
     if q.kind == "rectangular":
         a, b = q.params
         return a + (b - a) * ndtr(z)

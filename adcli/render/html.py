@@ -21,10 +21,9 @@ import itertools
 import json
 from html import escape
 from pathlib import Path
-from types import SimpleNamespace
 
 from ..tables import one_line
-from . import GRAPH_DIGITS, clip, contribution_text, out_name, overlay_text, table_notes
+from . import GRAPH_DIGITS, clip, out_name, point_text, table_notes
 from .numbers import value_text
 
 PAGE = Path(__file__).with_name("page")
@@ -74,14 +73,12 @@ class _Page:
                            "set": s})
 
     def overlay(self, i: int, v) -> str:
-        """Node i's overlay in the graph's style: ``v̄₀ = 1.716``."""
-        node = SimpleNamespace(overlay=v, overlay_label=self.names.get(i, ""))
-        return overlay_text(node, self.mode, self.sig)
+        """Node i's overlay in the graph's style: ``v̄₀ = 1.716`` (as the SVG's)."""
+        return f"{self.names.get(i, '')} = {self.num(v)}" if self.mode else ""
 
     def contribution(self, k: int, v) -> str:
-        """Edge k's contribution beside its partial: ``v̄₃·∂ = −0.2837``."""
-        edge = SimpleNamespace(contribution=v, contribution_short=self.edges[k].contribution_short)
-        return contribution_text(edge, self.mode, self.sig)
+        """Edge k's contribution beside its partial: ``v̄₃·∂ = −0.2837`` (as the SVG's)."""
+        return f"{self.edges[k].contribution_short} = {self.num(v)}" if self.mode else ""
 
     def reset(self) -> dict:
         """A new sweep: every overlay and contribution of the last one hidden."""
@@ -196,8 +193,8 @@ def _adjoint(p: _Page, sw, live: bool) -> str:
         f'<p class="gradient"{attr}>{_x("; ".join(grad))}</p>'
 
 
-def _graph(tr, prefix: str, sig: int, max_nodes: int, rankdir: str) -> tuple:
-    """(svg or "", edges, the overlay's mode, why there is no graph)."""
+def _graph(tr, prefix: str, sig: int, max_nodes: int, rankdir: str | None) -> tuple:
+    """(svg or "", nodes, edges, the overlay's mode, why there is no graph)."""
     from ..tracing import graph_model
     from .svg import svg, too_many
     g = tr.g
@@ -217,12 +214,14 @@ def _graph(tr, prefix: str, sig: int, max_nodes: int, rankdir: str) -> tuple:
     why = too_many(len(nodes), max_nodes)
     if why:
         return "", [], [], None, why
-    return (svg(g, nodes, edges, sig, tr.style.ascii, mode, rankdir, prefix, standalone=False),
+    from .layout import rankdir_for
+    side = rankdir or rankdir_for(g)        # as adcli graph draws it
+    return (svg(g, nodes, edges, sig, tr.style.ascii, mode, side, prefix, standalone=False),
             nodes, edges, mode, "")
 
 
 def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: int = 200,
-               standalone: bool = True, rankdir: str = "auto") -> str:
+               standalone: bool = True, rankdir: str | None = None) -> str:
     """The page (``standalone``) or the notebook fragment of the trace ``tr``."""
     sig = precision or tr.digits or GRAPH_DIGITS
     text = one_line(tr.g.text, 200)
@@ -234,7 +233,7 @@ def trace_page(tr, limit: int = 200, precision: int | None = None, max_nodes: in
     tables = [_primal(p, live)]
     tables += [_tangent(p, sw, live) for sw in tr.tangent]
     tables += [_adjoint(p, sw, live) for sw in tr.adjoint]
-    at = ", ".join(f"{n} = {value_text(v, tr.digits)}" for n, v in zip(tr.g.names, tr.point))
+    at = point_text(tr)
     head = (f'<header><h1>{_x(text)}</h1><p class="at">{"at " + _x(at) if at else "no inputs"}'
             f' · {_x(tr.mode)} mode</p></header>')
     controls = ""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 NODE_GAP = 18.0    # between neighbours in one layer
 RANK_GAP = 36.0    # between layers, plus the widest edge label landing in the layer
-DEEP = 8           # rankdir "auto": left to right up to this many layers after the first
+DEEP = 8           # default direction: left to right up to this many operations deep
 MARGIN = 12.0
 SWEEPS = 4
 
@@ -45,9 +45,7 @@ class Layout:
     width: float
     height: float
     layers: int = 0
-    dummies: int = 0
     order: list = field(default_factory=list)   # per layer: the keys, in order
-    rankdir: str = "LR"
     crossings: int = 0                          # edge crossings left (between layers)
 
 
@@ -85,7 +83,7 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
             rankdir: str = "LR", pull: set | None = None, sweeps: int = SWEEPS) -> Layout:
     """Lay out ``keys`` (node sizes ``(w, h)``) and ``edges`` ``(src_key, dst_key)``;
     ``label_sizes``: per edge, the ``(w, h)`` of its label (or (0, 0)).  ``rankdir``:
-    LR, TB, or auto (TB for graphs more than DEEP layers deep, as ``adcli graph``)."""
+    LR or TB (:func:`rankdir_for` gives adcli's default)."""
     pull = pull or set()
     index = {k: i for i, k in enumerate(keys)}
     n = len(keys)
@@ -96,8 +94,6 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
         succ[a].append(b)
         pred[b].append(a)
     layer = _layers(n, succ, pred, [k in pull for k in keys])
-    if rankdir == "auto":
-        rankdir = "TB" if max(layer, default=0) > DEEP else "LR"
     lr = rankdir == "LR"
     layer = [2 * lay for lay in layer]        # odd layers hold the edge labels
     # rank extent (along the layers' axis) and order extent of every node, dummies last
@@ -192,8 +188,17 @@ def layered(keys: list, sizes: list, edges: list, label_sizes: list | None = Non
     routes = [[point(v) for v in chain] for chain in chains]
     labels = [point(v) for v in at_label]
     width, height = (size_rank, size_ord) if lr else (size_ord, size_rank)
-    return Layout(boxes, routes, labels, width, height, (depth + 1) // 2, total - n,
-                  [[keys[v] for v in row if v < n] for row in rows[::2]], rankdir, fewest)
+    return Layout(boxes, routes, labels, width, height, (depth + 1) // 2,
+                  [[keys[v] for v in row if v < n] for row in rows[::2]], fewest)
+
+
+def rankdir_for(g) -> str:
+    """The default direction of formula ``g``'s graph, in every format: left to right (LR),
+    or top to bottom (TB) when its longest path has more than DEEP operations."""
+    level = [0] * g.n_nodes
+    for i in range(g.first_op, g.n_nodes):
+        level[i] = 1 + max((level[a] for a in g.args[i]), default=0)
+    return "TB" if max(level, default=0) > DEEP else "LR"
 
 
 def crossings(rows: list, down: list, pos: list) -> int:
